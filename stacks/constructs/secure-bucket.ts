@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { denyInsecureTransport, policyDocument, PolicyStatement } from '../lib/iam';
+
+export interface SecureBucketProps {
+  readonly bucketName: string;
+  /** Days after which replaced or deleted object versions are removed. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Refuse `terraform destroy` of the bucket (state, data worth keeping). */
+  readonly preventDestroy?: boolean;
+  /** Let `terraform destroy` empty the bucket first (disposable environments only). */
+  readonly forceDestroy?: boolean;
+  /** Statements added to the bucket policy after the TLS-only deny. */
+  readonly policyStatements?: (bucketArn: string) => PolicyStatement[];
+}
+
+/**
+ * An S3 bucket with the protections every bucket of this project gets: versioning, SSE-S3,
+ * all four public-access-block flags, owner-enforced object ownership (no ACLs), a TLS-only
+ * bucket policy, and expiry of noncurrent versions and incomplete uploads.
+ */
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    const bucket = this.bucket.id;
+
+    new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPolicy(this, 'policy', {
+      bucket,
+      policy: policyDocument(denyInsecureTransport(this.bucketArn), ...(props.policyStatements?.(this.bucketArn) ?? [])),
+      // S3 rejects a policy while the public access block is being changed.
+      dependsOn: [publicAccessBlock],
+    });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket,
+      rule: [
+        {
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/** IAM policy documents as plain data, rendered with JSON.stringify so tests can read them back. */
+
+export type PolicyCondition = Record<string, Record<string, string | readonly string[]>>;
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Principal?: Record<string, string | readonly string[]> | '*';
+  readonly Condition?: PolicyCondition;
+}
+
+export function policyDocument(...statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Trust policy letting one AWS service assume a role. */
+export function serviceTrustPolicy(service: string): string {
+  return policyDocument({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' });
+}
+
+/** Denies any request to the bucket that does not use TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
