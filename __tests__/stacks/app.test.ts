@@ -1,0 +1,35 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSynthEntryPoint, synthApp as synth } from './synth';
+
+beforeAll(buildSynthEntryPoint);
+
+describe('Synth of the whole app', () => {
+  test('writes parseable Terraform JSON for bootstrap, dev and prod', () => {
+    const { outdir, status, stderr } = synth();
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['bootstrap', 'dev', 'prod']);
+    for (const stack of Object.values(manifest.stacks) as { synthesizedStackPath: string }[]) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'));
+      expect(Object.keys(json.resource).length).toBeGreaterThan(0);
+      expect(json.provider.aws).toHaveLength(1);
+    }
+  });
+
+  test('needs no AWS credentials and no data source that calls AWS', () => {
+    const { outdir, status } = synth({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'does-not-exist' });
+    expect(status).toBe(0);
+    for (const name of ['bootstrap', 'dev', 'prod']) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      expect(json.data).toBeUndefined();
+    }
+  });
+
+  test('fails with the bad field named and exit code 1 on invalid config', () => {
+    const { status, stderr } = synth({ TM_ALARM_EMAIL: 'not-an-email' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('environments.dev.alarmEmail: "not-an-email" is not an e-mail address');
+  });
+});

@@ -1,0 +1,94 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError, loadConfig } from '../../stacks/config';
+import { Json, testConfig } from './synth';
+
+/** The problems a config reports, or [] when it loads. */
+function problems(file: Json, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    testConfig(file, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+}
+
+describe('Configuration', () => {
+  test('loads dev and prod with safe placeholders when nothing is set', () => {
+    const config = testConfig();
+    expect(config.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
+    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager' });
+    expect(config.githubRepository).toBe('example-org/taskmanager');
+    expect(config.environments.every((e) => e.alarmEmail === 'alerts@example.com')).toBe(true);
+  });
+
+  test('makes dev cheap and prod protected by default', () => {
+    const [dev, prod] = testConfig().environments;
+    expect(dev).toMatchObject({ namePrefix: 'taskmanager-dev', network: { natGateways: 0, flowLogs: false }, database: { deletionProtection: false } });
+    expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 0, flowLogs: true }, database: { deletionProtection: true } });
+    expect(dev.database.instanceClass).toBe('db.t4g.micro');
+    expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1 });
+  });
+
+  test('takes per-user settings from environment variables over the file', () => {
+    const config = testConfig(
+      { state: { bucket: 'from-file-bucket' } },
+      { TM_STATE_BUCKET: 'from-env-bucket', TM_REGION: 'eu-west-1', TM_GITHUB_REPOSITORY: 'acme/tasks', TM_ALARM_EMAIL: 'ops@acme.test' },
+    );
+    expect(config.state.bucket).toBe('from-env-bucket');
+    expect(config.githubRepository).toBe('acme/tasks');
+    expect(config.environments[0]).toMatchObject({ region: 'eu-west-1', alarmEmail: 'ops@acme.test' });
+    expect(config.environments[0].network.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+  });
+
+  test('falls back to GITHUB_REPOSITORY, which GitHub Actions sets', () => {
+    expect(testConfig({}, { GITHUB_REPOSITORY: 'acme/from-actions' }).githubRepository).toBe('acme/from-actions');
+  });
+
+  test('synthesizes only the environments TM_ENVIRONMENTS names', () => {
+    expect(testConfig({}, { TM_ENVIRONMENTS: 'prod' }).environments.map((e) => e.name)).toEqual(['prod']);
+  });
+
+  test('reads taskmanager.config.json from the working directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    fs.writeFileSync(path.join(dir, 'taskmanager.config.json'), JSON.stringify({ githubRepository: 'acme/on-disk' }));
+    expect(loadConfig({ env: {}, cwd: dir }).githubRepository).toBe('acme/on-disk');
+  });
+
+  test('the checked-in example file is a valid configuration', () => {
+    const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../taskmanager.config.example.json'), 'utf8'));
+    expect(problems(example)).toEqual([]);
+  });
+
+  test.each([
+    ['a bad VPC CIDR', { environments: { dev: { network: { vpcCidr: '10.0.0.0/33' } } } }, 'environments.dev.network.vpcCidr: "10.0.0.0/33" is not an IPv4 CIDR'],
+    ['a CIDR that is not a network address', { environments: { dev: { network: { vpcCidr: '10.0.0.1/16' } } } }, 'environments.dev.network.vpcCidr'],
+    ['a subnet outside the VPC', { environments: { prod: { network: { publicSubnetCidrs: ['10.1.0.0/24', '10.0.1.0/24'] } } } }, 'environments.prod.network: subnet 10.1.0.0/24 is not inside the VPC 10.0.0.0/16'],
+    ['overlapping subnets', { environments: { dev: { network: { privateSubnetCidrs: ['10.0.0.0/24', '10.0.11.0/24'] } } } }, 'subnets 10.0.0.0/24 and 10.0.0.0/24 overlap'],
+    ['an unknown environment', { environments: { staging: {} } }, 'environments.staging: unknown environment (known: dev, prod)'],
+    ['a missing e-mail', { alarmEmail: '' }, 'environments.dev.alarmEmail: is required'],
+    ['a malformed e-mail', { environments: { prod: { alarmEmail: 'ops-at-example' } } }, 'environments.prod.alarmEmail: "ops-at-example" is not an e-mail address'],
+    ['too many NAT gateways', { environments: { dev: { network: { natGateways: 3 } } } }, 'environments.dev.network.natGateways: must be a whole number from 0 to 2'],
+    ['min above max', { environments: { dev: { compute: { minSize: 4 } } } }, 'environments.dev.compute.minSize: must not exceed maxSize (3)'],
+    ['an AZ of another region', { environments: { dev: { network: { availabilityZones: ['us-east-1a', 'eu-west-1b'] } } } }, 'environments.dev.network.availabilityZones[1]: "eu-west-1b" is not in region us-east-1'],
+    ['a bad region', { region: 'mars-1' }, 'region: "mars-1" is not an AWS region'],
+    ['a bad bucket name', { state: { bucket: 'Bad_Bucket' } }, 'state.bucket: "Bad_Bucket" is not a valid S3 bucket name'],
+    ['a repository without owner', { githubRepository: 'tasks' }, 'githubRepository: "tasks" is not a GitHub repository as owner/name'],
+    ['an unknown setting', { environments: { dev: { database: { multiAZ: true } } } }, 'environments.dev.database.multiAZ: unknown setting'],
+    ['a wrong type', { environments: { prod: { database: { multiAz: 'yes' } } } }, 'environments.prod.database.multiAz: must be true or false, got "yes"'],
+    ['an unsupported log retention', { environments: { dev: { logRetentionDays: 10 } } }, 'environments.dev.logRetentionDays: must be one of'],
+  ])('rejects %s, naming the field', (_what, file, expected) => {
+    expect(problems(file).join('\n')).toContain(expected);
+  });
+
+  test('rejects an unknown environment in TM_ENVIRONMENTS', () => {
+    expect(problems({}, { TM_ENVIRONMENTS: 'dev,staging' })).toEqual(['TM_ENVIRONMENTS: unknown environment "staging" (known: dev, prod)']);
+  });
+
+  test('reports every problem at once', () => {
+    expect(problems({ region: 'nowhere', state: { bucket: 'UPPER' }, alarmEmail: 'x' }).length).toBeGreaterThanOrEqual(4);
+  });
+
+});

@@ -1,0 +1,70 @@
+/** Helpers over synthesized stacks: build them from a config and read resources by type. */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing, TerraformStack } from 'cdktf';
+import { loadConfig, ProjectConfig } from '../../stacks/config';
+import { BootstrapStack } from '../../stacks/bootstrap-stack';
+import { EnvironmentStack } from '../../stacks/environment-stack';
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A config from a file-shaped object, with no environment variables and no file on disk. */
+export function testConfig(file: Json = {}, env: NodeJS.ProcessEnv = {}): ProjectConfig {
+  return loadConfig({ env, file, cwd: '/nonexistent' });
+}
+
+export function synthJson(stack: TerraformStack): Json {
+  return JSON.parse(Testing.synth(stack));
+}
+
+export function environmentStack(name: 'dev' | 'prod', file: Json = {}): Json {
+  const config = testConfig(file);
+  const env = config.environments.find((e) => e.name === name)!;
+  return synthJson(new EnvironmentStack(Testing.app(), name, { project: config.project, env }));
+}
+
+export function bootstrapStack(file: Json = {}): Json {
+  return synthJson(new BootstrapStack(Testing.app(), 'bootstrap', { config: testConfig(file) }));
+}
+
+/** The resources of one type, by their logical name. */
+export function resourcesOf(stack: Json, type: string): Json[] {
+  return Object.values(stack.resource?.[type] ?? {});
+}
+
+export function onlyResource(stack: Json, type: string): Json {
+  const found = resourcesOf(stack, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** Number of resources per type, for comparing a stack with its plan. */
+export function resourceCounts(stack: Json): Record<string, number> {
+  return Object.fromEntries(Object.entries(stack.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName as object).length]));
+}
+
+/** The logical address `${type.name}` cdktf uses in references, for a resource body. */
+export function addressOf(stack: Json, type: string, body: Json): string {
+  const name = Object.entries(stack.resource[type]).find(([, b]) => b === body)![0];
+  return `${type}.${name}`;
+}
+
+const root = path.join(__dirname, '../..');
+
+/** Transpiles main.ts and stacks/ into dist/, as `npm run synth` does. */
+export function buildSynthEntryPoint(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+}
+
+/** Runs the real synth entry point (what `npm run synth` runs) into a fresh folder. */
+export function synthApp(env: NodeJS.ProcessEnv = {}) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  const result = spawnSync(process.execPath, ['dist/main.js'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
+  });
+  return { outdir, ...result };
+}
