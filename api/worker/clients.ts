@@ -1,0 +1,36 @@
+/** Builds the real dependencies (AWS SDK clients) from the validated configuration. */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { WorkerConfig } from './config';
+import { BedrockImageGenerator } from './image-model';
+import { S3ImageStore } from './image-store';
+import type { WorkerDeps } from './processor';
+import { createLogger, stdoutWriter } from './telemetry';
+
+export function createWorkerDeps(config: WorkerConfig): WorkerDeps {
+  const s3 = new S3Client({
+    region: config.region,
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+    maxAttempts: 3,
+  });
+  const bedrock = new BedrockRuntimeClient({
+    region: config.region,
+    ...(config.bedrockEndpoint ? { endpoint: config.bedrockEndpoint } : {}),
+    maxAttempts: config.modelMaxAttempts,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: config.modelTimeoutMs },
+  });
+  return {
+    settings: {
+      maxPromptChars: config.maxPromptChars,
+      concurrency: config.concurrency,
+      modelTimeoutMs: config.modelTimeoutMs,
+    },
+    store: new S3ImageStore(s3, config.bucket),
+    generator: new BedrockImageGenerator(bedrock, config.modelId, config.modelFamily, {
+      width: config.imageWidth,
+      height: config.imageHeight,
+    }),
+    logger: createLogger(stdoutWriter, { service: 'image-worker' }),
+    writeMetrics: stdoutWriter,
+  };
+}

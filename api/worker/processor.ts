@@ -1,0 +1,194 @@
+/**
+ * One SQS batch → images in S3. Records are independent: each one either succeeds (image stored,
+ * or already there) or is reported in `batchItemFailures`, so one bad record never fails the batch.
+ */
+import { createHash } from 'crypto';
+import { imageKeyFor, ImageMessage, InvalidImageMessageError, parseImageMessage } from '../shared/image-message';
+import { RecordFailure } from './errors';
+import type { ImageGenerator } from './image-model';
+import type { ImageStore } from './image-store';
+import type { LambdaContextLike, SqsBatchResponse, SqsEvent, SqsRecord } from './sqs-types';
+import { BatchMetrics, emfLine, emptyBatchMetrics, LineWriter, Logger } from './telemetry';
+
+export interface ProcessorSettings {
+  readonly maxPromptChars: number;
+  readonly concurrency: number;
+  readonly modelTimeoutMs: number;
+}
+
+export interface WorkerDeps {
+  readonly settings: ProcessorSettings;
+  readonly store: ImageStore;
+  readonly generator: ImageGenerator;
+  readonly logger: Logger;
+  /** Where EMF lines go (stdout in Lambda). */
+  readonly writeMetrics: LineWriter;
+  readonly now?: () => number;
+}
+
+/** Time kept back after the model call for the S3 put and the response. */
+export const RESERVED_AFTER_MODEL_MS = 3_000;
+/** A model call with less time than this is not started. */
+export const MIN_MODEL_BUDGET_MS = 2_000;
+
+type Outcome = 'generated' | 'skipped' | 'failed';
+
+export async function processBatch(
+  event: SqsEvent,
+  deps: WorkerDeps,
+  context: LambdaContextLike = {},
+): Promise<SqsBatchResponse> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const logger = deps.logger.child({ awsRequestId: context.awsRequestId });
+  const metrics = emptyBatchMetrics();
+  const failures: { itemIdentifier: string }[] = [];
+  const batch: BatchState = { throttled: false };
+  const records = event.Records ?? [];
+
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(deps.settings.concurrency, records.length) }, async () => {
+    while (next < records.length) {
+      const record = records[next++];
+      const outcome = await processRecord(record, deps, context, logger, metrics, batch, now);
+      if (outcome === 'failed') failures.push({ itemIdentifier: record.messageId });
+    }
+  });
+  await Promise.all(lanes);
+
+  deps.writeMetrics(emfLine(metrics, now(), deps.generator.modelId));
+  logger.log(failures.length > 0 ? 'warn' : 'info', 'batch done', {
+    records: records.length,
+    generated: metrics.imagesGenerated,
+    skipped: metrics.imagesSkipped,
+    failed: failures.length,
+    durationMs: now() - started,
+  });
+  // Same order as the event, which makes logs and tests easier to read.
+  const order = new Map(records.map((r, i) => [r.messageId, i]));
+  failures.sort((a, b) => (order.get(a.itemIdentifier) ?? 0) - (order.get(b.itemIdentifier) ?? 0));
+  return { batchItemFailures: failures };
+}
+
+interface BatchState {
+  /** Once Bedrock throttles, the rest of the batch is handed back without calling it again. */
+  throttled: boolean;
+}
+
+async function processRecord(
+  record: SqsRecord,
+  deps: WorkerDeps,
+  context: LambdaContextLike,
+  batchLogger: Logger,
+  metrics: BatchMetrics,
+  batch: BatchState,
+  now: () => number,
+): Promise<Outcome> {
+  const started = now();
+  let logger = batchLogger.child({
+    messageId: record.messageId,
+    receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+  });
+  let message: ImageMessage;
+  try {
+    message = parseImageMessage(record.body, deps.settings.maxPromptChars);
+  } catch (error) {
+    metrics.failures++;
+    metrics.invalidMessages++;
+    logger.log('error', 'invalid message', {
+      kind: 'invalid_message',
+      retryable: false,
+      error: error instanceof InvalidImageMessageError ? error.message : String(error),
+      bodyBytes: Buffer.byteLength(record.body ?? ''),
+    });
+    return 'failed';
+  }
+
+  const key = imageKeyFor(message);
+  logger = logger.child({ requestId: message.requestId, taskId: message.taskId, key });
+  try {
+    const presence = await deps.store.presence(key);
+    if (presence === 'present') {
+      metrics.imagesSkipped++;
+      logger.log('info', 'image already exists, model not called', { durationMs: now() - started });
+      return 'skipped';
+    }
+    if (presence === 'forbidden') {
+      logger.log('warn', 'HeadObject answered 403: grant s3:ListBucket on the bucket so a missing image is a 404; generating anyway');
+    }
+    if (batch.throttled) {
+      throw new RecordFailure('throttled', true, 'model throttled earlier in this batch; not called again');
+    }
+    const budget = modelBudget(deps.settings.modelTimeoutMs, context);
+    if (budget < MIN_MODEL_BUDGET_MS) {
+      throw new RecordFailure('deadline', true, `only ${budget} ms left for the model call`);
+    }
+
+    const png = await timedGenerate(deps.generator, message, key, budget, metrics, now);
+    const written = await deps.store.put(key, png, {
+      'request-id': message.requestId,
+      ...(message.taskId !== undefined ? { 'task-id': String(message.taskId) } : {}),
+      'model-id': deps.generator.modelId,
+      'prompt-sha256': sha256(message.prompt),
+    });
+    if (written === 'exists') {
+      metrics.imagesSkipped++;
+      logger.log('info', 'image stored concurrently by another delivery, kept it', { durationMs: now() - started });
+      return 'skipped';
+    }
+    metrics.imagesGenerated++;
+    logger.log('info', 'image stored', { bytes: png.length, durationMs: now() - started });
+    return 'generated';
+  } catch (error) {
+    const failure =
+      error instanceof RecordFailure
+        ? error
+        : new RecordFailure('storage', true, error instanceof Error ? error.message : String(error), { cause: error });
+    if (failure.kind === 'throttled') {
+      batch.throttled = true;
+      metrics.throttles++;
+    }
+    metrics.failures++;
+    logger.log(failure.retryable ? 'warn' : 'error', 'record failed', {
+      kind: failure.kind,
+      retryable: failure.retryable,
+      error: failure.message,
+      durationMs: now() - started,
+    });
+    return 'failed';
+  }
+}
+
+async function timedGenerate(
+  generator: ImageGenerator,
+  message: ImageMessage,
+  key: string,
+  budgetMs: number,
+  metrics: BatchMetrics,
+  now: () => number,
+): Promise<Buffer> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), budgetMs);
+  const started = now();
+  try {
+    return await generator.generate(message.prompt, { seed: seedFor(key), abortSignal: abort.signal });
+  } finally {
+    clearTimeout(timer);
+    metrics.modelLatencyMs.push(now() - started);
+  }
+}
+
+function modelBudget(modelTimeoutMs: number, context: LambdaContextLike): number {
+  const remaining = context.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return modelTimeoutMs;
+  return Math.min(modelTimeoutMs, remaining - RESERVED_AFTER_MODEL_MS);
+}
+
+/** A stable seed per image key: a redelivered message asks for the same picture. */
+export function seedFor(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
