@@ -1,0 +1,186 @@
+import * as path from 'path';
+import { ConfigError } from './config-error';
+
+export { ConfigError } from './config-error';
+export { SETTINGS } from './settings';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** MySQL connection settings; the password may come from a Secrets Manager secret instead. */
+export interface MysqlSettings {
+  readonly kind: 'mysql';
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: string;
+  readonly secretArn?: string;
+  readonly secretRegion?: string;
+  readonly secretTtlMs: number;
+  readonly ssl: boolean;
+  readonly poolMax: number;
+  readonly acquireTimeoutMs: number;
+}
+
+export interface SqliteSettings {
+  readonly kind: 'sqlite';
+  readonly file: string;
+}
+
+export type DatabaseSettings = MysqlSettings | SqliteSettings;
+
+export interface ApiConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseSettings;
+  readonly connectRetryMs: number;
+  readonly logFile?: string;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+  readonly shutdownTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly imdsEndpoint: string;
+  readonly imdsTimeoutMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:') throw new ConfigError(name, `must be an http URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+/** `arn:aws:secretsmanager:<region>:<account>:secret:<name>` -> region. */
+function regionOfSecretArn(arn: string): string {
+  const match = /^arn:aws[\w-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:.+$/.exec(arn);
+  if (!match) throw new ConfigError('DB_SECRET_ARN', `is not a Secrets Manager secret ARN: "${arn}"`);
+  return match[1];
+}
+
+function mysqlFromUrl(env: Env, raw: string): Omit<MysqlSettings, 'ssl' | 'poolMax' | 'acquireTimeoutMs' | 'secretTtlMs'> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL (expected mysql://user:pass@host:3306/db)');
+  }
+  if (url.protocol !== 'mysql:') {
+    throw new ConfigError('DATABASE_URL', `must start with mysql:// (got ${url.protocol}//)`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!url.hostname || !database || !url.username) {
+    throw new ConfigError('DATABASE_URL', 'needs a user, a host and a database: mysql://user:pass@host:3306/db');
+  }
+  const secretArn = value(env, 'DB_SECRET_ARN');
+  return {
+    kind: 'mysql',
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    database,
+    user: decodeURIComponent(url.username),
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    secretArn,
+    secretRegion: secretArn ? (value(env, 'AWS_REGION') ?? regionOfSecretArn(secretArn)) : undefined,
+  };
+}
+
+function databaseSettings(env: Env, cwd: string): DatabaseSettings {
+  const url = value(env, 'DATABASE_URL');
+  const host = value(env, 'DB_HOST');
+  if (!url && !host) {
+    if (value(env, 'DB_SECRET_ARN')) {
+      throw new ConfigError('DB_SECRET_ARN', 'is set but neither DB_HOST nor DATABASE_URL says which server to use');
+    }
+    return { kind: 'sqlite', file: path.resolve(cwd, value(env, 'SQLITE_FILE') ?? './data/taskmanager.sqlite') };
+  }
+  const common = {
+    ssl: boolean(env, 'DB_SSL', false),
+    poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+    acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 100, 600_000),
+    secretTtlMs: integer(env, 'DB_SECRET_TTL_SECONDS', 300, 1, 86_400) * 1000,
+  };
+  if (url) return { ...mysqlFromUrl(env, url), ...common };
+  const secretArn = value(env, 'DB_SECRET_ARN');
+  const password = value(env, 'DB_PASSWORD');
+  if (!secretArn && password === undefined) {
+    throw new ConfigError('DB_HOST', 'is set, so DB_SECRET_ARN or DB_PASSWORD must be set too');
+  }
+  return {
+    kind: 'mysql',
+    host: host as string,
+    port: integer(env, 'DB_PORT', 3306, 1, 65535),
+    database: value(env, 'DB_NAME') ?? 'taskmanager',
+    user: value(env, 'DB_USER') ?? 'admin',
+    password,
+    secretArn,
+    secretRegion: secretArn ? (value(env, 'AWS_REGION') ?? regionOfSecretArn(secretArn)) : undefined,
+    ...common,
+  };
+}
+
+/** Reads and validates the whole configuration; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): ApiConfig {
+  const logLevel = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  const logFile = value(env, 'LOG_FILE');
+  const keepAliveTimeoutMs = integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: value(env, 'HOST') ?? '0.0.0.0',
+    database: databaseSettings(env, cwd),
+    connectRetryMs: integer(env, 'DB_CONNECT_RETRY_SECONDS', 60, 0, 3600) * 1000,
+    logFile: logFile ? path.resolve(cwd, logFile) : undefined,
+    logLevel: logLevel as LogLevel,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 64, 10 * 1024 * 1024),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    keepAliveTimeoutMs,
+    imdsEndpoint: httpUrl(env, 'IMDS_ENDPOINT', 'http://169.254.169.254'),
+    imdsTimeoutMs: integer(env, 'IMDS_TIMEOUT_MS', 300, 10, 60_000),
+  };
+}
+
+/** What is safe to log about the configuration (never a password). */
+export function describeDatabase(settings: DatabaseSettings): Record<string, unknown> {
+  if (settings.kind === 'sqlite') return { kind: 'sqlite', file: settings.file };
+  return {
+    kind: 'mysql',
+    host: settings.host,
+    port: settings.port,
+    database: settings.database,
+    user: settings.user,
+    passwordFrom: settings.secretArn ? 'secret' : 'setting',
+    ssl: settings.ssl,
+    poolMax: settings.poolMax,
+  };
+}

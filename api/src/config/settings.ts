@@ -1,0 +1,47 @@
+/**
+ * Every environment variable the API reads, in one place: the infrastructure code sets these on
+ * EC2 (systemd EnvironmentFile) and docs/api.md lists them. `loadConfig` validates them all at
+ * start, so a bad value stops the process with a message naming the variable instead of failing
+ * on the first request.
+ */
+export interface SettingDoc {
+  readonly name: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+export const SETTINGS: readonly SettingDoc[] = [
+  { name: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on (0 picks a free one).' },
+  { name: 'HOST', default: '0.0.0.0', description: 'Address the HTTP server binds to.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(unset)',
+    description:
+      'MySQL URL `mysql://user:pass@host:3306/db`. Unset, and no `DB_HOST`, means the embedded SQLite file.',
+  },
+  { name: 'SQLITE_FILE', default: './data/taskmanager.sqlite', description: 'Embedded SQLite database file (directory is created).' },
+  { name: 'DB_HOST', default: '(unset)', description: 'MySQL host, used instead of `DATABASE_URL` (e.g. the RDS endpoint address).' },
+  { name: 'DB_PORT', default: '3306', description: 'MySQL port with `DB_HOST`.' },
+  { name: 'DB_NAME', default: 'taskmanager', description: 'MySQL database with `DB_HOST`.' },
+  { name: 'DB_USER', default: 'admin', description: 'MySQL user with `DB_HOST` (the secret\'s `username` wins when `DB_SECRET_ARN` is set).' },
+  { name: 'DB_PASSWORD', default: '(unset)', description: 'MySQL password with `DB_HOST` when no secret is used (local only).' },
+  {
+    name: 'DB_SECRET_ARN',
+    default: '(unset)',
+    description:
+      'ARN of the RDS-managed Secrets Manager secret (JSON `{"username","password"}`); read at start and re-read every `DB_SECRET_TTL_SECONDS` so rotation is picked up by new connections.',
+  },
+  { name: 'DB_SECRET_TTL_SECONDS', default: '300', description: 'How long a fetched secret is reused before new connections fetch it again.' },
+  { name: 'AWS_REGION', default: '(region of the ARN)', description: 'Region for Secrets Manager; defaults to the region inside `DB_SECRET_ARN`.' },
+  { name: 'DB_SSL', default: 'false', description: '`true` connects to MySQL over TLS and verifies the server certificate (RDS CAs are in Node\'s store).' },
+  { name: 'DB_POOL_MAX', default: '10', description: 'Largest number of MySQL connections per process.' },
+  { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
+  { name: 'DB_CONNECT_RETRY_SECONDS', default: '60', description: 'How long start-up keeps retrying an unreachable database (exponential backoff) before it exits 1.' },
+  { name: 'LOG_FILE', default: '(unset)', description: 'Also append every JSON log line to this file (EC2: `/var/log/taskmanager.log`).' },
+  { name: 'LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`; request lines are `info`.' },
+  { name: 'BODY_LIMIT_BYTES', default: '16384', description: 'Largest accepted request body; larger gets 413.' },
+  { name: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM/SIGINT, longest wait for in-flight requests before sockets are closed.' },
+  { name: 'KEEP_ALIVE_TIMEOUT_MS', default: '65000', description: 'Idle keep-alive timeout; must stay above the ALB idle timeout (60 s).' },
+  { name: 'IMDS_ENDPOINT', default: 'http://169.254.169.254', description: 'EC2 instance metadata service base URL (tests point it at a local fake).' },
+  { name: 'IMDS_TIMEOUT_MS', default: '300', description: 'Timeout of each IMDS call; off EC2 `/instance` answers `onEc2: false` after it.' },
+];

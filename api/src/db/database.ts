@@ -1,0 +1,154 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import knexFactory, { Knex } from 'knex';
+import type { DatabaseSettings, MysqlSettings } from '../config/config';
+import type { Logger } from '../observability/logger';
+import { migrationSource } from './migrations';
+import { DatabaseCredentials, fetchDatabaseCredentials } from './secret';
+
+export type CredentialsFetcher = (secretArn: string, region: string) => Promise<DatabaseCredentials>;
+
+/**
+ * knex's connection settings for MySQL. With a secret, knex asks for them again whenever
+ * `expirationChecker` says so: new connections then use the rotated password while existing
+ * ones carry on.
+ */
+function mysqlConnection(settings: MysqlSettings, fetchCredentials: CredentialsFetcher): Knex.MySql2ConnectionConfig | (() => Promise<Knex.MySql2ConnectionConfig>) {
+  const base: Knex.MySql2ConnectionConfig = {
+    host: settings.host,
+    port: settings.port,
+    database: settings.database,
+    user: settings.user,
+    password: settings.password,
+    timezone: 'Z',
+    charset: 'utf8mb4',
+    connectTimeout: 5000,
+    supportBigNumbers: true,
+    // RDS certificates chain to Amazon's CAs, which are in Node's bundled store: verify them.
+    ...(settings.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
+  };
+  const { secretArn, secretRegion } = settings;
+  if (!secretArn || !secretRegion) return base;
+  return async () => {
+    const fetchedAt = Date.now();
+    const credentials = await fetchCredentials(secretArn, secretRegion);
+    return { ...base, ...credentials, expirationChecker: () => Date.now() - fetchedAt > settings.secretTtlMs };
+  };
+}
+
+/** knex's own warnings (e.g. a failed migration) go to our JSON log instead of bare console lines. */
+function knexLog(logger?: Logger): Knex.Config['log'] {
+  if (!logger) return undefined;
+  return {
+    warn: (message: unknown) => logger.warn('knex', { detail: String(message) }),
+    error: (message: unknown) => logger.error('knex', { detail: String(message) }),
+    deprecate: (method: unknown, alternative: unknown) => logger.warn('knex deprecation', { method, alternative }),
+    debug: (message: unknown) => logger.debug('knex', { detail: message }),
+  };
+}
+
+export function createKnex(
+  settings: DatabaseSettings,
+  logger?: Logger,
+  fetchCredentials: CredentialsFetcher = fetchDatabaseCredentials,
+): Knex {
+  const log = knexLog(logger);
+  if (settings.kind === 'sqlite') {
+    fs.mkdirSync(path.dirname(settings.file), { recursive: true });
+    return knexFactory({
+      log,
+      client: 'better-sqlite3',
+      connection: { filename: settings.file },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        // WAL lets readers run beside the writer; busy_timeout waits out another process's lock.
+        afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = NORMAL');
+          conn.pragma('busy_timeout = 5000');
+          done(null, conn);
+        },
+      },
+    });
+  }
+  return knexFactory({
+    log,
+    client: 'mysql2',
+    connection: mysqlConnection(settings, fetchCredentials),
+    pool: {
+      min: 0,
+      max: settings.poolMax,
+      // A request waits this long for a connection, then gets a 503 rather than hanging.
+      acquireTimeoutMillis: settings.acquireTimeoutMs,
+      createTimeoutMillis: settings.acquireTimeoutMs,
+      idleTimeoutMillis: 60_000,
+    },
+  });
+}
+
+/** `SELECT 1` with a bound, for readiness and the start-up retry loop. */
+export async function pingDatabase(knex: Knex, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([knex.raw('SELECT 1'), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Start-up: retry the database with exponential backoff (0.5 s doubling to 10 s) for up to
+ * `retryMs`, logging each failure so an operator sees why the API is not up yet.
+ */
+export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: number, describe: Record<string, unknown>): Promise<void> {
+  const deadline = Date.now() + retryMs;
+  for (let attempt = 1, delay = 500; ; attempt += 1, delay = Math.min(delay * 2, 10_000)) {
+    try {
+      await pingDatabase(knex, 5000);
+      logger.info('database reachable', { attempt, database: describe });
+      return;
+    } catch (error) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new Error(`database not reachable after ${attempt} attempts over ${Math.round(retryMs / 1000)} s: ${(error as Error).message}`);
+      }
+      const wait = Math.min(delay, remaining);
+      logger.warn('database not reachable yet, retrying', { attempt, retryInMs: wait, error: (error as Error).message, database: describe });
+      await sleep(wait);
+    }
+  }
+}
+
+/**
+ * Runs pending migrations. knex takes a lock row so only one instance migrates at a time, but an
+ * instance that finds the lock taken (or loses the race to create knex's own tables) gets an
+ * error instead of waiting: retry until the other instance is done, then there is nothing left to do.
+ */
+export async function migrateToLatest(knex: Knex, logger: Logger, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
+      logger.info('migrations up to date', { applied });
+      return applied;
+    } catch (error) {
+      const message = (error as Error).message;
+      const contended = /already locked|already exists|Duplicate entry|ER_TABLE_EXISTS|ER_DUP_ENTRY|SQLITE_BUSY|UNIQUE constraint/i.test(message) || (error as Error).name === 'LockError';
+      if (!contended || Date.now() > deadline) {
+        throw new Error(
+          `migration failed: ${message}` +
+            (/already locked/i.test(message) ? ' (if no other instance is migrating, a crashed one left the lock: clear knex_migrations_lock)' : ''),
+        );
+      }
+      logger.info('another instance is migrating, waiting', { attempt, reason: message });
+      await sleep(200 + Math.random() * 300);
+    }
+  }
+}

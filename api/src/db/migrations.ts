@@ -1,0 +1,45 @@
+import type { Knex } from 'knex';
+
+/**
+ * The schema's migrations, listed in code rather than found by scanning a directory, so they
+ * travel inside the single-file bundle. Append new ones; never edit one that has shipped.
+ */
+interface Migration {
+  readonly name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: '001_create_tasks',
+    async up(knex) {
+      await knex.schema.createTable('tasks', (table) => {
+        table.increments('id').primary();
+        table.string('title', 100).notNullable();
+        table.string('description', 200).notNullable().defaultTo('');
+        table.string('status', 20).notNullable().defaultTo('To Do');
+        // Millisecond precision, UTC (see the repository for how each dialect stores it).
+        table.datetime('created_at', { precision: 3 }).notNullable();
+        table.datetime('updated_at', { precision: 3 }).notNullable();
+        // Filtered listing walks (status, id) in id order.
+        table.index(['status', 'id'], 'tasks_status_id_index');
+        // MySQL: 4-byte UTF-8 so any title a client sends fits (the server default may be latin1).
+        // SQLite text is always Unicode and knex rejects the statement there.
+        if (knex.client.config.client === 'mysql2') {
+          table.charset('utf8mb4');
+          table.collate('utf8mb4_unicode_ci');
+        }
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('tasks');
+    },
+  },
+];
+
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => migration,
+};

@@ -1,0 +1,13 @@
+import type { RouteModule } from './route-module';
+
+/** `/metrics` (Prometheus text) and `/instance` (which EC2 instance answered, via IMDSv2). */
+export const opsRoutes: RouteModule = (router, deps) => {
+  router.get('/metrics', (ctx) => {
+    ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
+    ctx.body = deps.metrics.render();
+  });
+
+  router.get('/instance', async (ctx) => {
+    ctx.body = await deps.instance.lookup();
+  });
+};

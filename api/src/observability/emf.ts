@@ -1,0 +1,39 @@
+/**
+ * CloudWatch Embedded Metric Format: a JSON log line that CloudWatch Logs turns into a metric when
+ * the line reaches the log group, so counting a task costs a log write and no network call in the
+ * request path. Spec: the `_aws` object names the namespace and metric; the value is a top-level key.
+ */
+export const TASKS_CREATED_NAMESPACE = 'TaskManagerMetrics';
+export const TASKS_CREATED_METRIC = 'TasksCreated';
+
+export interface TasksCreatedEmf {
+  readonly _aws: {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: ReadonlyArray<{
+      readonly Namespace: string;
+      readonly Dimensions: ReadonlyArray<readonly string[]>;
+      readonly Metrics: ReadonlyArray<{ readonly Name: string; readonly Unit: string }>;
+    }>;
+  };
+  readonly TasksCreated: number;
+  readonly taskId: number;
+  readonly requestId?: string;
+}
+
+/**
+ * No dimensions (an empty dimension set), so the dashboard and alarms can refer to the metric by
+ * namespace and name alone; `taskId` and `requestId` ride along as searchable log fields.
+ */
+export function tasksCreatedEmf(taskId: number, at: Date, requestId?: string): TasksCreatedEmf {
+  return {
+    _aws: {
+      Timestamp: at.getTime(),
+      CloudWatchMetrics: [
+        { Namespace: TASKS_CREATED_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: TASKS_CREATED_METRIC, Unit: 'Count' }] },
+      ],
+    },
+    TasksCreated: 1,
+    taskId,
+    ...(requestId ? { requestId } : {}),
+  };
+}

@@ -1,0 +1,158 @@
+import * as fs from 'fs';
+import type { LogLevel } from '../config/config';
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** Writes an already-built JSON object as one line, whatever the level (EMF metric lines). */
+  raw(line: object): void;
+  /** Writes everything still buffered, synchronously (shutdown, fatal errors). */
+  flushSync(): void;
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Where log lines go: a file descriptor (stdout, the log file) or, in tests, a function. */
+export type LogSink = { readonly fd: number } | { readonly write: (text: string) => void };
+
+export interface JsonLoggerOptions {
+  readonly level?: LogLevel;
+  readonly sinks: readonly LogSink[];
+  /** Fields put on every line, e.g. the service name. */
+  readonly base?: LogFields;
+  readonly now?: () => Date;
+}
+
+/**
+ * One JSON object per line. Lines are buffered and written once per event-loop turn with a
+ * single write per sink: a synchronous write per request (stdout to a pipe or file is synchronous
+ * on Linux) would cost throughput under load, while a turn of buffering loses nothing that
+ * `flushSync` at shutdown does not write.
+ */
+export class JsonLogger implements Logger {
+  private readonly threshold: number;
+  private buffer: string[] = [];
+  private flushScheduled = false;
+  /** A batch is being written: the next one waits for it, so lines never change order. */
+  private writing = false;
+  private readonly baseJson: string;
+
+  constructor(private readonly options: JsonLoggerOptions) {
+    this.threshold = LEVELS[options.level ?? 'info'];
+    const base = JSON.stringify(options.base ?? {});
+    this.baseJson = base === '{}' ? '' : base.slice(1, -1) + ',';
+  }
+
+  debug(msg: string, fields?: LogFields): void {
+    this.log('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.log('info', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.log('warn', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.log('error', msg, fields);
+  }
+
+  raw(line: object): void {
+    this.push(JSON.stringify(line));
+  }
+
+  private log(level: LogLevel, msg: string, fields?: LogFields): void {
+    if (LEVELS[level] < this.threshold) return;
+    const time = (this.options.now?.() ?? new Date()).toISOString();
+    const head = `{"time":"${time}","level":"${level}",${this.baseJson}"msg":${JSON.stringify(msg)}`;
+    const rest = fields ? JSON.stringify(fields, errorReplacer) : '{}';
+    this.push(rest === '{}' ? `${head}}` : `${head},${rest.slice(1)}`);
+  }
+
+  private push(line: string): void {
+    this.buffer.push(line);
+    if (!this.flushScheduled && !this.writing) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushAsync());
+    }
+  }
+
+  private take(): string | undefined {
+    this.flushScheduled = false;
+    if (this.buffer.length === 0) return undefined;
+    const text = this.buffer.join('\n') + '\n';
+    this.buffer = [];
+    return text;
+  }
+
+  private flushAsync(): void {
+    const text = this.take();
+    if (text === undefined) return;
+    const data = Buffer.from(text);
+    const fdSinks: number[] = [];
+    for (const sink of this.options.sinks) {
+      if ('write' in sink) sink.write(text);
+      else fdSinks.push(sink.fd);
+    }
+    let pending = fdSinks.length;
+    if (pending === 0) return;
+    this.writing = true;
+    for (const fd of fdSinks) {
+      writeFully(fd, data, (err) => {
+        // A failed log write must never take the API down; stderr is the last resort.
+        if (err) process.stderr.write(`log write failed: ${err.message}\n`);
+        if (--pending > 0) return;
+        this.writing = false;
+        if (this.buffer.length > 0) this.flushAsync();
+      });
+    }
+  }
+
+  flushSync(): void {
+    const text = this.take();
+    if (text === undefined) return;
+    for (const sink of this.options.sinks) {
+      try {
+        if ('write' in sink) sink.write(text);
+        else fs.writeSync(sink.fd, text);
+      } catch {
+        // Shutting down: nothing useful left to do with a failed log write.
+      }
+    }
+  }
+}
+
+/** fs.write may write part of a buffer (pipes): keep going until all of it is out. */
+function writeFully(fd: number, data: Buffer, done: (err: Error | null) => void): void {
+  fs.write(fd, data, 0, data.length, null, (err, written) => {
+    if (err) {
+      // stdout as a non-blocking pipe that is full: try again shortly rather than drop lines.
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        setTimeout(() => writeFully(fd, data, done), 5);
+        return;
+      }
+      done(err);
+    } else if (written < data.length) writeFully(fd, data.subarray(written), done);
+    else done(null);
+  });
+}
+
+/** Errors serialise to {name, message, code, stack} instead of `{}`. */
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { name: value.name, message: value.message, ...(code !== undefined ? { code } : {}), stack: value.stack };
+  }
+  return value;
+}
+
+/** stdout, plus the file when one is set (opened for append; fails at start if it cannot be). */
+export function createLogger(options: { level: LogLevel; file?: string; base?: LogFields }): JsonLogger {
+  const sinks: LogSink[] = [{ fd: 1 }];
+  // Kept open for the life of the process; opening fails at start when the path is unusable.
+  if (options.file) sinks.push({ fd: fs.openSync(options.file, 'a') });
+  return new JsonLogger({ level: options.level, sinks, base: options.base });
+}

@@ -1,0 +1,110 @@
+/**
+ * The process: load and validate the configuration, connect (with retries), migrate, listen,
+ * and shut down gracefully on SIGTERM/SIGINT. Everything else lives in app.ts and its modules.
+ * This file is the entry of the deployable bundle (`node index.js` under systemd).
+ */
+import * as http from 'http';
+import type { Socket } from 'net';
+import { createApp, systemClock } from './app';
+import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
+import { createKnex, migrateToLatest, pingDatabase, waitForDatabase } from './db/database';
+import { ImdsInstanceLookup } from './instance/imds';
+import { createLogger, JsonLogger } from './observability/logger';
+import { PrometheusMetrics } from './observability/metrics';
+import { KnexTaskRepository } from './tasks/task-repository';
+
+async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
+  const database = describeDatabase(config.database);
+  logger.info('starting', { database, port: config.port, host: config.host });
+  const knex = createKnex(config.database, logger);
+  await waitForDatabase(knex, logger, config.connectRetryMs, database);
+  await migrateToLatest(knex, logger);
+
+  let shuttingDown = false;
+  const app = createApp({
+    tasks: new KnexTaskRepository(knex),
+    database: { ping: () => pingDatabase(knex) },
+    logger,
+    metrics: new PrometheusMetrics(),
+    clock: systemClock,
+    instance: new ImdsInstanceLookup({ endpoint: config.imdsEndpoint, timeoutMs: config.imdsTimeoutMs }),
+    lifecycle: { isShuttingDown: () => shuttingDown },
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+
+  const server = http.createServer(app.callback());
+  // The ALB keeps idle connections for 60 s: the server must not close one first, or the ALB
+  // may send a request on a socket that is being closed (a 502). headersTimeout must exceed it.
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.headersTimeout = config.keepAliveTimeoutMs + 1000;
+  server.requestTimeout = 30_000;
+
+  // Requests in progress, so shutdown can wait for exactly them.
+  let inFlight = 0;
+  const idle: Array<() => void> = [];
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight += 1;
+    // While draining, ask keep-alive clients to reconnect elsewhere after this response.
+    if (shuttingDown) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
+    });
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('listening', { port, host: config.host, url: `http://127.0.0.1:${port}` });
+
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info('shutting down: no new connections, finishing requests in flight', { signal, inFlight });
+    // Stop accepting; idle keep-alive sockets are closed now, busy ones after their response.
+    server.close();
+    server.closeIdleConnections();
+    const drained = inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((resolve) => idle.push(() => resolve(true)));
+    const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), config.shutdownTimeoutMs).unref());
+    const clean = await Promise.race([drained, timedOut]);
+    if (!clean) logger.warn('shutdown timeout: closing connections with requests still running', { inFlight });
+    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+    await knex.destroy().catch((error: Error) => logger.warn('closing the database pool failed', { error: error.message }));
+    logger.info('stopped', { signal, clean });
+    logger.flushSync();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function main(): void {
+  let config: ApiConfig;
+  let logger: JsonLogger;
+  try {
+    config = loadConfig();
+    logger = createLogger({ level: config.logLevel, file: config.logFile, base: { service: 'taskmanager-api' } });
+  } catch (error) {
+    // Configuration problems are stated plainly and stop the process (systemd shows the line).
+    const message = error instanceof ConfigError ? error.message : `LOG_FILE cannot be opened: ${(error as Error).message}`;
+    process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'invalid configuration', error: message })}\n`);
+    process.exit(1);
+  }
+  process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', { error: reason }));
+  start(config, logger).catch((error: Error) => {
+    logger.error('start-up failed', { error: error.message });
+    logger.flushSync();
+    process.exit(1);
+  });
+}
+
+main();

@@ -1,0 +1,97 @@
+import type { Knex } from 'knex';
+import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
+
+/** Storage of tasks; the routes only see this interface, so tests and other stores can stand in. */
+export interface TaskRepository {
+  /** Up to `limit` tasks in id order, after `afterId`, optionally of one status. */
+  list(query: TaskListQuery): Promise<Task[]>;
+  get(id: number): Promise<Task | undefined>;
+  create(input: NewTask, now: Date): Promise<Task>;
+  update(id: number, patch: TaskPatch, now: Date): Promise<Task | undefined>;
+  remove(id: number): Promise<boolean>;
+}
+
+export const TASKS_TABLE = 'tasks';
+
+interface TaskRow {
+  id: number;
+  title: string;
+  description: string;
+  status: string;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+}
+
+const COLUMNS: string[] = ['id', 'title', 'description', 'status', 'created_at', 'updated_at'];
+
+/**
+ * Timestamps: MySQL keeps DATETIME(3) in UTC (the pool is set to timezone 'Z') and mysql2 hands
+ * back Dates; SQLite has no date type, so they are stored as ISO-8601 text, which also sorts.
+ */
+function toIso(value: Date | string | number): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+function toTask(row: TaskRow): Task {
+  return {
+    id: Number(row.id),
+    title: row.title,
+    description: row.description,
+    status: row.status as TaskStatus,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+export class KnexTaskRepository implements TaskRepository {
+  private readonly storesDates: boolean;
+
+  constructor(private readonly knex: Knex) {
+    this.storesDates = knex.client.config.client === 'mysql2';
+  }
+
+  private time(date: Date): Date | string {
+    return this.storesDates ? date : date.toISOString();
+  }
+
+  async list(query: TaskListQuery): Promise<Task[]> {
+    const builder = this.knex(TASKS_TABLE).select<TaskRow[]>(COLUMNS).orderBy('id', 'asc').limit(query.limit);
+    if (query.afterId !== undefined) builder.where('id', '>', query.afterId);
+    if (query.status !== undefined) builder.where('status', query.status);
+    const rows: TaskRow[] = await builder;
+    return rows.map(toTask);
+  }
+
+  async get(id: number): Promise<Task | undefined> {
+    const row: TaskRow | undefined = await this.knex(TASKS_TABLE).first<TaskRow | undefined>(COLUMNS).where('id', id);
+    return row ? toTask(row) : undefined;
+  }
+
+  async create(input: NewTask, now: Date): Promise<Task> {
+    // One round trip: the stored row is exactly what we sent plus the generated id, so it is
+    // not read back (DATETIME(3) and ISO text both keep the millisecond the Date has).
+    const [id] = await this.knex(TASKS_TABLE).insert({
+      title: input.title,
+      description: input.description,
+      status: input.status,
+      created_at: this.time(now),
+      updated_at: this.time(now),
+    });
+    const at = now.toISOString();
+    return { id: Number(id), ...input, createdAt: at, updatedAt: at };
+  }
+
+  async update(id: number, patch: TaskPatch, now: Date): Promise<Task | undefined> {
+    // Update then read, in one transaction so the answer is the row this request produced.
+    return this.knex.transaction(async (trx) => {
+      await trx(TASKS_TABLE).where('id', id).update({ ...patch, updated_at: this.time(now) });
+      const row: TaskRow | undefined = await trx(TASKS_TABLE).first<TaskRow | undefined>(COLUMNS).where('id', id);
+      return row ? toTask(row) : undefined;
+    });
+  }
+
+  async remove(id: number): Promise<boolean> {
+    const deleted = await this.knex(TASKS_TABLE).where('id', id).del();
+    return deleted > 0;
+  }
+}

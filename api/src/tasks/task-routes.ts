@@ -1,0 +1,53 @@
+import type { Context } from 'koa';
+import { notFound } from '../http/errors';
+import { readJsonBody } from '../http/json-body';
+import type { RouteModule } from '../http/route-module';
+import { tasksCreatedEmf } from '../observability/emf';
+import { encodeCursor, parseListQuery, parseNewTask, parseTaskId, parseTaskPatch } from './task-schema';
+
+/** GET/POST /tasks and GET/PATCH/DELETE /tasks/:id. Validation happens before any database call. */
+export const taskRoutes: RouteModule = (router, deps) => {
+  const { tasks, clock, logger, metrics, bodyLimitBytes } = deps;
+
+  router.get('/tasks', async (ctx: Context) => {
+    const query = parseListQuery(ctx.query);
+    // One extra row tells whether another page exists without a COUNT query.
+    const rows = await tasks.list({ ...query, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const hasMore = rows.length > query.limit;
+    ctx.body = { tasks: page, nextCursor: hasMore ? encodeCursor(page[page.length - 1].id) : null };
+  });
+
+  router.post('/tasks', async (ctx: Context) => {
+    const input = parseNewTask(await readJsonBody(ctx, bodyLimitBytes));
+    const now = clock.now();
+    const task = await tasks.create(input, now);
+    metrics.taskCreated();
+    // The TasksCreated metric as an EMF log line: CloudWatch extracts it, no network call here.
+    logger.raw(tasksCreatedEmf(task.id, now, ctx.state.requestId));
+    ctx.status = 201;
+    ctx.set('Location', `/tasks/${task.id}`);
+    ctx.body = task;
+  });
+
+  router.get('/tasks/:id', async (ctx: Context) => {
+    const id = parseTaskId(ctx.params.id);
+    const task = await tasks.get(id);
+    if (!task) throw notFound(`Task ${id} does not exist.`);
+    ctx.body = task;
+  });
+
+  router.patch('/tasks/:id', async (ctx: Context) => {
+    const id = parseTaskId(ctx.params.id);
+    const patch = parseTaskPatch(await readJsonBody(ctx, bodyLimitBytes));
+    const task = await tasks.update(id, patch, clock.now());
+    if (!task) throw notFound(`Task ${id} does not exist.`);
+    ctx.body = task;
+  });
+
+  router.delete('/tasks/:id', async (ctx: Context) => {
+    const id = parseTaskId(ctx.params.id);
+    if (!(await tasks.remove(id))) throw notFound(`Task ${id} does not exist.`);
+    ctx.status = 204;
+  });
+};
