@@ -7,6 +7,7 @@
  *   dev=plans/dev.json              the output of `terraform show -json <planfile>`
  *   dev=error:plans/dev.stderr      terraform failed: the file holds its output (shown as a failure)
  *   dev=skipped:<reason>            not planned on purpose (e.g. a pull request from a fork)
+ *   dev                             with --dir DIR: DIR/dev.stderr if it exists (failed), else DIR/dev.json
  * A plan file that is missing, empty or not a plan is reported as a failed plan, so a broken
  * plan step can never turn into a comment that says "No changes".
  *
@@ -16,9 +17,12 @@
  *   --output FILE      write to FILE instead of stdout
  *   --github-context   add the commit and a link to the run from GITHUB_* variables
  *   --max-length N     cap below GitHub's 65,536 characters (default 65,000)
+ *   --dir DIR          where bare stack names are looked up (the layout terraform-ci writes)
+ *   --github-output    append `has_changes` and `failed` (true/false) to $GITHUB_OUTPUT
  */
 import * as fs from 'fs';
-import { parsePlan } from './plan/model';
+import * as path from 'path';
+import { hasChanges, parsePlan, summarize } from './plan/model';
 import { renderComment, type RenderOptions, type StackResult } from './plan/render';
 
 export interface CliOptions {
@@ -28,6 +32,8 @@ export interface CliOptions {
   readonly output?: string;
   readonly githubContext: boolean;
   readonly maxLength?: number;
+  readonly dir?: string;
+  readonly githubOutput: boolean;
 }
 
 export type StackSpec =
@@ -46,6 +52,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let output: string | undefined;
   let maxLength: number | undefined;
   let githubContext = false;
+  let githubOutput = false;
+  let dir: string | undefined;
+  const bare: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -57,11 +66,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '--title') title = value();
     else if (arg === '--output') output = value();
     else if (arg === '--github-context') githubContext = true;
+    else if (arg === '--github-output') githubOutput = true;
+    else if (arg === '--dir') dir = value();
     else if (arg === '--max-length') {
       maxLength = Number(value());
       if (!Number.isInteger(maxLength) || maxLength < 1000) throw new UsageError('--max-length must be an integer of at least 1000');
     } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else {
+    else if (!arg.includes('=')) {
+      if (!STACK_NAME.test(arg)) throw new UsageError(`not a stack name: ${JSON.stringify(arg)}`);
+      bare.push(arg);
+    } else {
       const eq = arg.indexOf('=');
       const stack = eq > 0 ? arg.slice(0, eq) : '';
       const target = eq > 0 ? arg.slice(eq + 1) : '';
@@ -72,8 +86,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else stacks.push({ stack, kind: 'plan', file: target });
     }
   }
+  for (const stack of bare) {
+    if (dir === undefined) throw new UsageError(`a bare stack name (${stack}) needs --dir`);
+    if (stacks.some((s) => s.stack === stack)) throw new UsageError(`stack ${stack} given twice`);
+    const stderr = path.join(dir, `${stack}.stderr`);
+    stacks.push(fs.existsSync(stderr) ? { stack, kind: 'error', file: stderr } : { stack, kind: 'plan', file: path.join(dir, `${stack}.json`) });
+  }
   if (stacks.length === 0) throw new UsageError('usage: plan-comment [options] <stack>=<plan.json> [<stack>=error:<stderr file>] [<stack>=skipped:<reason>] ...');
-  return { stacks, marker, title, output, githubContext, maxLength };
+  return { stacks, marker, title, output, githubContext, maxLength, dir, githubOutput };
 }
 
 function readIfExists(file: string): string | undefined {
@@ -114,15 +134,35 @@ export function githubContextLine(env: NodeJS.ProcessEnv): string | undefined {
   return `<sub>${parts.join(' · ')}</sub>`;
 }
 
+/** Whether any stack has changes or drift, and whether any failed: for the workflow's next steps. */
+export function outcome(results: readonly StackResult[]): { hasChanges: boolean; failed: boolean } {
+  let changes = false;
+  let failed = false;
+  for (const r of results) {
+    if (r.status === 'failed') failed = true;
+    if (r.status !== 'planned') continue;
+    const s = summarize(r.plan);
+    if (s.failed) failed = true;
+    if (hasChanges(s) || s.drift.length > 0) changes = true;
+  }
+  return { hasChanges: changes, failed };
+}
+
 export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { markdown: string; options: CliOptions } {
   const options = parseArgs(argv);
+  const results = options.stacks.map(loadStack);
+  if (options.githubOutput) {
+    if (!env.GITHUB_OUTPUT) throw new UsageError('--github-output: GITHUB_OUTPUT is not set');
+    const o = outcome(results);
+    fs.appendFileSync(env.GITHUB_OUTPUT, `has_changes=${o.hasChanges}\nfailed=${o.failed}\n`);
+  }
   const render: RenderOptions = {
     marker: options.marker,
     title: options.title,
     maxLength: options.maxLength,
     context: options.githubContext ? githubContextLine(env) : undefined,
   };
-  return { markdown: renderComment(options.stacks.map(loadStack), render), options };
+  return { markdown: renderComment(results, render), options };
 }
 
 if (require.main === module) {
