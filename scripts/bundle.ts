@@ -1,11 +1,12 @@
 /**
  * One esbuild call for every deployable we ship as a single file: the API (run by systemd on
  * EC2) and the queue worker (a Lambda). Minified CommonJS for Node 20, with a source map.
+ * Synth calls this on every run, so an unchanged bundle is not rebuilt.
  */
-import { buildSync } from 'esbuild';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { buildIfStale } from './incremental-build.cjs';
 
 export interface BundleOptions {
   /** TypeScript entry point, e.g. `api/src/server.ts`. */
@@ -25,7 +26,7 @@ export interface BundleResult {
 
 export function bundle(options: BundleOptions): BundleResult {
   fs.mkdirSync(path.dirname(options.outFile), { recursive: true });
-  buildSync({
+  buildIfStale({
     entryPoints: [options.entry],
     outfile: options.outFile,
     bundle: true,
@@ -37,7 +38,7 @@ export function bundle(options: BundleOptions): BundleResult {
     legalComments: 'none',
     external: [...(options.external ?? [])],
     logLevel: 'error',
-  });
+  }, `${options.outFile}.inputs.json`);
   const contents = fs.readFileSync(options.outFile);
   return {
     outFile: options.outFile,
