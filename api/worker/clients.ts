@@ -5,9 +5,15 @@ import type { WorkerConfig } from './config';
 import { BedrockImageGenerator } from './image-model';
 import { S3ImageStore } from './image-store';
 import type { WorkerDeps } from './processor';
-import { createLogger, stdoutWriter } from './telemetry';
+import { createLogger, LineWriter, stdoutWriter } from './telemetry';
 
-export function createWorkerDeps(config: WorkerConfig): WorkerDeps {
+export interface CreateDepsOptions {
+  /** Where log and EMF lines go (stdout by default). */
+  readonly write?: LineWriter;
+}
+
+export function createWorkerDeps(config: WorkerConfig, options: CreateDepsOptions = {}): WorkerDeps {
+  const write = options.write ?? stdoutWriter;
   const s3 = new S3Client({
     region: config.region,
     ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
@@ -17,7 +23,8 @@ export function createWorkerDeps(config: WorkerConfig): WorkerDeps {
     region: config.region,
     ...(config.bedrockEndpoint ? { endpoint: config.bedrockEndpoint } : {}),
     maxAttempts: config.modelMaxAttempts,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: config.modelTimeoutMs },
+    // The Bedrock Runtime client speaks HTTP/2; keep its default of one stream per session.
+    requestHandler: { requestTimeout: config.modelTimeoutMs, disableConcurrentStreams: true },
   });
   return {
     settings: {
@@ -30,7 +37,7 @@ export function createWorkerDeps(config: WorkerConfig): WorkerDeps {
       width: config.imageWidth,
       height: config.imageHeight,
     }),
-    logger: createLogger(stdoutWriter, { service: 'image-worker' }),
-    writeMetrics: stdoutWriter,
+    logger: createLogger(write, { service: 'image-worker' }),
+    writeMetrics: write,
   };
 }

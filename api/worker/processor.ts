@@ -172,6 +172,13 @@ async function timedGenerate(
   const started = now();
   try {
     return await generator.generate(message.prompt, { seed: seedFor(key), abortSignal: abort.signal });
+  } catch (error) {
+    if (abort.signal.aborted) {
+      throw new RecordFailure('model_unavailable', true, `model call abandoned after ${budgetMs} ms (time budget of this invocation)`, {
+        cause: error,
+      });
+    }
+    throw error;
   } finally {
     clearTimeout(timer);
     metrics.modelLatencyMs.push(now() - started);

@@ -1,0 +1,187 @@
+/**
+ * `npm run enqueue -- "A croissant" [--task-id 42] [--request-id ID]`
+ *
+ * Queues an image-generation message for the worker Lambda and prints the S3 key the image will
+ * have (stdout: the key only, so it can be captured; details go to stderr).
+ *
+ * Environment: QUEUE_URL (required), AWS_REGION (else taken from the queue URL),
+ * SQS_ENDPOINT (optional override, e.g. a local SQS), MODEL_ID (to check the prompt against
+ * that model's limit; the default model's limit otherwise). Credentials: the usual AWS chain.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { buildImageMessage, ImageMessage, InvalidImageMessageError, promptLimitFor } from '../api/shared/image-message';
+
+export interface EnqueueArgs {
+  readonly prompt: string;
+  readonly taskId?: number;
+  readonly requestId?: string;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `usage: npm run enqueue -- "<prompt>" [--task-id <positive integer>] [--request-id <id>]
+
+Sends { prompt, taskId?, requestId } to the image queue and prints the image's S3 key.
+Environment: QUEUE_URL (required), AWS_REGION (default: the queue URL's region),
+SQS_ENDPOINT (optional endpoint override), MODEL_ID (prompt limit of that model).`;
+
+export function parseArgs(argv: readonly string[]): EnqueueArgs | 'help' {
+  const words: string[] = [];
+  let taskId: number | undefined;
+  let requestId: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') ? splitFlag(arg) : [undefined, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    if (arg === '-h' || flag === '--help') return 'help';
+    if (flag === '--task-id') {
+      const raw = value();
+      if (!/^[1-9]\d*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+        throw new UsageError(`--task-id must be a positive integer, got "${raw}"`);
+      }
+      taskId = Number(raw);
+    } else if (flag === '--request-id') {
+      requestId = value();
+    } else if (flag === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    } else if (flag !== undefined) {
+      throw new UsageError(`unknown option ${flag}`);
+    } else {
+      words.push(arg);
+    }
+  }
+  // Unquoted words are joined, so `npm run enqueue -- A croissant` works too.
+  const prompt = words.join(' ').trim();
+  if (!prompt) throw new UsageError('a prompt is required');
+  return { prompt, taskId, requestId };
+}
+
+function splitFlag(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+}
+
+export interface QueueSettings {
+  readonly queueUrl: string;
+  readonly region: string;
+  readonly endpoint?: string;
+}
+
+export function queueSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): QueueSettings {
+  const queueUrl = env.QUEUE_URL?.trim();
+  if (!queueUrl) {
+    throw new UsageError(
+      'QUEUE_URL is required: the URL of the image queue (e.g. the queue URL output of the environment stack)',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(queueUrl);
+  } catch {
+    throw new UsageError(`QUEUE_URL must be a URL, got "${queueUrl}"`);
+  }
+  const region =
+    env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url.host)?.[1];
+  if (!region) throw new UsageError('AWS_REGION is required (it cannot be read from QUEUE_URL)');
+  const endpoint = env.SQS_ENDPOINT?.trim() || undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) {
+    throw new UsageError(`SQS_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  }
+  return { queueUrl, region, endpoint };
+}
+
+export interface EnqueueResult {
+  readonly key: string;
+  readonly messageId: string;
+  readonly message: ImageMessage;
+}
+
+/** Validates, sends one message, returns the image key. */
+export async function enqueueImage(
+  client: SQSClient,
+  queueUrl: string,
+  args: EnqueueArgs,
+  maxPromptChars: number = promptLimitFor(),
+): Promise<EnqueueResult> {
+  const { message, body, key } = buildImageMessage({ ...args, maxPromptChars });
+  const output = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  if (!output.MessageId) throw new Error('SQS answered without a MessageId');
+  return { key, messageId: output.MessageId, message };
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The CLI: returns the exit code (0 sent, 1 send failed, 2 usage or validation error). */
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: Io,
+): Promise<number> {
+  let args: EnqueueArgs;
+  let settings: QueueSettings;
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    args = parsed;
+    settings = queueSettingsFromEnv(env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`enqueue: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const client = new SQSClient({
+    region: settings.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  });
+  try {
+    const result = await enqueueImage(client, settings.queueUrl, args, promptLimitFor(env.MODEL_ID?.trim() || undefined));
+    io.err(
+      `queued message ${result.messageId} (request ${result.message.requestId}` +
+        `${result.message.taskId !== undefined ? `, task ${result.message.taskId}` : ''}) to ${settings.queueUrl}`,
+    );
+    io.out(result.key);
+    return 0;
+  } catch (error) {
+    if (error instanceof InvalidImageMessageError) {
+      io.err(`enqueue: ${error.message}`);
+      return 2;
+    }
+    const e = error as { name?: string; message?: string };
+    io.err(`enqueue: sending to ${settings.queueUrl} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env, {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`enqueue: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
