@@ -1,0 +1,223 @@
+/**
+ * The project's rules for GitHub Actions workflows, checked on the parsed YAML (and, for the
+ * version comments that YAML drops, on the raw lines). Used by `npm run lint` (via
+ * scripts/lint-workflows.ts, next to actionlint) and by the tests in __tests__/workflows.
+ *
+ * Rules: no `pull_request_target`; read-only top-level permissions and explicit permissions on
+ * every job; write scopes only where used (`id-token` with configure-aws-credentials,
+ * `pull-requests`/`issues` with github-script); every action pinned to the full commit SHA of
+ * the verified table below with its version in a comment; no long-lived AWS keys; the plan role
+ * outside environments and the apply role only inside one; Terraform 1.11.4 unwrapped; apply
+ * only in an environment with a non-cancelling concurrency group; plans and applies only after
+ * the check job (lint + tests); checkouts that do not persist the token.
+ */
+import { parseDocument } from 'yaml';
+
+/** From shared/actions-pins.md (each release tag resolved to its commit); a test keeps them equal. */
+export const PINNED_ACTIONS: Readonly<Record<string, { sha: string; version: string }>> = {
+  'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
+  'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
+  'actions/cache': { sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae', version: 'v5.0.5' },
+  'actions/upload-artifact': { sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0' },
+  'actions/download-artifact': { sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
+  'actions/github-script': { sha: 'ed597411d8f924073f98dfc5c65a23a2325f34cd', version: 'v8.0.0' },
+  'hashicorp/setup-terraform': { sha: 'dfe3c3f87815947d99a8997f908cb6525fc44e9e', version: 'v4.0.1' },
+  'aws-actions/configure-aws-credentials': { sha: 'e6de054238d6b7531b4efff3b6587d9aade6a06c', version: 'v6.2.3' },
+};
+
+export const TERRAFORM_VERSION = '1.11.4';
+const AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials';
+const GITHUB_SCRIPT = 'actions/github-script';
+
+/** Permission scopes a job may write, and the action that justifies each. */
+const WRITE_SCOPES: Readonly<Record<string, string>> = {
+  'id-token': AWS_CREDENTIALS,
+  'pull-requests': GITHUB_SCRIPT,
+  issues: GITHUB_SCRIPT,
+};
+
+export interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string | boolean;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  'continue-on-error'?: unknown;
+}
+
+export interface Job {
+  name?: string;
+  needs?: string | string[];
+  if?: string | boolean;
+  uses?: string;
+  'runs-on'?: unknown;
+  environment?: unknown;
+  permissions?: unknown;
+  concurrency?: unknown;
+  strategy?: { matrix?: Record<string, unknown>; 'fail-fast'?: unknown; 'max-parallel'?: unknown };
+  env?: Record<string, unknown>;
+  steps?: Step[];
+  'timeout-minutes'?: unknown;
+}
+
+export interface Workflow {
+  name?: string;
+  on?: unknown;
+  permissions?: unknown;
+  concurrency?: unknown;
+  env?: Record<string, unknown>;
+  jobs: Record<string, Job>;
+}
+
+export interface WorkflowFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export function parseWorkflow(file: WorkflowFile): Workflow {
+  const doc = parseDocument(file.text, { prettyErrors: false });
+  if (doc.errors.length > 0) throw new Error(`${file.path}: ${doc.errors.map((e) => e.message).join('; ')}`);
+  const value = doc.toJS() as Workflow;
+  if (!value || typeof value !== 'object' || typeof value.jobs !== 'object') throw new Error(`${file.path}: no jobs`);
+  return value;
+}
+
+/** The event names of `on:` (string, list or map). */
+export function triggers(workflow: Workflow): string[] {
+  const on = workflow.on;
+  if (typeof on === 'string') return [on];
+  if (Array.isArray(on)) return on.map(String);
+  if (on && typeof on === 'object') return Object.keys(on);
+  return [];
+}
+
+function actionName(uses: string): string {
+  return uses.split('@')[0].split('/').slice(0, 2).join('/');
+}
+
+export function stepsUsing(job: Job, action: string): Step[] {
+  return (job.steps ?? []).filter((s) => typeof s.uses === 'string' && actionName(s.uses) === action);
+}
+
+function permissionMap(value: unknown): Record<string, string> | 'read-all' | 'write-all' | undefined {
+  if (value === 'read-all' || value === 'write-all') return value;
+  if (value && typeof value === 'object') return value as Record<string, string>;
+  return undefined;
+}
+
+export function needsOf(job: Job): string[] {
+  if (job.needs === undefined) return [];
+  return Array.isArray(job.needs) ? job.needs : [job.needs];
+}
+
+/** Every job that `name` waits for, directly or not. */
+export function allNeeds(workflow: Workflow, name: string, seen = new Set<string>()): Set<string> {
+  for (const dep of needsOf(workflow.jobs[name] ?? {})) {
+    if (seen.has(dep)) continue;
+    seen.add(dep);
+    allNeeds(workflow, dep, seen);
+  }
+  return seen;
+}
+
+function runs(job: Job, pattern: RegExp): boolean {
+  return (job.steps ?? []).some((s) => typeof s.run === 'string' && pattern.test(s.run));
+}
+
+/** Jobs that run `terraform plan` or `apply` against AWS (through scripts/terraform-ci). */
+export const PLAN_OR_APPLY = /terraform-ci\.js (plan|apply)\b|terraform (plan|apply)\b/;
+export const APPLY = /terraform-ci\.js apply\b|terraform apply\b/;
+
+export function checkWorkflow(file: WorkflowFile): string[] {
+  const problems: string[] = [];
+  const at = (where: string, message: string) => problems.push(`${file.path}: ${where}: ${message}`);
+  let workflow: Workflow;
+  try {
+    workflow = parseWorkflow(file);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+
+  // Triggers
+  if (triggers(workflow).includes('pull_request_target')) at('on', 'pull_request_target runs fork code with a write token and secrets: use pull_request');
+
+  // Top-level permissions: read-only
+  const top = permissionMap(workflow.permissions);
+  if (top === undefined) at('permissions', 'set top-level permissions (contents: read or {})');
+  else if (top === 'write-all') at('permissions', 'write-all at the top level');
+  else if (top !== 'read-all') {
+    for (const [scope, level] of Object.entries(top)) if (level !== 'read' && level !== 'none') at('permissions', `top-level ${scope}: ${level} (grant writes per job)`);
+  }
+
+  // Raw-text rules: keys, pins with their version comment.
+  file.text.split('\n').forEach((line, i) => {
+    const where = `line ${i + 1}`;
+    if (/aws-access-key-id|aws-secret-access-key|aws-session-token|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN/i.test(line)) {
+      at(where, 'long-lived AWS keys are not allowed: use OIDC (role-to-assume)');
+    }
+    if (/\$\{\{\s*secrets\.AWS_/i.test(line)) at(where, 'AWS credentials from secrets are not allowed: use OIDC');
+    const uses = /^\s*(?:-\s+)?uses:\s*['"]?([^'"\s#]+)['"]?\s*(?:#\s*(\S+))?/.exec(line);
+    if (!uses) return;
+    const [, ref, comment] = uses;
+    if (ref.startsWith('./')) return;
+    if (ref.startsWith('docker://')) {
+      at(where, `${ref}: docker actions are not in the verified pin table`);
+      return;
+    }
+    const [name, version] = ref.split('@');
+    const pin = PINNED_ACTIONS[actionName(name)];
+    if (!pin) at(where, `${name} is not in the verified pin table (shared/actions-pins.md)`);
+    else if (!/^[0-9a-f]{40}$/.test(version ?? '')) at(where, `${name}@${version}: pin to the full 40-character commit SHA`);
+    else if (version !== pin.sha) at(where, `${name}@${version}: not the verified SHA ${pin.sha} (${pin.version})`);
+    else if (comment !== pin.version) at(where, `${name}: the comment must name the pinned version (# ${pin.version})`);
+  });
+
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const where = `job ${name}`;
+    const perms = permissionMap(job.permissions);
+    if (perms === undefined) at(where, 'no permissions: every job states what it needs');
+    else if (perms === 'write-all' || perms === 'read-all') at(where, `permissions: ${perms} (list the scopes)`);
+    else {
+      for (const [scope, level] of Object.entries(perms)) {
+        if (level !== 'write') continue;
+        const needed = WRITE_SCOPES[scope];
+        if (!needed) at(where, `${scope}: write is never needed by these workflows`);
+        else if (stepsUsing(job, needed).length === 0) at(where, `${scope}: write without a ${needed} step`);
+      }
+      if (stepsUsing(job, AWS_CREDENTIALS).length > 0 && perms['id-token'] !== 'write') at(where, `${AWS_CREDENTIALS} needs id-token: write`);
+    }
+    if (job.uses === undefined && job['timeout-minutes'] === undefined) at(where, 'set timeout-minutes');
+
+    const environment = typeof job.environment === 'object' && job.environment !== null ? (job.environment as { name?: unknown }).name : job.environment;
+    for (const step of stepsUsing(job, AWS_CREDENTIALS)) {
+      const role = String(step.with?.['role-to-assume'] ?? '');
+      if (!/^\$\{\{\s*vars\.AWS_(PLAN|APPLY)_ROLE_ARN\s*\}\}$/.test(role)) at(where, `role-to-assume must be \${{ vars.AWS_PLAN_ROLE_ARN }} or \${{ vars.AWS_APPLY_ROLE_ARN }}, got ${role || 'nothing'}`);
+      const apply = /AWS_APPLY_ROLE_ARN/.test(role);
+      if (apply && environment === undefined) at(where, 'the apply role only in a job with an environment (its trust policy expects the environment subject)');
+      if (!apply && environment !== undefined) at(where, 'the plan role in a job with an environment: the OIDC subject would not match its trust policy');
+      if (!step.with?.['aws-region']) at(where, 'configure-aws-credentials needs aws-region');
+    }
+    for (const step of stepsUsing(job, 'hashicorp/setup-terraform')) {
+      if (String(step.with?.terraform_version) !== TERRAFORM_VERSION) at(where, `setup-terraform: terraform_version must be ${TERRAFORM_VERSION}`);
+      if (step.with?.terraform_wrapper !== false) at(where, 'setup-terraform: set terraform_wrapper: false');
+    }
+    for (const step of stepsUsing(job, 'actions/checkout')) {
+      if (step.with?.['persist-credentials'] !== false) at(where, 'checkout: set persist-credentials: false');
+    }
+    if (runs(job, PLAN_OR_APPLY)) {
+      const before = allNeeds(workflow, name);
+      const checked = [...before].some((dep) => workflow.jobs[dep]?.uses === './.github/workflows/check.yml' || runs(workflow.jobs[dep] ?? {}, /npm (run )?test\b/));
+      if (!checked) at(where, 'plans and applies must need the check job (lint and tests first)');
+    }
+    if (runs(job, APPLY)) {
+      if (environment === undefined) at(where, 'apply only in an environment named after the stack');
+      const c = job.concurrency as { group?: unknown; 'cancel-in-progress'?: unknown } | undefined;
+      if (!c || typeof c !== 'object' || !c.group) at(where, 'apply needs a concurrency group');
+      else if (c['cancel-in-progress'] !== false) at(where, 'apply concurrency must set cancel-in-progress: false');
+      if (stepsUsing(job, AWS_CREDENTIALS).every((s) => !/AWS_APPLY_ROLE_ARN/.test(String(s.with?.['role-to-assume'])))) at(where, 'apply with the apply role');
+    }
+  }
+  return problems;
+}
