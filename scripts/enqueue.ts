@@ -91,10 +91,12 @@ export function queueSettingsFromEnv(env: Readonly<Record<string, string | undef
   const region =
     env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url.host)?.[1];
   if (!region) throw new UsageError('AWS_REGION is required (it cannot be read from QUEUE_URL)');
-  const endpoint = env.SQS_ENDPOINT?.trim() || undefined;
-  if (endpoint && !/^https?:\/\//.test(endpoint)) {
-    throw new UsageError(`SQS_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  const override = env.SQS_ENDPOINT?.trim() || undefined;
+  if (override && !/^https?:\/\//.test(override)) {
+    throw new UsageError(`SQS_ENDPOINT must be an http(s) URL, got "${override}"`);
   }
+  // A queue URL that is not on AWS (LocalStack, ElasticMQ, a test double) is its own endpoint.
+  const endpoint = override ?? (/\.amazonaws\.com(\.cn)?$/.test(url.hostname) ? undefined : url.origin);
   return { queueUrl, region, endpoint };
 }
 
