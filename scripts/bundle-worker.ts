@@ -45,7 +45,8 @@ function findRoot(): string {
   return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '..', '..') : path.resolve(here, '..');
 }
 
-if (require.main === module) {
+// Run as a script (not when imported, nor when bundled into another script).
+if (require.main === module && /bundle-worker\.[jt]s$/.test(require.main.filename)) {
   const result = bundleWorker();
   const kib = (result.bytes / 1024).toFixed(1);
   process.stdout.write(`${result.outFile}: ${kib} KiB, sha256 ${result.sha256}, handler ${result.handler}\n`);
