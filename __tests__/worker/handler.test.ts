@@ -18,6 +18,7 @@ import {
   uniqueId,
 } from './support/env';
 import { pngChunkTypes } from './support/png';
+import { startConditionalPutProxy } from './support/conditional-put-proxy';
 import { createHash } from 'crypto';
 
 let servers: LocalServers;
@@ -143,6 +144,29 @@ describe('idempotency', () => {
     await servers.s3Client.send(new DeleteObjectCommand({ Bucket: servers.s3.bucket, Key: imageKeyFor({ requestId: a }) }));
     await processBatch(sqsEvent(record({ prompt: 'x', requestId: a })), deps);
     expect(servers.bedrock.calls[2].body.imageGenerationConfig.seed).toEqual(first);
+  });
+});
+
+describe('concurrent deliveries', () => {
+  it('never overwrites: the second of two simultaneous deliveries gets 412 from the conditional put and succeeds', async () => {
+    const proxy = await startConditionalPutProxy(servers.s3.endpoint, servers.s3.bucket, servers.s3Client);
+    try {
+      const out = captureLines();
+      // Both HEADs happen before either PUT: the model takes 150 ms.
+      servers.bedrock.fallback = { kind: 'ok', delayMs: 150 };
+      const deps = depsFor(servers, out, { S3_ENDPOINT: proxy.endpoint, WORKER_CONCURRENCY: '2' });
+      const body = { prompt: 'Twice at once', requestId: uniqueId('race') };
+
+      const result = await processBatch(sqsEvent(record(body, 'a'), record(body, 'b')), deps);
+
+      expect(result.batchItemFailures).toEqual([]);
+      expect(servers.bedrock.calls).toHaveLength(2);
+      expect(proxy.puts).toEqual(['*', '*']);
+      expect(out.json().filter((l) => l.msg === 'image stored concurrently by another delivery, kept it')).toHaveLength(1);
+      expect(emf(out)).toMatchObject({ ImagesGenerated: 1, ImagesSkipped: 1, ImageFailures: 0 });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
