@@ -1,0 +1,80 @@
+/**
+ * The plan comment of our own stacks, from real offline plans that terraform 1.11.4 makes with the
+ * AWS provider from the local mirror (no AWS account, no network), and the CI plan script on the
+ * same stack with the committed provider lock file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { OFFLINE_OVERRIDE, planStackOffline } from '../../scripts/terraform-check';
+import { parsePlan, type PlanJson } from '../../scripts/plan/model';
+import { GITHUB_COMMENT_LIMIT, renderComment } from '../../scripts/plan/render';
+import { planStack } from '../../scripts/terraform-ci';
+import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, synthTo, tempDir } from './terraform-helpers';
+
+describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
+  const work = tempDir('real-plans-');
+  const outdir = path.join(work, 'cdktf.out');
+  let devPlan: PlanJson;
+  let prodPlan: PlanJson;
+
+  beforeAll(async () => {
+    synthTo(outdir);
+    const [dev, prod] = await Promise.all([
+      planStackOffline(path.join(outdir, 'stacks', 'dev')),
+      planStackOffline(path.join(outdir, 'stacks', 'prod')),
+    ]);
+    devPlan = parsePlan(dev);
+    prodPlan = parsePlan(prod);
+  }, 180_000);
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
+    expect(devPlan.terraform_version).toBe('1.11.4');
+    expect(devPlan).toMatchObject({ errored: false, applyable: true, complete: true });
+    const creates = (devPlan.resource_changes ?? []).filter((r) => r.change.actions.join() === 'create');
+    expect(creates.length).toBeGreaterThanOrEqual(10);
+    expect(creates.length).toBe(devPlan.resource_changes!.length); // a first apply only creates
+    const md = renderComment([{ stack: 'dev', status: 'planned', plan: devPlan }, { stack: 'prod', status: 'planned', plan: prodPlan }]);
+    expect(md).toContain(`| \`dev\` | 🟡 changes | ${creates.length} | 0 | 0 | 0 |`);
+    expect(md).toContain(`**${creates.length}** to add, **0** to change, **0** to replace, **0** to destroy`);
+    const prodCreates = prodPlan.resource_changes!.filter((r) => r.change.actions.join() === 'create').length;
+    expect(md).toContain(`| \`prod\` | 🟡 changes | ${prodCreates} | 0 | 0 | 0 |`);
+    for (const r of creates) expect(md).toContain(`# ${r.address} will be created`);
+    expect(md).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+     cidr_block = "10\.0\.0\.0\/16"/);
+    expect(md).not.toContain('failed');
+    expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+  });
+
+  it('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {
+    const dir = path.join(work, 'ci-dev');
+    fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE));
+    const summary = path.join(work, 'summary.md');
+    const output = path.join(work, 'output.txt');
+    const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
+    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'plans'), lockFile: LOCK_FILE, env });
+    expect(outcome.status).toBe('changes');
+    expect(outcome.exitCode).toBe(0);
+    // init ran with -lockfile=readonly: it verified the hash and changed nothing.
+    expect(fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8')).toBe(fs.readFileSync(LOCK_FILE, 'utf8'));
+    expect(fs.existsSync(path.join(dir, 'tfplan'))).toBe(true);
+    const json = parsePlan(fs.readFileSync(path.join(work, 'plans', 'dev.json'), 'utf8'));
+    expect(json.resource_changes!.length).toBe(devPlan.resource_changes!.length);
+    expect(fs.readFileSync(path.join(work, 'plans', 'dev.txt'), 'utf8')).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    expect(fs.readFileSync(summary, 'utf8')).toContain('### Terraform plan: dev');
+    expect(fs.readFileSync(output, 'utf8')).toBe('status=changes\nexitcode=0\n');
+  }, 120_000);
+
+  it('a lock file whose hash does not match the provider fails init', async () => {
+    const dir = path.join(work, 'ci-bad-lock');
+    fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE));
+    const badLock = path.join(work, 'bad.lock.hcl');
+    fs.writeFileSync(badLock, fs.readFileSync(LOCK_FILE, 'utf8').replace(/h1:[^"]+/, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
+    const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: '', GITHUB_OUTPUT: '' };
+    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'bad-plans'), lockFile: badLock, env });
+    expect(outcome.status).toBe('failed');
+    expect(fs.readFileSync(outcome.stderrFile!, 'utf8')).toMatch(/terraform init failed[\s\S]*checksum/i);
+    expect(outcome.markdown).toContain('#### ❌ `dev`: plan failed');
+  }, 120_000);
+});
