@@ -1,6 +1,6 @@
 /**
- * Builds the API as the single file that ships to EC2 (`node index.js` under systemd):
- * `node dist/scripts/bundle-api.js [outFile]` (default dist/bundles/api/index.js).
+ * Builds the API as the single file that ships to EC2 (`node index.js` under systemd). Synth
+ * calls it (stacks/app.ts) for the build it uploads; tests call it for the build they start.
  */
 import * as path from 'path';
 import { bundle, BundleResult } from './bundle';
@@ -26,13 +26,9 @@ export const API_BUNDLE_EXTERNALS: readonly string[] = [
   'oracledb',
 ];
 
-export function bundleApi(outFile: string = API_BUNDLE_FILE, root: string = path.resolve(__dirname, '..', '..')): BundleResult {
+export function bundleApi(outFile: string, root: string): BundleResult {
   // Paths relative to the repository root, whether this runs from source (jest) or from dist/.
   const fromRoot = (p: string): string => (path.isAbsolute(p) ? p : path.join(root, p));
   return bundle({ entry: fromRoot(API_ENTRY), outFile: fromRoot(outFile), external: API_BUNDLE_EXTERNALS });
 }
 
-if (require.main === module) {
-  const result = bundleApi(process.argv[2]);
-  process.stdout.write(`${result.outFile} ${result.bytes} bytes sha256 ${result.sha256}\n`);
-}

@@ -1,16 +1,31 @@
 import { App } from 'cdktf';
+import { API_BUNDLE_FILE, bundleApi } from '../scripts/bundle-api';
 import type { ProjectConfig } from './config';
 import { BootstrapStack } from './bootstrap-stack';
-import { EnvironmentStack } from './environment-stack';
+import { Builds, EnvironmentStack } from './environment-stack';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 
+export interface BuildAppOptions {
+  /** The repository root: where the API and worker sources are and dist/ goes. */
+  readonly projectRoot: string;
+  /** cdktf's output folder (default: CDKTF_OUTDIR or cdktf.out). */
+  readonly outdir?: string;
+}
+
+/** Bundles what the environments deploy (cached: unchanged sources are not rebuilt). */
+export function buildDeployables(projectRoot: string): Builds {
+  const api = bundleApi(API_BUNDLE_FILE, projectRoot);
+  return { api: { file: api.outFile, sha256: api.sha256 } };
+}
+
 /** The whole app: the bootstrap stack and one stack per configured environment, named after it. */
-export function buildApp(config: ProjectConfig, outdir?: string): App {
-  const app = new App({ outdir, skipValidation: false });
+export function buildApp(config: ProjectConfig, options: BuildAppOptions): App {
+  const app = new App({ outdir: options.outdir });
   new BootstrapStack(app, BOOTSTRAP_STACK, { config });
+  const builds = buildDeployables(options.projectRoot);
   for (const env of config.environments) {
-    new EnvironmentStack(app, env.name, { project: config.project, env });
+    new EnvironmentStack(app, env.name, { project: config.project, env, builds });
   }
   return app;
 }

@@ -38,10 +38,28 @@ export interface NetworkConfig {
 }
 
 export interface ComputeConfig {
+  /** EC2 type of the API instances; a Graviton type (t4g, m7g, ...) selects the arm64 AMI. */
   readonly instanceType: string;
   readonly minSize: number;
   readonly maxSize: number;
   readonly desiredCapacity: number;
+  /** Port the API listens on, behind the load balancer. */
+  readonly appPort: number;
+  /** Root volume size of each instance (gp3, encrypted). */
+  readonly rootVolumeGb: number;
+}
+
+export interface LoadBalancerConfig {
+  /** ACM certificate ARN: when set, HTTPS on 443 and HTTP redirects to it; empty for HTTP only. */
+  readonly certificateArn: string;
+  readonly deletionProtection: boolean;
+}
+
+export interface ObservabilityConfig {
+  /** The API's log group (SPEC O1: `taskmanager-logs`). */
+  readonly logGroupName: string;
+  /** The CloudWatch dashboard (SPEC O3: `TaskManager-Dashboard`). */
+  readonly dashboardName: string;
 }
 
 export interface DatabaseConfig {
@@ -50,6 +68,9 @@ export interface DatabaseConfig {
   /** Deletion protection on the instance, and a final snapshot when it is destroyed. */
   readonly deletionProtection: boolean;
   readonly backupRetentionDays: number;
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling. */
+  readonly maxAllocatedStorageGb: number;
 }
 
 export interface EnvironmentConfig {
@@ -62,6 +83,8 @@ export interface EnvironmentConfig {
   readonly network: NetworkConfig;
   readonly compute: ComputeConfig;
   readonly database: DatabaseConfig;
+  readonly loadBalancer: LoadBalancerConfig;
+  readonly observability: ObservabilityConfig;
   /** Where alarms are e-mailed (SNS subscription). */
   readonly alarmEmail: string;
   /** Retention of the environment's CloudWatch log groups. */
@@ -112,20 +135,28 @@ const SHARED_NETWORK = {
   natGateways: 0,
 };
 
+const SHARED_COMPUTE = { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 };
+const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', multiAz: false, allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
+
 /** What differs between environments by default: dev is cheap and disposable, prod is protected. */
 const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> = {
   dev: {
     tags: {},
     network: { ...SHARED_NETWORK, flowLogs: false },
-    compute: { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1 },
-    database: { instanceClass: 'db.t4g.micro', multiAz: false, deletionProtection: false, backupRetentionDays: 1 },
+    compute: { ...SHARED_COMPUTE },
+    database: { ...SHARED_DATABASE, deletionProtection: false, backupRetentionDays: 1 },
+    loadBalancer: { certificateArn: '', deletionProtection: false },
+    observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
     logRetentionDays: 14,
   },
   prod: {
     tags: {},
     network: { ...SHARED_NETWORK, flowLogs: true },
-    compute: { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1 },
-    database: { instanceClass: 'db.t4g.micro', multiAz: false, deletionProtection: true, backupRetentionDays: 7 },
+    compute: { ...SHARED_COMPUTE },
+    database: { ...SHARED_DATABASE, deletionProtection: true, backupRetentionDays: 7 },
+    loadBalancer: { certificateArn: '', deletionProtection: true },
+    // The names the SPEC keeps; other environments get their own so that they can share an account.
+    observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },
     logRetentionDays: 90,
   },
 };
@@ -256,7 +287,9 @@ function selectEnvironments(value: unknown, problems: string[]): EnvironmentName
   return names.filter(isEnvironmentName);
 }
 
-const ENVIRONMENT_KEYS = ['region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'alarmEmail', 'logRetentionDays'];
+const ENVIRONMENT_KEYS = [
+  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'observability', 'alarmEmail', 'logRetentionDays',
+];
 
 function environmentConfig(
   check: Checker,
@@ -274,6 +307,10 @@ function environmentConfig(
   check.onlyKeys(`${at}.network`, network, ['vpcCidr', 'availabilityZones', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways', 'flowLogs']);
   check.onlyKeys(`${at}.compute`, compute, Object.keys(defaults.compute));
   check.onlyKeys(`${at}.database`, database, Object.keys(defaults.database));
+  const loadBalancer = { ...defaults.loadBalancer, ...objectAt(check, `${at}.loadBalancer`, raw.loadBalancer) } as Mutable<LoadBalancerConfig>;
+  const observability = { ...defaults.observability, ...objectAt(check, `${at}.observability`, raw.observability) } as Mutable<ObservabilityConfig>;
+  check.onlyKeys(`${at}.loadBalancer`, loadBalancer, Object.keys(defaults.loadBalancer));
+  check.onlyKeys(`${at}.observability`, observability, Object.keys(defaults.observability));
 
   return {
     name,
@@ -287,6 +324,18 @@ function environmentConfig(
       multiAz: check.boolean(`${at}.database.multiAz`, database.multiAz),
       deletionProtection: check.boolean(`${at}.database.deletionProtection`, database.deletionProtection),
       backupRetentionDays: check.integer(`${at}.database.backupRetentionDays`, database.backupRetentionDays, 1, 35),
+      allocatedStorageGb: check.integer(`${at}.database.allocatedStorageGb`, database.allocatedStorageGb, 20, 6144),
+      maxAllocatedStorageGb: check.integer(`${at}.database.maxAllocatedStorageGb`, database.maxAllocatedStorageGb, database.allocatedStorageGb, 6144),
+    },
+    loadBalancer: {
+      certificateArn: loadBalancer.certificateArn === ''
+        ? ''
+        : check.pattern(`${at}.loadBalancer.certificateArn`, loadBalancer.certificateArn, /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN (or "" for HTTP only)'),
+      deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection),
+    },
+    observability: {
+      logGroupName: check.pattern(`${at}.observability.logGroupName`, observability.logGroupName, /^[A-Za-z0-9_\-/.#]{1,512}$/, 'a CloudWatch log group name'),
+      dashboardName: check.pattern(`${at}.observability.dashboardName`, observability.dashboardName, /^[A-Za-z0-9_-]{1,255}$/, 'a dashboard name (letters, digits, - and _)'),
     },
     alarmEmail: check.email(`${at}.alarmEmail`, raw.alarmEmail ?? shared.alarmEmail),
     logRetentionDays: check.oneOf(`${at}.logRetentionDays`, raw.logRetentionDays ?? defaults.logRetentionDays, LOG_RETENTION_DAYS),
@@ -332,6 +381,8 @@ function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): 
     minSize: check.integer(`${at}.minSize`, raw.minSize, 0, 100),
     maxSize: check.integer(`${at}.maxSize`, raw.maxSize, 1, 100),
     desiredCapacity: check.integer(`${at}.desiredCapacity`, raw.desiredCapacity, 0, 100),
+    appPort: check.integer(`${at}.appPort`, raw.appPort, 1024, 65535),
+    rootVolumeGb: check.integer(`${at}.rootVolumeGb`, raw.rootVolumeGb, 8, 1024),
   };
   if (compute.minSize > compute.maxSize) check.fail(`${at}.minSize`, `must not exceed maxSize (${compute.maxSize})`);
   if (compute.desiredCapacity < compute.minSize || compute.desiredCapacity > compute.maxSize) {

@@ -29,7 +29,7 @@ describe('Configuration', () => {
     expect(dev).toMatchObject({ namePrefix: 'taskmanager-dev', network: { natGateways: 0, flowLogs: false }, database: { deletionProtection: false } });
     expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 0, flowLogs: true }, database: { deletionProtection: true } });
     expect(dev.database.instanceClass).toBe('db.t4g.micro');
-    expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1 });
+    expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 });
   });
 
   test('takes per-user settings from environment variables over the file', () => {

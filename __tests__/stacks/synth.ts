@@ -6,7 +6,8 @@ import * as path from 'path';
 import { Testing, TerraformStack } from 'cdktf';
 import { loadConfig, ProjectConfig } from '../../stacks/config';
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
-import { EnvironmentStack } from '../../stacks/environment-stack';
+import { buildDeployables } from '../../stacks/app';
+import { Builds, EnvironmentStack } from '../../stacks/environment-stack';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -19,10 +20,19 @@ export function synthJson(stack: TerraformStack): Json {
   return JSON.parse(Testing.synth(stack));
 }
 
+const root = path.join(__dirname, '../..');
+let builds: Builds | undefined;
+
+/** The real deployables, bundled once per test file (and cached across runs by the bundler). */
+export function testBuilds(): Builds {
+  builds ??= buildDeployables(root);
+  return builds;
+}
+
 export function environmentStack(name: 'dev' | 'prod', file: Json = {}): Json {
   const config = testConfig(file);
   const env = config.environments.find((e) => e.name === name)!;
-  return synthJson(new EnvironmentStack(Testing.app(), name, { project: config.project, env }));
+  return synthJson(new EnvironmentStack(Testing.app(), name, { project: config.project, env, builds: testBuilds() }));
 }
 
 export function bootstrapStack(file: Json = {}): Json {
@@ -50,8 +60,6 @@ export function addressOf(stack: Json, type: string, body: Json): string {
   const name = Object.entries(stack.resource[type]).find(([, b]) => b === body)![0];
   return `${type}.${name}`;
 }
-
-const root = path.join(__dirname, '../..');
 
 /** Transpiles main.ts and stacks/ into dist/, as `npm run synth` does. */
 export function buildSynthEntryPoint(): void {

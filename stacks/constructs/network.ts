@@ -32,6 +32,7 @@ export interface NetworkProps {
  */
 export class Network extends Construct {
   readonly vpcId: string;
+  readonly vpcArn: string;
   readonly vpcCidr: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
@@ -49,6 +50,7 @@ export class Network extends Construct {
       tags: naming.nameTag('vpc'),
     });
     this.vpcId = vpc.id;
+    this.vpcArn = vpc.arn;
     this.vpcCidr = vpc.cidrBlock;
 
     // No rules at all: nothing may rely on the default group, every resource gets its own.

@@ -9,7 +9,10 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { denyInsecureTransport, policyDocument, PolicyStatement } from '../lib/iam';
 
 export interface SecureBucketProps {
-  readonly bucketName: string;
+  /** An exact name (must be globally unique) ... */
+  readonly bucketName?: string;
+  /** ... or a prefix that S3 completes with a unique suffix. */
+  readonly bucketPrefix?: string;
   /** Days after which replaced or deleted object versions are removed. */
   readonly noncurrentVersionExpirationDays: number;
   /** Refuse `terraform destroy` of the bucket (state, data worth keeping). */
@@ -34,6 +37,7 @@ export class SecureBucket extends Construct {
     super(scope, id);
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
+      bucketPrefix: props.bucketPrefix,
       forceDestroy: props.forceDestroy ?? false,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });

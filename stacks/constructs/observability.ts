@@ -1,0 +1,160 @@
+import { Construct } from 'constructs';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { METRICS_NAMESPACE } from './api-instance-setup';
+import { Alerts } from './alerts';
+
+export interface ObservabilityProps {
+  readonly region: string;
+  readonly dashboardName: string;
+  readonly alerts: Alerts;
+  readonly logGroupName: string;
+  readonly autoScalingGroupName: string;
+  readonly loadBalancerArnSuffix: string;
+  readonly targetGroupArnSuffix: string;
+  readonly databaseIdentifier: string;
+  /** More rows for the dashboard, from other parts of the system (e.g. the queue worker). */
+  readonly extraWidgets?: DashboardWidget[];
+}
+
+/** A CloudWatch dashboard widget (the `widgets[]` entries of the dashboard body). */
+export interface DashboardWidget {
+  readonly type: 'metric' | 'log' | 'text';
+  readonly width: number;
+  readonly height: number;
+  readonly properties: Record<string, unknown>;
+}
+
+/** A metric line in a widget: [namespace, metric, dimension, value, ..., options]. */
+type MetricLine = (string | Record<string, unknown>)[];
+
+/** One metric widget; one helper so that every graph looks and behaves the same. */
+export function metricWidget(region: string, title: string, metrics: MetricLine[], options: Record<string, unknown> = {}): DashboardWidget {
+  return { type: 'metric', width: 8, height: 6, properties: { title, region, metrics, period: 300, view: 'timeSeries', ...options } };
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * What operators look at and get woken by (SPEC O3-O4): the `TaskManager-Dashboard` with the
+ * instances, the API log, `TasksCreated`, the load balancer and the database; alarms on load
+ * balancer 5xx, unhealthy hosts, database CPU and free storage, all to the alerts topic.
+ */
+export class Observability extends Construct {
+  readonly dashboardName: string;
+  readonly dashboardUrl: string;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const { region, alerts } = props;
+    const asg = ['AutoScalingGroupName', props.autoScalingGroupName];
+    const alb = ['LoadBalancer', props.loadBalancerArnSuffix];
+    const db = ['DBInstanceIdentifier', props.databaseIdentifier];
+    const percent = { yAxis: { left: { min: 0, max: 100 } } };
+
+    const widgets: DashboardWidget[] = [
+      metricWidget(region, 'Instance CPU (%)', [
+        [METRICS_NAMESPACE, 'cpu_usage_user', ...asg],
+        [METRICS_NAMESPACE, 'cpu_usage_system', ...asg],
+        [METRICS_NAMESPACE, 'cpu_usage_idle', ...asg],
+      ], percent),
+      metricWidget(region, 'Instance memory used (%)', [[METRICS_NAMESPACE, 'mem_used_percent', ...asg]], percent),
+      metricWidget(region, 'Root disk used (%)', [[METRICS_NAMESPACE, 'disk_used_percent', ...asg]], percent),
+      metricWidget(region, 'Tasks created', [[METRICS_NAMESPACE, 'TasksCreated', { stat: 'Sum' }]]),
+      metricWidget(region, 'Load balancer requests and 5xx', [
+        ['AWS/ApplicationELB', 'RequestCount', ...alb, { stat: 'Sum' }],
+        ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', ...alb, { stat: 'Sum' }],
+        ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', ...alb, { stat: 'Sum' }],
+      ]),
+      metricWidget(region, 'Target response time (s)', [
+        ['AWS/ApplicationELB', 'TargetResponseTime', ...alb, { stat: 'p50' }],
+        ['AWS/ApplicationELB', 'TargetResponseTime', ...alb, { stat: 'p99' }],
+      ]),
+      metricWidget(region, 'Healthy / unhealthy hosts', [
+        ['AWS/ApplicationELB', 'HealthyHostCount', 'TargetGroup', props.targetGroupArnSuffix, ...alb, { stat: 'Minimum' }],
+        ['AWS/ApplicationELB', 'UnHealthyHostCount', 'TargetGroup', props.targetGroupArnSuffix, ...alb, { stat: 'Maximum' }],
+      ]),
+      metricWidget(region, 'Database CPU (%) and connections', [
+        ['AWS/RDS', 'CPUUtilization', ...db],
+        ['AWS/RDS', 'DatabaseConnections', ...db, { yAxis: 'right' }],
+      ]),
+      metricWidget(region, 'Database free storage (bytes)', [['AWS/RDS', 'FreeStorageSpace', ...db, { stat: 'Minimum' }]]),
+      {
+        type: 'log',
+        width: 24,
+        height: 6,
+        properties: {
+          title: 'API log (latest requests)',
+          region,
+          query: `SOURCE '${props.logGroupName}' | fields @timestamp, method, route, status, durationMs, requestId | sort @timestamp desc | limit 50`,
+          view: 'table',
+        },
+      },
+      ...(props.extraWidgets ?? []),
+    ];
+    const dashboard = new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: props.dashboardName,
+      dashboardBody: JSON.stringify({ widgets }),
+    });
+    this.dashboardName = dashboard.dashboardName;
+    this.dashboardUrl = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboard.dashboardName}`;
+
+    const everyFiveMinutes = { period: 300, evaluationPeriods: 1 };
+    alerts.addAlarm('alb-5xx', {
+      name: 'alb-5xx',
+      alarmDescription: 'The load balancer answered 5xx (no healthy target, or a target failed) at least 5 times in 5 minutes',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_ELB_5XX_Count',
+      dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+      statistic: 'Sum',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 5,
+      ...everyFiveMinutes,
+    });
+    alerts.addAlarm('target-5xx', {
+      name: 'api-5xx',
+      alarmDescription: 'The API answered 5xx at least 5 times in 5 minutes',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+      statistic: 'Sum',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 5,
+      ...everyFiveMinutes,
+    });
+    alerts.addAlarm('unhealthy-hosts', {
+      name: 'unhealthy-hosts',
+      alarmDescription: 'An API instance has failed its load balancer health checks for 2 minutes',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { TargetGroup: props.targetGroupArnSuffix, LoadBalancer: props.loadBalancerArnSuffix },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      period: 60,
+      evaluationPeriods: 2,
+    });
+    alerts.addAlarm('db-cpu', {
+      name: 'db-cpu',
+      alarmDescription: 'Database CPU above 80% for 15 minutes',
+      namespace: 'AWS/RDS',
+      metricName: 'CPUUtilization',
+      dimensions: { DBInstanceIdentifier: props.databaseIdentifier },
+      statistic: 'Average',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 80,
+      period: 300,
+      evaluationPeriods: 3,
+    });
+    alerts.addAlarm('db-free-storage', {
+      name: 'db-free-storage',
+      alarmDescription: 'Database free storage below 2 GiB',
+      namespace: 'AWS/RDS',
+      metricName: 'FreeStorageSpace',
+      dimensions: { DBInstanceIdentifier: props.databaseIdentifier },
+      statistic: 'Minimum',
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 2 * GIB,
+      ...everyFiveMinutes,
+    });
+  }
+}

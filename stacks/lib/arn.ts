@@ -1,0 +1,14 @@
+import { Fn } from 'cdktf';
+
+/**
+ * The account id inside an ARN that a resource of the stack exposes. This keeps the stacks free
+ * of `aws_caller_identity`, a data source that would need AWS credentials at plan time.
+ */
+export function accountIdOf(arn: string): string {
+  return Fn.element(Fn.split(':', arn), 4);
+}
+
+/** The partition (`aws`, `aws-cn`, `aws-us-gov`) inside an ARN. */
+export function partitionOf(arn: string): string {
+  return Fn.element(Fn.split(':', arn), 1);
+}
