@@ -3,7 +3,7 @@
  * every error status, paging edges, concurrent creates, logs and metrics.
  */
 import type { Knex } from 'knex';
-import { postJson, request, RunningApi, startApi, steppingClock } from './helpers/api-harness';
+import { postJson, request, RunningApi, startApi } from './helpers/api-harness';
 import { BACKENDS, TestDatabase } from './helpers/databases';
 
 describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('tasks API on %s', (_name, backend) => {

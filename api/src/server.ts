@@ -4,11 +4,11 @@
  * This file is the entry of the deployable bundle (`node index.js` under systemd).
  */
 import * as http from 'http';
-import type { Socket } from 'net';
 import { createApp, systemClock } from './app';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
 import { createKnex, migrateToLatest, pingDatabase, waitForDatabase } from './db/database';
 import { ImdsInstanceLookup } from './instance/imds';
+import { HttpDrainer } from './lifecycle/http-drainer';
 import { createLogger, JsonLogger } from './observability/logger';
 import { PrometheusMetrics } from './observability/metrics';
 import { KnexTaskRepository } from './tasks/task-repository';
@@ -39,23 +39,7 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
   server.headersTimeout = config.keepAliveTimeoutMs + 1000;
   server.requestTimeout = 30_000;
 
-  // Requests in progress, so shutdown can wait for exactly them.
-  let inFlight = 0;
-  const idle: Array<() => void> = [];
-  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    inFlight += 1;
-    // While draining, ask keep-alive clients to reconnect elsewhere after this response.
-    if (shuttingDown) res.setHeader('Connection', 'close');
-    res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
-    });
-  });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const drainer = new HttpDrainer(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -68,16 +52,9 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
   const shutdown = async (signal: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info('shutting down: no new connections, finishing requests in flight', { signal, inFlight });
-    // Stop accepting; idle keep-alive sockets are closed now, busy ones after their response.
-    server.close();
-    server.closeIdleConnections();
-    const drained = inFlight === 0 ? Promise.resolve(true) : new Promise<boolean>((resolve) => idle.push(() => resolve(true)));
-    const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), config.shutdownTimeoutMs).unref());
-    const clean = await Promise.race([drained, timedOut]);
-    if (!clean) logger.warn('shutdown timeout: closing connections with requests still running', { inFlight });
-    server.closeAllConnections();
-    for (const socket of sockets) socket.destroy();
+    logger.info('shutting down: no new connections, finishing requests in flight', { signal, inFlight: drainer.requestsInFlight });
+    const clean = await drainer.drain({ timeoutMs: config.shutdownTimeoutMs });
+    if (!clean) logger.warn('shutdown timeout: closed connections with requests still running');
     await knex.destroy().catch((error: Error) => logger.warn('closing the database pool failed', { error: error.message }));
     logger.info('stopped', { signal, clean });
     logger.flushSync();

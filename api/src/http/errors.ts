@@ -57,10 +57,11 @@ const UNAVAILABLE_CODES = new Set([
 
 /** True when an error means the database is down or unreachable (a 503, not a 500). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'KnexTimeoutError') return true; // no pooled connection within the acquire timeout
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed, not `instanceof Error`: socket errors can come from another realm (e.g. under jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  if (name === 'KnexTimeoutError') return true; // no pooled connection within the acquire timeout
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   // mysql2 raises these without a code when a pooled connection dies mid-flight.
-  return /Connection lost|closed state|Can't add new command when connection is in closed state/i.test(error.message);
+  return typeof message === 'string' && /Connection lost|closed state/i.test(message);
 }

@@ -142,9 +142,10 @@ function writeFully(fd: number, data: Buffer, done: (err: Error | null) => void)
 
 /** Errors serialise to {name, message, code, stack} instead of `{}`. */
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: value.message, ...(code !== undefined ? { code } : {}), stack: value.stack };
+  // Duck-typed: errors from Node internals may come from another realm and fail `instanceof Error`.
+  if (typeof value === 'object' && value !== null && typeof (value as Error).stack === 'string' && typeof (value as Error).message === 'string') {
+    const { name, message, stack, code } = value as Error & { code?: unknown };
+    return { name, message, ...(code !== undefined ? { code } : {}), stack };
   }
   return value;
 }

@@ -1,0 +1,83 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as net from 'net';
+import * as path from 'path';
+import { bundleApi } from '../../../scripts/bundle-api';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * Builds the deployable bundle once per test file, inside the repository (dist/) so that the
+ * native better-sqlite3 it leaves external resolves from node_modules, as it does on a machine
+ * that ran `npm ci`.
+ */
+export function buildTestBundle(name: string): string {
+  const outFile = path.join(REPO_ROOT, 'dist', 'test-bundles', `${name}-${process.pid}`, 'index.js');
+  bundleApi(outFile, REPO_ROOT);
+  return outFile;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ApiProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Parsed JSON lines the process wrote to stdout so far. */
+  lines(): Array<Record<string, unknown>>;
+  stderr(): string;
+  waitForLine(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Runs `node <bundle>` like systemd does: a clean environment plus the given settings. */
+export function spawnApi(bundle: string, env: Record<string, string>, cwd: string): ApiProcess {
+  const child = spawn(process.execPath, [bundle], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', IMDS_ENDPOINT: 'http://127.0.0.1:9', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const waiters: Array<() => void> = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    waiters.forEach((w) => w());
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = (): Array<Record<string, unknown>> =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const port = env.PORT ?? '3000';
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    lines,
+    stderr: () => err,
+    exited,
+    waitForLine(predicate, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = lines().find(predicate);
+          if (found) resolve(found);
+          return Boolean(found);
+        };
+        if (check()) return;
+        const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; got:\n${out}\n${err}`)), timeoutMs);
+        waiters.push(() => check() && clearTimeout(timer));
+        void exited.then(() => setTimeout(() => check() || reject(new Error(`process exited; output:\n${out}\n${err}`)), 50));
+      });
+    },
+  };
+}

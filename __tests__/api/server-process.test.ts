@@ -1,0 +1,269 @@
+/**
+ * The deployable itself: the esbuild bundle run as `node index.js` in a child process, the way
+ * systemd runs it on EC2. Start-up (SQLite, MySQL with the password from a Secrets Manager
+ * secret), configuration errors, start-up retries, and graceful shutdown with requests in flight.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import knexFactory from 'knex';
+import { ApiProcess, buildTestBundle, freePort, spawnApi } from './helpers/api-process';
+import { request } from './helpers/api-harness';
+import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './helpers/databases';
+import { TcpProxy } from './helpers/tcp-proxy';
+
+let bundle: string;
+let workDir: string;
+const running: ApiProcess[] = [];
+
+beforeAll(() => {
+  bundle = buildTestBundle('server-process');
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-server-'));
+});
+afterEach(() => {
+  for (const api of running.splice(0)) if (api.child.exitCode === null) api.child.kill('SIGKILL');
+});
+afterAll(() => {
+  fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+async function startSqlite(extra: Record<string, string> = {}): Promise<{ api: ApiProcess; file: string }> {
+  const dir = fs.mkdtempSync(path.join(workDir, 'sqlite-'));
+  const file = path.join(dir, 'nested', 'tasks.sqlite');
+  const api = spawnApi(bundle, { PORT: String(await freePort()), SQLITE_FILE: file, ...extra }, dir);
+  running.push(api);
+  await api.waitForLine((l) => l.msg === 'listening');
+  return { api, file };
+}
+
+/** A POST whose headers and half of whose body are sent now; `finish()` sends the rest. */
+function slowPost(url: string, body: string): Promise<{ finish: () => Promise<{ status: number; connection?: string; text: string }> }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const req = http.request({ host: hostname, port, method: 'POST', path: '/tasks', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const answer = new Promise<{ status: number; connection?: string; text: string }>((done, fail) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+      });
+      req.on('error', (error) => fail(new Error(`in-flight request failed: ${error.message}`)));
+    });
+    // A test that never finishes the request still sees the hang-up through finish(), not as an unhandled rejection.
+    answer.catch(() => undefined);
+    req.on('error', reject);
+    req.flushHeaders();
+    req.write(body.slice(0, 5));
+    req.on('socket', (socket) =>
+      socket.once('connect', () =>
+        resolve({
+          finish: () => {
+            req.end(body.slice(5));
+            return answer;
+          },
+        }),
+      ),
+    );
+  });
+}
+
+function connectionRefused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+describe('the bundled API as a process', () => {
+  it('starts from the bundle on embedded SQLite (creating its directory), serves /health, logs to stdout and LOG_FILE', async () => {
+    const logFile = path.join(workDir, 'api.log');
+    const { api, file } = await startSqlite({ LOG_FILE: logFile });
+    const health = await request(api.url, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok' });
+    expect(fs.existsSync(file)).toBe(true);
+    const created = await request(api.url, 'POST', '/tasks', { body: '{"title":"from the bundle"}', headers: { 'content-type': 'application/json' } });
+    expect(created.status).toBe(201);
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
+    const fileLines = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(fileLines.filter((l) => l.msg === 'request').map((l) => [l.method, l.path, l.status])).toEqual([
+      ['GET', '/health', 200],
+      ['POST', '/tasks', 201],
+    ]);
+    expect(fileLines.filter((l) => l._aws)).toHaveLength(1);
+    expect(api.lines().map((l) => l.msg)).toEqual(expect.arrayContaining(['starting', 'migrations up to date', 'listening', 'request', 'stopped']));
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://u:p@localhost/db' }, 'DATABASE_URL'],
+    [{ DB_HOST: 'db.internal' }, 'DB_HOST'],
+    [{ DB_SSL: 'maybe', DATABASE_URL: 'mysql://u:p@127.0.0.1/db' }, 'DB_SSL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_FILE: '/nonexistent-dir/x.log' }, 'LOG_FILE'],
+  ])('refuses to start with %j, naming %s, exit code 1', async (env, variable) => {
+    const api = spawnApi(bundle, { PORT: '0', SQLITE_FILE: path.join(workDir, 'never.sqlite'), ...env }, workDir);
+    running.push(api);
+    expect(await api.exited).toBe(1);
+    expect(api.stderr()).toContain(variable);
+    expect(JSON.parse(api.stderr().trim())).toMatchObject({ level: 'error', msg: 'invalid configuration' });
+  });
+
+  it('retries an unreachable database with backoff, logs why, and starts once it is back', async () => {
+    const database = uniqueDatabaseName('startup_retry');
+    await createMysqlDatabase(database);
+    const direct = mysqlSettings(database);
+    const proxy = new TcpProxy(direct.host, direct.port);
+    const port = await proxy.start();
+    await proxy.cut();
+    try {
+      const url = `mysql://${direct.user}:${encodeURIComponent(direct.password ?? '')}@127.0.0.1:${port}/${database}`;
+      const api = spawnApi(bundle, { PORT: String(await freePort()), DATABASE_URL: url, DB_CONNECT_RETRY_SECONDS: '30' }, workDir);
+      running.push(api);
+      const retry = await api.waitForLine((l) => l.msg === 'database not reachable yet, retrying');
+      expect(retry).toMatchObject({ level: 'warn', attempt: 1, retryInMs: 500, database: { kind: 'mysql', host: '127.0.0.1', database } });
+      expect(JSON.stringify(retry)).not.toContain(direct.password);
+      await api.waitForLine((l) => l.msg === 'database not reachable yet, retrying' && l.attempt === 2);
+      await proxy.start();
+      await api.waitForLine((l) => l.msg === 'listening');
+      expect((await request(api.url, 'GET', '/ready')).status).toBe(200);
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
+    } finally {
+      await proxy.stop();
+      await dropMysqlDatabase(database);
+    }
+  });
+
+  it('gives up after DB_CONNECT_RETRY_SECONDS with a clear line and exit code 1', async () => {
+    const api = spawnApi(bundle, { PORT: '0', DATABASE_URL: `mysql://u:p@127.0.0.1:${await freePort()}/db`, DB_CONNECT_RETRY_SECONDS: '1' }, workDir);
+    running.push(api);
+    expect(await api.exited).toBe(1);
+    const failed = api.lines().find((l) => l.msg === 'start-up failed');
+    expect(String(failed?.error)).toMatch(/database not reachable after \d+ attempts over 1 s: .*ECONNREFUSED/);
+  });
+
+  it('reads the MySQL password from the RDS-managed Secrets Manager secret (DB_HOST + DB_SECRET_ARN)', async () => {
+    const database = uniqueDatabaseName('secret');
+    await createMysqlDatabase(database);
+    const direct = mysqlSettings(database);
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-abcdef';
+    const calls: Array<{ target?: string; body: Record<string, unknown>; authorization?: string }> = [];
+    // A local stand-in for the Secrets Manager API (JSON 1.1 protocol), so no call leaves the machine.
+    const fake = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        calls.push({ target: req.headers['x-amz-target'] as string, body: JSON.parse(body), authorization: req.headers.authorization });
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        res.end(JSON.stringify({ ARN: arn, Name: 'rds!db-0123', SecretString: JSON.stringify({ username: direct.user, password: direct.password }) }));
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    try {
+      const api = spawnApi(
+        bundle,
+        {
+          PORT: String(await freePort()),
+          DB_HOST: '127.0.0.1',
+          DB_PORT: String(direct.port),
+          DB_NAME: database,
+          DB_SECRET_ARN: arn,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(fake.address() as net.AddressInfo).port}`,
+          AWS_ACCESS_KEY_ID: 'AKIDTEST',
+          AWS_SECRET_ACCESS_KEY: 'test-secret',
+        },
+        workDir,
+      );
+      running.push(api);
+      await api.waitForLine((l) => l.msg === 'listening');
+      const created = await request(api.url, 'POST', '/tasks', { body: '{"title":"via the secret"}', headers: { 'content-type': 'application/json' } });
+      expect(created.status).toBe(201);
+      expect(calls.length).toBeGreaterThanOrEqual(1);
+      expect(calls[0]).toMatchObject({ target: 'secretsmanager.GetSecretValue', body: { SecretId: arn } });
+      // Signed for the region in the ARN.
+      expect(calls[0].authorization).toContain('/eu-west-1/secretsmanager/aws4_request');
+      const started = api.lines().find((l) => l.msg === 'starting');
+      expect(started?.database).toMatchObject({ kind: 'mysql', passwordFrom: 'secret', database });
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
+    } finally {
+      fake.close();
+      await dropMysqlDatabase(database);
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM stops accepting, finishes every request in flight, then exits 0', async () => {
+    const { api, file } = await startSqlite();
+    // Requests that are truly in flight: connected, headers and half the body sent.
+    const slow = await Promise.all(Array.from({ length: 20 }, (_, i) => slowPost(api.url, JSON.stringify({ title: `in flight ${i}` }))));
+    // And a burst of reads on their own connections, all opened before the signal. (Not keep-alive:
+    // an idle kept-alive socket that the draining server closes while a client reuses it is the
+    // race the ALB's deregistration delay exists for; it is not a request in flight.)
+    const burst = Array.from({ length: 50 }, () =>
+      new Promise<number>((resolve, reject) => {
+        http.get(`${api.url}/tasks?limit=5`, { agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        }).on('error', (error) => reject(new Error(`burst request failed: ${error.message}`)));
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    api.child.kill('SIGTERM');
+    await api.waitForLine((l) => l.msg === 'shutting down: no new connections, finishing requests in flight');
+    // The listener closes within moments of the signal (after accepting what the kernel had queued).
+    let refused = false;
+    for (let i = 0; i < 40 && !refused; i += 1) {
+      refused = await connectionRefused(api.url);
+      if (!refused) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(refused).toBe(true);
+    expect(api.child.exitCode).toBeNull(); // still waiting for the slow requests
+
+    const answers = await Promise.all(slow.map((s) => s.finish()));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+    // Clients are told not to reuse the connection of a draining server.
+    expect(answers.every((a) => a.connection === 'close')).toBe(true);
+    expect(await Promise.all(burst)).toEqual(Array(50).fill(200));
+
+    expect(await api.exited).toBe(0);
+    expect(api.lines().at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', clean: true });
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
+    try {
+      const titles = (await knex('tasks').select('title')).map((r: { title: string }) => r.title).sort();
+      expect(titles).toEqual(Array.from({ length: 20 }, (_, i) => `in flight ${i}`).sort());
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  it('exits 0 within SHUTDOWN_TIMEOUT_MS even when a client never finishes its request', async () => {
+    const { api } = await startSqlite({ SHUTDOWN_TIMEOUT_MS: '800' });
+    const stuck = await slowPost(api.url, '{"title":"never finished"}');
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    api.child.kill('SIGINT');
+    expect(await api.exited).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(api.lines().some((l) => l.msg === 'shutdown timeout: closed connections with requests still running')).toBe(true);
+    await stuck.finish().catch(() => undefined);
+  });
+});
+
+it('keeps idle keep-alive connections longer than the ALB (60 s)', async () => {
+  const { api } = await startSqlite();
+  const res = await request(api.url, 'GET', '/health', { headers: { connection: 'keep-alive' } });
+  expect(res.headers['keep-alive']).toBe('timeout=65');
+});
