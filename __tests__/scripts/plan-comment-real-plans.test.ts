@@ -40,7 +40,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     const prodCreates = prodPlan.resource_changes!.filter((r) => r.change.actions.join() === 'create').length;
     expect(md).toContain(`| \`prod\` | 🟡 changes | ${prodCreates} | 0 | 0 | 0 |`);
     for (const r of creates) expect(md).toContain(`# ${r.address} will be created`);
-    expect(md).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+     cidr_block = "10\.0\.0\.0\/16"/);
+    expect(md).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
     expect(md).not.toContain('failed');
     expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
   });
