@@ -25,7 +25,3 @@ export async function handler(event: SqsEvent, context: LambdaContextLike = {}):
   return processBatch(event, deps, context);
 }
 
-/** For tests: forget the cached clients so the next call reads the environment again. */
-export function resetForTests(): void {
-  deps = undefined;
-}
