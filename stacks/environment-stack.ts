@@ -3,7 +3,7 @@ import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from './config';
 import { Alerts } from './constructs/alerts';
 import { ApiBuild, ApiService } from './constructs/api-service';
-import { Database, DATABASE_NAME } from './constructs/database';
+import { Database, DATABASE_NAME, MYSQL_PORT } from './constructs/database';
 import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
 import { SecurityGroups } from './constructs/security-groups';
@@ -85,7 +85,7 @@ export class EnvironmentStack extends TerraformStack {
       loadBalancer: env.loadBalancer,
       build: props.builds.api,
       artifactsBucket: { name: assets.artifactsBucket.bucketName, arn: assets.artifactsBucket.bucketArn },
-      database: { address: this.database.address, port: this.database.port, name: DATABASE_NAME, secretArn: this.database.secretArn },
+      database: { address: this.database.address, port: MYSQL_PORT, name: DATABASE_NAME, secretArn: this.database.secretArn },
       logGroupName: env.observability.logGroupName,
       logRetentionDays: env.logRetentionDays,
       instanceTags: tags,

@@ -76,3 +76,49 @@ export function synthApp(env: NodeJS.ProcessEnv = {}) {
   });
   return { outdir, ...result };
 }
+
+/** A resource's `${type.name.attribute}` reference, as it appears in other resources. */
+export function refTo(stack: Json, type: string, body: Json, attribute: string): string {
+  return `\${${addressOf(stack, type, body)}.${attribute}}`;
+}
+
+/** The resource of a type whose logical name contains `part` (cdktf names follow the construct path). */
+export function resourceNamed(stack: Json, type: string, part: string): Json {
+  const matches = Object.entries(stack.resource?.[type] ?? {}).filter(([name]) => name.includes(part));
+  if (matches.length !== 1) throw new Error(`expected one ${type} named *${part}*, found ${matches.length}`);
+  return matches[0][1] as Json;
+}
+
+/**
+ * Parses JSON that Terraform will render: inside `${...}` interpolations, quotes belong to the
+ * Terraform expression, so they are escaped before parsing and the expression kept as text.
+ */
+export function parseRenderedJson(text: string): Json {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('${', i) && text[i - 1] !== '$') {
+      depth++;
+      out += '${';
+      i++;
+    } else if (depth > 0 && text[i] === '}') {
+      depth--;
+      out += '}';
+    } else {
+      out += depth > 0 && text[i] === '"' ? '\\"' : text[i];
+    }
+  }
+  return JSON.parse(out);
+}
+
+/** The statements of an IAM policy document string. */
+export function statements(policy: string): Json[] {
+  return parseRenderedJson(policy).Statement;
+}
+
+/** The script inside a launch template's `${base64encode("...")}` user data. */
+export function userDataScript(launchTemplate: Json): string {
+  const match = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(launchTemplate.user_data);
+  if (!match) throw new Error(`user data is not a base64encode() of a string: ${launchTemplate.user_data.slice(0, 80)}`);
+  return JSON.parse(`"${match[1]}"`);
+}

@@ -15,6 +15,7 @@ export interface DatabaseProps {
 /** Names the API relies on (SPEC D1). */
 export const DATABASE_NAME = 'taskmanager';
 export const DATABASE_USER = 'admin';
+export const MYSQL_PORT = 3306;
 
 /**
  * RDS MySQL 8.0 (SPEC D1): private subnets, not public, encrypted, TLS required, the master
@@ -24,7 +25,6 @@ export const DATABASE_USER = 'admin';
 export class Database extends Construct {
   readonly instance: DbInstance;
   readonly address: string;
-  readonly port: number;
   /** ARN of the secret RDS manages for the master user (JSON with username and password). */
   readonly secretArn: string;
   readonly identifier: string;
@@ -51,6 +51,7 @@ export class Database extends Construct {
       identifier: this.identifier,
       engine: 'mysql',
       engineVersion: '8.0',
+      port: MYSQL_PORT,
       instanceClass: config.instanceClass,
       allocatedStorage: config.allocatedStorageGb,
       maxAllocatedStorage: config.maxAllocatedStorageGb,
@@ -75,7 +76,6 @@ export class Database extends Construct {
       applyImmediately: !config.deletionProtection,
     });
     this.address = this.instance.address;
-    this.port = this.instance.port;
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
   }
 }

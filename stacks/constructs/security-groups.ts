@@ -3,6 +3,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Naming } from '../lib/naming';
+import { MYSQL_PORT } from './database';
 
 export interface SecurityGroupsProps {
   readonly naming: Naming;
@@ -13,7 +14,6 @@ export interface SecurityGroupsProps {
   readonly https: boolean;
 }
 
-const MYSQL_PORT = 3306;
 const ANYWHERE = '0.0.0.0/0';
 
 /**

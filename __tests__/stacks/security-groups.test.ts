@@ -1,0 +1,73 @@
+import { environmentStack, Json, refTo, resourceNamed, resourcesOf } from './synth';
+
+const WORLD = ['0.0.0.0/0', '::/0'];
+
+/** Every ingress path into a stack's security groups: [group, port range, source]. */
+function ingressPaths(stack: Json): { group: string; from: number; to: number; source: string }[] {
+  const nameOf = (ref: string) => resourcesOf(stack, 'aws_security_group').find((g) => refTo(stack, 'aws_security_group', g, 'id') === ref)?.name ?? ref;
+  const standalone = resourcesOf(stack, 'aws_vpc_security_group_ingress_rule').map((r) => ({
+    group: nameOf(r.security_group_id),
+    from: r.from_port,
+    to: r.to_port,
+    source: r.cidr_ipv4 ?? r.cidr_ipv6 ?? nameOf(r.referenced_security_group_id),
+  }));
+  const inline = [...resourcesOf(stack, 'aws_security_group'), ...resourcesOf(stack, 'aws_default_security_group')].flatMap((g) =>
+    (g.ingress ?? []).flatMap((r: Json) =>
+      [...(r.cidr_blocks ?? []), ...(r.ipv6_cidr_blocks ?? [])].map((source: string) => ({ group: g.name, from: r.from_port, to: r.to_port, source })),
+    ),
+  );
+  return [...standalone, ...inline];
+}
+
+describe('Security groups', () => {
+  const dev = environmentStack('dev');
+  const https = environmentStack('prod', {
+    environments: { prod: { loadBalancer: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } } },
+  });
+
+  test('let the world reach only the load balancer, on 80 (and 443 with a certificate)', () => {
+    expect(ingressPaths(dev).filter((p) => WORLD.includes(p.source))).toEqual([
+      { group: 'taskmanager-dev-alb', from: 80, to: 80, source: '0.0.0.0/0' },
+    ]);
+    expect(ingressPaths(https).filter((p) => WORLD.includes(p.source)).map((p) => p.from).sort((a, b) => a - b)).toEqual([80, 443]);
+  });
+
+  test.each([
+    ['dev', dev],
+    ['prod with HTTPS', https],
+  ])('never open a port other than 80/443 to the world (%s)', (_name, stack) => {
+    const open = ingressPaths(stack).filter((p) => WORLD.includes(p.source) && !(p.from === p.to && [80, 443].includes(p.from)));
+    expect(open).toEqual([]);
+  });
+
+  test('let the app port be reached only from the load balancer, and MySQL only from the app', () => {
+    const internal = ingressPaths(dev).filter((p) => !WORLD.includes(p.source));
+    expect(internal).toEqual([
+      { group: 'taskmanager-dev-app', from: 3000, to: 3000, source: 'taskmanager-dev-alb' },
+      { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-app' },
+    ]);
+  });
+
+  test('open no SSH anywhere', () => {
+    expect(ingressPaths(dev).filter((p) => p.from <= 22 && 22 <= p.to)).toEqual([]);
+  });
+
+  test('let the load balancer send only to the app port, and the app only HTTPS out and MySQL to the database', () => {
+    const egress = resourcesOf(dev, 'aws_vpc_security_group_egress_rule').map((r) => [r.from_port, r.cidr_ipv4 ?? 'group']);
+    expect(egress).toEqual(expect.arrayContaining([[3000, 'group'], [443, '0.0.0.0/0'], [3306, 'group']]));
+    expect(egress).toHaveLength(3);
+    const dbGroup = resourceNamed(dev, 'aws_security_group', 'db');
+    const dbRef = refTo(dev, 'aws_security_group', dbGroup, 'id');
+    expect(resourcesOf(dev, 'aws_vpc_security_group_egress_rule').filter((r) => r.security_group_id === dbRef)).toEqual([]);
+  });
+
+  test('describe every group and every rule', () => {
+    const all = [
+      ...resourcesOf(dev, 'aws_security_group'),
+      ...resourcesOf(dev, 'aws_vpc_security_group_ingress_rule'),
+      ...resourcesOf(dev, 'aws_vpc_security_group_egress_rule'),
+    ];
+    expect(all.length).toBe(9);
+    expect(all.filter((r) => !r.description || r.description.length < 10)).toEqual([]);
+  });
+});
