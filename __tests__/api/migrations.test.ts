@@ -1,0 +1,56 @@
+/**
+ * Migrations run at every start, on several instances at once during a rolling refresh or a
+ * scale-out: they must be idempotent and safe when they race.
+ */
+import { createKnex, migrateToLatest } from '../../api/src/db/database';
+import { MIGRATIONS } from '../../api/src/db/migrations';
+import { BACKENDS, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './helpers/databases';
+
+describe('migrations', () => {
+  it('four instances migrating the same empty MySQL database at once all succeed, and the schema is applied once', async () => {
+    const database = uniqueDatabaseName('migrate_race');
+    await createMysqlDatabase(database);
+    const instances = Array.from({ length: 4 }, () => createKnex(mysqlSettings(database), silentLogger));
+    try {
+      const applied = await Promise.all(instances.map((knex) => migrateToLatest(knex, silentLogger)));
+      // Exactly one instance applied the migration; the others found nothing left to do.
+      expect(applied.flat()).toEqual(MIGRATIONS.map((m) => m.name));
+      const rows = await instances[0]('knex_migrations').select('name');
+      expect(rows.map((r: { name: string }) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+      const [lock] = await instances[0]('knex_migrations_lock').select('is_locked');
+      expect(lock.is_locked).toBe(0);
+      const [[table]] = await instances[0].raw('SHOW CREATE TABLE tasks');
+      expect(table['Create Table']).toMatch(/CHARSET=utf8mb4/);
+    } finally {
+      await Promise.all(instances.map((knex) => knex.destroy()));
+      await dropMysqlDatabase(database);
+    }
+  });
+
+  it.each(BACKENDS.map((b) => [b.name, b] as const))('running again on %s changes nothing and keeps the data', async (_name, backend) => {
+    const db = await backend.create('migrate_again');
+    try {
+      await db.knex('tasks').insert({ title: 't', description: '', status: 'To Do', created_at: new Date(0).toISOString().replace('Z', '').replace('T', ' '), updated_at: '2030-01-01 00:00:00' });
+      expect(await migrateToLatest(db.knex, silentLogger)).toEqual([]);
+      expect(await db.knex('tasks').count({ n: '*' })).toEqual([{ n: 1 }]);
+    } finally {
+      await db.cleanup();
+    }
+  });
+
+  it('reports a lock left by a crashed migrator instead of waiting forever', async () => {
+    const database = uniqueDatabaseName('migrate_lock');
+    await createMysqlDatabase(database);
+    const knex = createKnex(mysqlSettings(database), silentLogger);
+    try {
+      await migrateToLatest(knex, silentLogger);
+      await knex('knex_migrations_lock').update({ is_locked: 1 });
+      await knex('knex_migrations').del(); // a pending migration, so the lock is needed
+      await knex.schema.dropTable('tasks');
+      await expect(migrateToLatest(knex, silentLogger, 500)).rejects.toThrow(/already locked.*clear knex_migrations_lock/);
+    } finally {
+      await knex.destroy();
+      await dropMysqlDatabase(database);
+    }
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * `npm run bench:api`: throughput and latency of the API against MySQL, beside a bare Node
+ * `http` + mysql2 server doing the same two endpoints, so the ratio means something on a shared
+ * machine whose absolute figures swing.
+ *
+ *   1. MariaDB on 127.0.0.1:3306 (scripts/mariadb.sh installs/starts it when needed).
+ *   2. The API as shipped (the esbuild bundle), request logging on (stdout and LOG_FILE to files),
+ *      and the bare server, each a child process.
+ *   3. autocannon, a separate process, 64 connections for BENCH_SECONDS (10) per run, after a
+ *      short warm-up: GET /tasks (100 seeded tasks, first page of 20) and POST /tasks.
+ *   4. Prints req/s, p50/p99 latency, non-2xx and errors, the API/bare ratio, and checks that the
+ *      rows created equal the 201 answers counted.
+ *
+ * Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), TEST_MYSQL_URL (root URL of the server).
+ * Traffic only ever goes to 127.0.0.1.
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import mysql from 'mysql2/promise';
+import { bundleApi } from './bundle-api';
+
+const ROOT = process.cwd();
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const SERVER_URL = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root:taskmanager-test@127.0.0.1:3306');
+const DATABASE = 'taskmanager_bench';
+const SEED_ROWS = 100;
+const POST_BODY = JSON.stringify({ title: 'benchmark task', description: 'created by npm run bench:api', status: 'In Progress' });
+
+interface RunResult {
+  readonly target: string;
+  readonly endpoint: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+}
+
+// ---------------------------------------------------------------- the bare baseline server
+/**
+ * The same two endpoints with nothing but Node's http and a mysql2 pool of 10: same SQL, same
+ * JSON, a minimal body check. No logging, no metrics, no framework: the ceiling to compare with.
+ */
+async function serveBare(port: number): Promise<void> {
+  const pool = mysql.createPool({
+    host: SERVER_URL.hostname,
+    port: Number(SERVER_URL.port || 3306),
+    user: decodeURIComponent(SERVER_URL.username),
+    password: decodeURIComponent(SERVER_URL.password),
+    database: DATABASE,
+    connectionLimit: 10,
+    timezone: 'Z',
+  });
+  const toTask = (r: Record<string, unknown>): Record<string, unknown> => ({
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    createdAt: (r.created_at as Date).toISOString(),
+    updatedAt: (r.updated_at as Date).toISOString(),
+  });
+  const send = (res: http.ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  http
+    .createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/tasks') {
+        pool
+          .query('select `id`, `title`, `description`, `status`, `created_at`, `updated_at` from `tasks` order by `id` asc limit ?', [21])
+          .then(([rows]) => {
+            const list = (rows as Array<Record<string, unknown>>).map(toTask);
+            send(res, 200, { tasks: list.slice(0, 20), nextCursor: list.length > 20 ? 'x' : null });
+          })
+          .catch(() => send(res, 500, { error: 'db' }));
+      } else if (req.method === 'POST' && req.url === '/tasks') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          let input: { title?: unknown; description?: unknown; status?: unknown };
+          try {
+            input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            return send(res, 400, { error: 'json' });
+          }
+          if (typeof input.title !== 'string') return send(res, 400, { error: 'title' });
+          const now = new Date();
+          const task = { title: input.title, description: String(input.description ?? ''), status: String(input.status ?? 'To Do') };
+          pool
+            .query('insert into `tasks` (`title`, `description`, `status`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?)', [task.title, task.description, task.status, now, now])
+            .then(([result]) => {
+              const id = (result as { insertId: number }).insertId;
+              res.setHeader('location', `/tasks/${id}`);
+              send(res, 201, { id, ...task, createdAt: now.toISOString(), updatedAt: now.toISOString() });
+            })
+            .catch(() => send(res, 500, { error: 'db' }));
+        });
+      } else send(res, 404, { error: 'not found' });
+    })
+    .listen(port, '127.0.0.1', () => process.stdout.write(`bare server listening on ${port}\n`));
+}
+
+// ---------------------------------------------------------------- orchestration helpers
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function admin(): Promise<mysql.Connection> {
+  return mysql.createConnection({
+    host: SERVER_URL.hostname,
+    port: Number(SERVER_URL.port || 3306),
+    user: decodeURIComponent(SERVER_URL.username),
+    password: decodeURIComponent(SERVER_URL.password),
+    multipleStatements: false,
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** Back to exactly SEED_ROWS tasks, so every run starts from the same table. */
+async function reseed(db: mysql.Connection): Promise<void> {
+  await db.query(`TRUNCATE TABLE \`${DATABASE}\`.tasks`);
+  const now = new Date();
+  const rows = Array.from({ length: SEED_ROWS }, (_, i) => [`seeded task ${i + 1}`, `description ${i + 1}`, ['To Do', 'In Progress', 'Done'][i % 3], now, now]);
+  await db.query(`INSERT INTO \`${DATABASE}\`.tasks (title, description, status, created_at, updated_at) VALUES ?`, [rows]);
+}
+
+async function countRows(db: mysql.Connection): Promise<number> {
+  const [rows] = await db.query(`SELECT COUNT(*) AS n FROM \`${DATABASE}\`.tasks`);
+  return Number((rows as Array<{ n: number }>)[0].n);
+}
+
+/** autocannon in its own process (so the load generator does not share the server's event loop). */
+function autocannon(url: string, method: 'GET' | 'POST', seconds: number): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const args = [path.join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'), '-c', String(CONNECTIONS), '-d', String(seconds), '--json', '-m', method];
+  if (method === 'POST') args.push('-H', 'content-type=application/json', '-b', POST_BODY);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
+      } catch {
+        reject(new Error(`autocannon printed no JSON: ${out}\n${err}`));
+      }
+    });
+  });
+}
+
+async function run(target: string, baseUrl: string, method: 'GET' | 'POST', db: mysql.Connection): Promise<RunResult & { created?: number }> {
+  await reseed(db);
+  await autocannon(`${baseUrl}/tasks`, method, 2); // warm-up: JIT, pools, connections
+  await reseed(db);
+  const before = await countRows(db);
+  const r = await autocannon(`${baseUrl}/tasks`, method, SECONDS);
+  // autocannon stops after its duration with requests possibly still on the wire: let them land.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const created = method === 'POST' ? (await countRows(db)) - before : undefined;
+  return {
+    target,
+    endpoint: `${method} /tasks`,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    created,
+  };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+// ---------------------------------------------------------------- main
+async function main(): Promise<void> {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'mariadb.sh')], { stdio: 'inherit' });
+  const db = await admin();
+  await db.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+  await db.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-api-'));
+  const bundle = bundleApi('dist/bundles/api-bench/index.js', ROOT).outFile;
+  const apiPort = await freePort();
+  const barePort = await freePort();
+  const databaseUrl = `mysql://${SERVER_URL.username}:${SERVER_URL.password}@${SERVER_URL.hostname}:${SERVER_URL.port || 3306}/${DATABASE}`;
+  // stdout to a file, like journald taking it on EC2; LOG_FILE on too, as on EC2.
+  const apiOut = fs.openSync(path.join(work, 'api.stdout.log'), 'w');
+  const api = spawn(process.execPath, [bundle], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(apiPort), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_FILE: path.join(work, 'taskmanager.log'), LOG_LEVEL: 'info' },
+    stdio: ['ignore', apiOut, 'inherit'],
+  });
+  const bare = spawn(process.execPath, [__filename, '--serve-bare', String(barePort)], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  const results: Array<RunResult & { created?: number }> = [];
+  try {
+    await waitFor(`http://127.0.0.1:${apiPort}/ready`);
+    await waitFor(`http://127.0.0.1:${barePort}/tasks`);
+    console.log(`bench: ${CONNECTIONS} connections, ${SECONDS} s per run, ${SEED_ROWS} seeded tasks, ${os.cpus().length} CPUs, node ${process.version}`);
+    for (const method of ['GET', 'POST'] as const) {
+      results.push(await run('bare node+mysql2', `http://127.0.0.1:${barePort}`, method, db));
+      results.push(await run('API (koa+knex)', `http://127.0.0.1:${apiPort}`, method, db));
+    }
+  } finally {
+    await stop(api);
+    await stop(bare);
+    await db.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+    await db.end();
+    fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+  }
+
+  const logLines = fs.readFileSync(path.join(work, 'taskmanager.log'), 'utf8').split('\n').filter((l) => l.includes('"msg":"request"')).length;
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const pad = (s: string | number, n: number): string => String(s).padStart(n);
+  console.log(`\n${'target'.padEnd(18)} ${'endpoint'.padEnd(12)} ${pad('req/s', 9)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('2xx', 8)} ${pad('non-2xx', 8)} ${pad('errors', 7)}  rows created`);
+  for (const r of results) {
+    console.log(
+      `${r.target.padEnd(18)} ${r.endpoint.padEnd(12)} ${pad(r.rps.toFixed(0), 9)} ${pad(r.p50, 7)} ${pad(r.p99, 7)} ${pad(r.ok, 8)} ${pad(r.non2xx, 8)} ${pad(r.errors + r.timeouts, 7)}  ${r.created ?? ''}`,
+    );
+  }
+  let failed = false;
+  console.log('');
+  for (const endpoint of ['GET /tasks', 'POST /tasks']) {
+    const bareRun = results.find((r) => r.endpoint === endpoint && r.target.startsWith('bare'));
+    const apiRun = results.find((r) => r.endpoint === endpoint && r.target.startsWith('API'));
+    if (!bareRun || !apiRun) continue;
+    const ratio = apiRun.rps / bareRun.rps;
+    const okRatio = ratio >= 0.7;
+    const okP99 = apiRun.p99 < 30;
+    const okErrors = apiRun.non2xx === 0 && apiRun.errors === 0 && apiRun.timeouts === 0;
+    console.log(`${endpoint}: API/bare = ${(ratio * 100).toFixed(0)}% (target >= 70%: ${okRatio ? 'ok' : 'BELOW'}), API p99 ${apiRun.p99} ms (target < 30: ${okP99 ? 'ok' : 'ABOVE'}), errors ${okErrors ? 'none' : 'SOME'}`);
+    failed ||= !okErrors;
+  }
+  for (const r of results.filter((x) => x.created !== undefined)) {
+    const same = r.created === r.ok;
+    console.log(`${r.target} POST: rows created ${r.created} vs 201 answers ${r.ok}: ${same ? 'equal' : 'DIFFERENT'}`);
+    failed ||= !same;
+  }
+  console.log(`API request log lines written: ${logLines}`);
+  if (failed) process.exitCode = 1;
+}
+
+if (process.argv[2] === '--serve-bare') {
+  void serveBare(Number(process.argv[3]));
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
