@@ -140,7 +140,12 @@ export async function migrateToLatest(knex: Knex, logger: Logger, timeoutMs = 60
       return applied;
     } catch (error) {
       const message = (error as Error).message;
-      const contended = /already locked|already exists|Duplicate entry|ER_TABLE_EXISTS|ER_DUP_ENTRY|SQLITE_BUSY|UNIQUE constraint/i.test(message) || (error as Error).name === 'LockError';
+      // Contention: the lock is held, or another instance won the race to create knex's own
+      // bookkeeping tables or lock row. Anything else (a schema table that already exists) is real.
+      const contended =
+        (error as Error).name === 'LockError' ||
+        /already locked|SQLITE_BUSY/i.test(message) ||
+        (/knex_migrations/.test(message) && /already exists|Duplicate entry|UNIQUE constraint/i.test(message));
       if (!contended || Date.now() > deadline) {
         throw new Error(
           `migration failed: ${message}` +

@@ -22,9 +22,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Length in characters as MySQL's utf8mb4 VARCHAR counts them (code points, not UTF-16 units). */
 function characterCount(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
+  const pairs = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g);
+  return text.length - (pairs ? pairs.length : 0);
 }
 
 // With the `u` flag, paired surrogates are one code point, so this matches only unpaired ones.
