@@ -23,6 +23,13 @@ if listening && command -v mariadb >/dev/null 2>&1 \
   exit 0
 fi
 
+# Something else already serves the port (a MySQL of your own, a container) and we cannot manage
+# it: leave it alone; the tests say clearly if they cannot log in with TEST_MYSQL_URL.
+if listening && [ "$(id -u)" != 0 ] && ! command -v mariadb >/dev/null 2>&1; then
+  say "a server listens on 127.0.0.1:${PORT}; not managing it (tests use TEST_MYSQL_URL)"
+  exit 0
+fi
+
 if ! command -v mariadbd >/dev/null 2>&1; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     fail "MariaDB is not installed and this machine has no root apt-get to install it.
