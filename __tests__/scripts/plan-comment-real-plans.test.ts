@@ -39,9 +39,24 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(md).toContain(`**${creates.length}** to add, **0** to change, **0** to replace, **0** to destroy`);
     const prodCreates = prodPlan.resource_changes!.filter((r) => r.change.actions.join() === 'create').length;
     expect(md).toContain(`| \`prod\` | 🟡 changes | ${prodCreates} | 0 | 0 | 0 |`);
-    for (const r of creates) expect(md).toContain(`# ${r.address} will be created`);
-    expect(md).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
-    expect(md).not.toContain('failed');
+    // Every resource is either shown in the details or counted in the truncation note.
+    const devDetails = md.slice(md.indexOf('Details for dev'), md.indexOf('#### `prod`'));
+    const shown = creates.filter((r) => devDetails.includes(`# ${r.address} will be created`)).length;
+    const omitted = Number(/_(\d+) more resource blocks? not shown/.exec(devDetails)?.[1] ?? 0);
+    expect(shown).toBeGreaterThan(0);
+    expect(shown + omitted).toBe(creates.length);
+    // The stack alone: the same resources, in order, each exactly once, or counted as cut.
+    const alone = renderComment([{ stack: 'dev', status: 'planned', plan: devPlan }]);
+    const headers = [...alone.matchAll(/^# (\S+) will be created/gm)].map((m) => m[1]);
+    const cut = Number(/_(\d+) more resource blocks? not shown/.exec(alone)?.[1] ?? 0);
+    expect(headers.length + cut).toBe(creates.length);
+    expect(new Set(headers).size).toBe(headers.length);
+    expect(headers).toEqual([...headers].sort());
+    const vpcOnly = { ...devPlan, resource_changes: creates.filter((r) => r.type === 'aws_vpc') };
+    expect(vpcOnly.resource_changes).toHaveLength(1);
+    expect(renderComment([{ stack: 'dev', status: 'planned', plan: vpcOnly }])).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
+    expect(md).not.toContain('❌');
+    expect(md).not.toContain('plan failed');
     expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
   });
 
