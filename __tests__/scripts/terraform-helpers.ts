@@ -54,7 +54,8 @@ export function tempDir(prefix: string): string {
 
 /** Synthesizes the app into a fresh folder (the repository's cdktf.out is left alone). */
 export function synthTo(outdir: string): void {
-  execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe' });
+  // Bounded: a synth that hangs fails the suite instead of stalling it.
+  execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir };
-  execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe' });
+  execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe', timeout: 180_000 });
 }
