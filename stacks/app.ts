@@ -1,5 +1,9 @@
 import { App } from 'cdktf';
 import { API_BUNDLE_FILE, bundleApi } from '../scripts/bundle-api';
+import * as crypto from 'crypto';
+import * as path from 'path';
+import { bundleWorker } from '../scripts/bundle-worker';
+import { writeZip } from '../scripts/zip';
 import type { ProjectConfig } from './config';
 import { BootstrapStack } from './bootstrap-stack';
 import { Builds, EnvironmentStack } from './environment-stack';
@@ -16,7 +20,13 @@ export interface BuildAppOptions {
 /** Bundles what the environments deploy (cached: unchanged sources are not rebuilt). */
 export function buildDeployables(projectRoot: string): Builds {
   const api = bundleApi(API_BUNDLE_FILE, projectRoot);
-  return { api: { file: api.outFile, sha256: api.sha256 } };
+  const worker = bundleWorker({ rootDir: projectRoot });
+  const zipFile = path.join(worker.outDir, '..', 'worker.zip');
+  const zip = writeZip(zipFile, { 'index.js': worker.outFile });
+  return {
+    api: { file: api.outFile, sha256: api.sha256 },
+    worker: { zipFile, zipSha256Base64: crypto.createHash('sha256').update(zip).digest('base64'), handler: worker.handler },
+  };
 }
 
 /** The whole app: the bootstrap stack and one stack per configured environment, named after it. */

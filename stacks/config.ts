@@ -55,6 +55,20 @@ export interface LoadBalancerConfig {
   readonly deletionProtection: boolean;
 }
 
+export interface WorkerConfig {
+  /** Bedrock image model (Titan Image Generator v2 or Nova Canvas); enable access to it in the Bedrock console. */
+  readonly modelId: string;
+  readonly memoryMb: number;
+  /** Function timeout; the queue's visibility timeout is six times this (SPEC Q1). */
+  readonly timeoutSeconds: number;
+  /** Messages per invocation. */
+  readonly batchSize: number;
+  /** Most concurrent invocations the queue may drive (event source mapping, at least 2). */
+  readonly maximumConcurrency: number;
+  /** Receives before a message goes to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
 export interface ObservabilityConfig {
   /** The API's log group (SPEC O1: `taskmanager-logs`). */
   readonly logGroupName: string;
@@ -84,6 +98,7 @@ export interface EnvironmentConfig {
   readonly compute: ComputeConfig;
   readonly database: DatabaseConfig;
   readonly loadBalancer: LoadBalancerConfig;
+  readonly worker: WorkerConfig;
   readonly observability: ObservabilityConfig;
   /** Where alarms are e-mailed (SNS subscription). */
   readonly alarmEmail: string;
@@ -136,6 +151,14 @@ const SHARED_NETWORK = {
 };
 
 const SHARED_COMPUTE = { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 };
+const SHARED_WORKER = {
+  modelId: 'amazon.titan-image-generator-v2:0',
+  memoryMb: 512,
+  timeoutSeconds: 90,
+  batchSize: 5,
+  maximumConcurrency: 2,
+  maxReceiveCount: 4,
+};
 const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', multiAz: false, allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
 
 /** What differs between environments by default: dev is cheap and disposable, prod is protected. */
@@ -146,6 +169,7 @@ const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> = {
     compute: { ...SHARED_COMPUTE },
     database: { ...SHARED_DATABASE, deletionProtection: false, backupRetentionDays: 1 },
     loadBalancer: { certificateArn: '', deletionProtection: false },
+    worker: { ...SHARED_WORKER },
     observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
     logRetentionDays: 14,
   },
@@ -155,6 +179,7 @@ const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> = {
     compute: { ...SHARED_COMPUTE },
     database: { ...SHARED_DATABASE, deletionProtection: true, backupRetentionDays: 7 },
     loadBalancer: { certificateArn: '', deletionProtection: true },
+    worker: { ...SHARED_WORKER, maximumConcurrency: 5 },
     // The names the SPEC keeps; other environments get their own so that they can share an account.
     observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },
     logRetentionDays: 90,
@@ -288,7 +313,7 @@ function selectEnvironments(value: unknown, problems: string[]): EnvironmentName
 }
 
 const ENVIRONMENT_KEYS = [
-  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'observability', 'alarmEmail', 'logRetentionDays',
+  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'worker', 'observability', 'alarmEmail', 'logRetentionDays',
 ];
 
 function environmentConfig(
@@ -311,6 +336,8 @@ function environmentConfig(
   const observability = { ...defaults.observability, ...objectAt(check, `${at}.observability`, raw.observability) } as Mutable<ObservabilityConfig>;
   check.onlyKeys(`${at}.loadBalancer`, loadBalancer, Object.keys(defaults.loadBalancer));
   check.onlyKeys(`${at}.observability`, observability, Object.keys(defaults.observability));
+  const worker = { ...defaults.worker, ...objectAt(check, `${at}.worker`, raw.worker) } as Mutable<WorkerConfig>;
+  check.onlyKeys(`${at}.worker`, worker, Object.keys(defaults.worker));
 
   return {
     name,
@@ -332,6 +359,15 @@ function environmentConfig(
         ? ''
         : check.pattern(`${at}.loadBalancer.certificateArn`, loadBalancer.certificateArn, /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN (or "" for HTTP only)'),
       deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection),
+    },
+    worker: {
+      modelId: check.pattern(`${at}.worker.modelId`, worker.modelId, /^amazon\.(titan-image-generator-v\d|nova-canvas-v\d)(:\d+)?$/, 'a Titan Image Generator or Nova Canvas model id'),
+      memoryMb: check.integer(`${at}.worker.memoryMb`, worker.memoryMb, 128, 10240),
+      // The model takes several seconds per image; the function must outlive one call (SPEC Q2: >= 10 s).
+      timeoutSeconds: check.integer(`${at}.worker.timeoutSeconds`, worker.timeoutSeconds, 10, 900),
+      batchSize: check.integer(`${at}.worker.batchSize`, worker.batchSize, 1, 10),
+      maximumConcurrency: check.integer(`${at}.worker.maximumConcurrency`, worker.maximumConcurrency, 2, 1000),
+      maxReceiveCount: check.integer(`${at}.worker.maxReceiveCount`, worker.maxReceiveCount, 3, 5),
     },
     observability: {
       logGroupName: check.pattern(`${at}.observability.logGroupName`, observability.logGroupName, /^[A-Za-z0-9_\-/.#]{1,512}$/, 'a CloudWatch log group name'),

@@ -6,6 +6,7 @@ import { ApiBuild, ApiService } from './constructs/api-service';
 import { Database, DATABASE_NAME, MYSQL_PORT } from './constructs/database';
 import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
+import { IMAGES_PREFIX, QueueWorker, WorkerBuild } from './constructs/queue-worker';
 import { SecurityGroups } from './constructs/security-groups';
 import { StaticAssets } from './constructs/static-assets';
 import { accountIdOf, partitionOf } from './lib/arn';
@@ -15,6 +16,7 @@ import { awsProvider } from './lib/provider';
 /** What the environment deploys, built once per synth and shared by every environment. */
 export interface Builds {
   readonly api: ApiBuild;
+  readonly worker: WorkerBuild;
 }
 
 export interface EnvironmentStackProps {
@@ -64,11 +66,17 @@ export class EnvironmentStack extends TerraformStack {
       securityGroupId: groups.database.id,
     });
     const assets = new StaticAssets(this, 'assets', { naming, forceDestroy: !env.database.deletionProtection });
-    const alerts = new Alerts(this, 'alerts', {
+    const partition = partitionOf(this.network.vpcArn);
+    const alerts = new Alerts(this, 'alerts', { naming, email: env.alarmEmail, accountId: accountIdOf(this.network.vpcArn), partition });
+    const worker = new QueueWorker(this, 'worker', {
       naming,
-      email: env.alarmEmail,
-      accountId: accountIdOf(this.network.vpcArn),
-      partition: partitionOf(this.network.vpcArn),
+      region: env.region,
+      config: env.worker,
+      imagesBucket: { name: assets.staticBucket.bucketName, arn: assets.staticBucket.bucketArn },
+      build: props.builds.worker,
+      alerts,
+      logRetentionDays: env.logRetentionDays,
+      partition,
     });
 
     this.api = new ApiService(this, 'api', {
@@ -89,6 +97,12 @@ export class EnvironmentStack extends TerraformStack {
       logGroupName: env.observability.logGroupName,
       logRetentionDays: env.logRetentionDays,
       instanceTags: tags,
+      // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
+      extraPolicyStatements: [
+        worker.sendPolicyStatement,
+        { Sid: 'ReadImages', Effect: 'Allow', Action: 's3:GetObject', Resource: `${assets.staticBucket.bucketArn}/${IMAGES_PREFIX}*` },
+      ],
+      extraEnvironment: { QUEUE_URL: worker.queue.url, IMAGES_BUCKET: assets.staticBucket.bucketName },
     });
 
     const observability = new Observability(this, 'observability', {
@@ -100,12 +114,14 @@ export class EnvironmentStack extends TerraformStack {
       loadBalancerArnSuffix: this.api.loadBalancer.arnSuffix,
       targetGroupArnSuffix: this.api.targetGroup.arnSuffix,
       databaseIdentifier: this.database.identifier,
+      extraWidgets: worker.dashboardWidgets,
     });
 
     new TerraformOutput(this, 'alb_url', { value: this.api.url, description: 'Where the API answers' });
     new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl });
     new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name });
     new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName });
+    new TerraformOutput(this, 'image_queue_url', { value: worker.queue.url, description: 'QUEUE_URL for `npm run enqueue`' });
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId });
     new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds });
     new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds });

@@ -1,0 +1,202 @@
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { WorkerConfig } from '../config';
+import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../lib/iam';
+import { Naming } from '../lib/naming';
+import { Alerts } from './alerts';
+import { METRICS_NAMESPACE } from './api-instance-setup';
+import { DashboardWidget, metricWidget } from './observability';
+
+/** A build of the worker: its Lambda deployment package. */
+export interface WorkerBuild {
+  readonly zipFile: string;
+  /** Base64 SHA-256 of the zip, as Lambda reports it: the function updates only when this changes. */
+  readonly zipSha256Base64: string;
+  readonly handler: string;
+}
+
+export interface QueueWorkerProps {
+  readonly naming: Naming;
+  readonly region: string;
+  readonly config: WorkerConfig;
+  /** The bucket the images go to, under `images/`. */
+  readonly imagesBucket: { readonly name: string; readonly arn: string };
+  readonly build: WorkerBuild;
+  readonly alerts: Alerts;
+  readonly logRetentionDays: number;
+  readonly partition: string;
+}
+
+/** Where the worker writes images in the bucket. */
+export const IMAGES_PREFIX = 'images/';
+const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/**
+ * The image worker (SPEC Q1-Q6): an encrypted SQS queue with a dead-letter queue in front of a
+ * Lambda that turns prompts into PNGs with a Bedrock image model and stores them under
+ * `images/`. Partial batch failures, X-Ray, its own log group, alarms on queue age, dead letters
+ * and errors, and an IAM role that can touch only this queue, that prefix and that model.
+ */
+export class QueueWorker extends Construct {
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+  readonly function: LambdaFunction;
+  /** For whoever enqueues (the API's instance role): send to this queue, nothing else. */
+  readonly sendPolicyStatement: PolicyStatement;
+  readonly dashboardWidgets: DashboardWidget[];
+
+  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+    super(scope, id);
+    const { naming, config, region } = props;
+    const functionName = naming.name('image-worker');
+
+    this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+      name: naming.name('images-dlq'),
+      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+      sqsManagedSseEnabled: true,
+    });
+    this.queue = new SqsQueue(this, 'queue', {
+      name: naming.name('images'),
+      sqsManagedSseEnabled: true,
+      // A message stays hidden while one invocation may still be working on it (SPEC Q1).
+      visibilityTimeoutSeconds: 6 * config.timeoutSeconds,
+      // Longer than a few redrives, shorter than the DLQ keeps it.
+      messageRetentionSeconds: 4 * 24 * 3600,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: config.maxReceiveCount }),
+    });
+    for (const [name, queue] of [['queue', this.queue], ['dlq', this.deadLetterQueue]] as const) {
+      new SqsQueuePolicy(this, `${name}-tls-only`, {
+        queueUrl: queue.url,
+        policy: policyDocument({
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sqs:*',
+          Resource: queue.arn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      });
+    }
+    this.sendPolicyStatement = { Sid: 'SendImageJobs', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.queue.arn };
+
+    const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays });
+    const modelArn = `arn:${props.partition}:bedrock:${region}::foundation-model/${config.modelId}`;
+    const role = new IamRole(this, 'role', {
+      name: functionName,
+      description: 'Image worker Lambda',
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
+    });
+    const policy = new IamRolePolicy(this, 'policy', {
+      role: role.id,
+      name: 'image-worker',
+      policy: policyDocument(
+        {
+          Sid: 'ConsumeImageQueue',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: this.queue.arn,
+        },
+        // GetObject also covers HeadObject, the worker's "already made?" check.
+        { Sid: 'ReadWriteImages', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${props.imagesBucket.arn}/${IMAGES_PREFIX}*` },
+        // Without ListBucket, S3 answers 403 instead of 404 for an image not made yet.
+        { Sid: 'TellMissingImages', Effect: 'Allow', Action: 's3:ListBucket', Resource: props.imagesBucket.arn },
+        { Sid: 'InvokeImageModel', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: modelArn },
+        { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+        // X-Ray has no resource-level permissions.
+        { Sid: 'Tracing', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      ),
+    });
+
+    const code = new TerraformAsset(this, 'code', { path: props.build.zipFile, type: AssetType.FILE });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName,
+      description: 'Turns queued prompts into PNG images with Amazon Bedrock',
+      role: role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: props.build.handler,
+      filename: code.path,
+      sourceCodeHash: props.build.zipSha256Base64,
+      memorySize: config.memoryMb,
+      timeout: config.timeoutSeconds,
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      environment: { variables: { IMAGES_BUCKET: props.imagesBucket.name, MODEL_ID: config.modelId } },
+      dependsOn: [logGroup, policy],
+    });
+    new LambdaEventSourceMapping(this, 'trigger', {
+      eventSourceArn: this.queue.arn,
+      functionName: this.function.arn,
+      batchSize: config.batchSize,
+      maximumBatchingWindowInSeconds: 1,
+      // One bad record never fails the batch: only the failed ones come back (SPEC Q2).
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: config.maximumConcurrency },
+    });
+
+    props.alerts.addAlarm('queue-age', {
+      name: 'image-queue-age',
+      alarmDescription: 'The oldest image job has waited more than 120 s (SPEC Q6)',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: this.queue.name },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 120,
+      period: 60,
+      evaluationPeriods: 1,
+    });
+    props.alerts.addAlarm('dead-letters', {
+      name: 'image-dead-letters',
+      alarmDescription: 'Image jobs failed every retry and are in the dead-letter queue',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      period: 60,
+      evaluationPeriods: 1,
+    });
+    props.alerts.addAlarm('worker-errors', {
+      name: 'image-worker-errors',
+      alarmDescription: 'The image worker Lambda failed (crashed or timed out)',
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: this.function.functionName },
+      statistic: 'Sum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      period: 300,
+      evaluationPeriods: 1,
+    });
+
+    const queueDim = (queue: SqsQueue) => ['QueueName', queue.name];
+    const fnDim = ['FunctionName', this.function.functionName];
+    this.dashboardWidgets = [
+      metricWidget(region, 'Image queue: age of oldest (s)', [['AWS/SQS', 'ApproximateAgeOfOldestMessage', ...queueDim(this.queue), { stat: 'Maximum' }]]),
+      metricWidget(region, 'Image queue depth and dead letters', [
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', ...queueDim(this.queue), { stat: 'Maximum' }],
+        ['AWS/SQS', 'ApproximateNumberOfMessagesNotVisible', ...queueDim(this.queue), { stat: 'Maximum' }],
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', ...queueDim(this.deadLetterQueue), { stat: 'Maximum', label: 'dead letters' }],
+      ]),
+      metricWidget(region, 'Image worker: invocations, errors, throttles', [
+        ['AWS/Lambda', 'Invocations', ...fnDim, { stat: 'Sum' }],
+        ['AWS/Lambda', 'Errors', ...fnDim, { stat: 'Sum' }],
+        ['AWS/Lambda', 'Throttles', ...fnDim, { stat: 'Sum' }],
+      ]),
+      metricWidget(region, 'Images generated / failed', [
+        [METRICS_NAMESPACE, 'ImagesGenerated', 'Service', 'image-worker', { stat: 'Sum' }],
+        [METRICS_NAMESPACE, 'ImageFailures', 'Service', 'image-worker', { stat: 'Sum' }],
+        [METRICS_NAMESPACE, 'ModelLatency', 'Service', 'image-worker', { stat: 'p90', yAxis: 'right' }],
+      ]),
+    ];
+  }
+}
