@@ -77,6 +77,8 @@ function main(): void {
     process.exit(1);
   }
   process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', { error: reason }));
+  // Whatever way the process ends, buffered log lines are written first.
+  process.on('exit', () => logger.flushSync());
   start(config, logger).catch((error: Error) => {
     logger.error('start-up failed', { error: error.message });
     logger.flushSync();

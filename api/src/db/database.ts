@@ -21,6 +21,10 @@ function mysqlConnection(settings: MysqlSettings, fetchCredentials: CredentialsF
     user: settings.user,
     password: settings.password,
     timezone: 'Z',
+    // DATETIME comes back as its UTC text ("2030-01-01 12:00:00.000"), which the repository turns
+    // into ISO 8601 by rearranging characters: cheaper than building a Date per value and
+    // formatting it again (measurable on list pages of 100 rows).
+    dateStrings: true,
     charset: 'utf8mb4',
     connectTimeout: 5000,
     supportBigNumbers: true,

@@ -24,11 +24,20 @@ interface TaskRow {
 
 const COLUMNS: string[] = ['id', 'title', 'description', 'status', 'created_at', 'updated_at'];
 
+const MYSQL_DATETIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
+const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
- * Timestamps: MySQL keeps DATETIME(3) in UTC (the pool is set to timezone 'Z') and mysql2 hands
- * back Dates; SQLite has no date type, so they are stored as ISO-8601 text, which also sorts.
+ * Timestamps: MySQL keeps DATETIME(3) in UTC (the pool writes with timezone 'Z' and reads the
+ * text back, see `dateStrings`); SQLite has no date type, so they are stored as ISO-8601 text,
+ * which also sorts. Either way the API shows `YYYY-MM-DDTHH:MM:SS.mmmZ`.
  */
-function toIso(value: Date | string | number): string {
+export function toIso(value: Date | string | number): string {
+  if (typeof value === 'string') {
+    if (ISO_MILLIS.test(value)) return value;
+    const match = MYSQL_DATETIME.exec(value);
+    if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  }
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
@@ -44,6 +53,7 @@ function toTask(row: TaskRow): Task {
 }
 
 export class KnexTaskRepository implements TaskRepository {
+  /** mysql2 formats a Date parameter as UTC DATETIME text itself; SQLite gets ISO text. */
   private readonly storesDates: boolean;
 
   constructor(private readonly knex: Knex) {
