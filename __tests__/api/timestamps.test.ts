@@ -1,3 +1,4 @@
+import { tasksCreatedEmf, tasksCreatedEmfLine } from '../../api/src/observability/emf';
 import { toIso } from '../../api/src/tasks/task-repository';
 
 describe('timestamps as the API shows them (ISO 8601, UTC, milliseconds)', () => {
@@ -11,5 +12,13 @@ describe('timestamps as the API shows them (ISO 8601, UTC, milliseconds)', () =>
     [Date.UTC(2030, 0, 2, 3, 4, 5, 678), '2030-01-02T03:04:05.678Z'],
   ])('%p -> %s', (input, expected) => {
     expect(toIso(input)).toBe(expected);
+  });
+});
+
+describe('the TasksCreated EMF line', () => {
+  it('the prebuilt line is exactly the serialised EMF object', () => {
+    const at = new Date(Date.UTC(2030, 0, 1));
+    expect(JSON.parse(tasksCreatedEmfLine(42, at, 'req-"1'))).toEqual(tasksCreatedEmf(42, at, 'req-"1'));
+    expect(JSON.parse(tasksCreatedEmfLine(7, at))).toEqual(tasksCreatedEmf(7, at));
   });
 });

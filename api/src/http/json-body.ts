@@ -2,6 +2,8 @@ import type { Context } from 'koa';
 import { HttpError } from './errors';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+// One decoder for all requests: decode() without `stream` keeps no state between calls.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads and parses a JSON request body with a size limit, written out here rather than pulled in
@@ -25,7 +27,7 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   const raw = await readLimited(ctx, limitBytes);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = STRICT_UTF8.decode(raw);
   } catch {
     throw new HttpError(400, 'malformed_json', 'The body is not valid UTF-8.');
   }

@@ -8,8 +8,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
-  /** Writes an already-built JSON object as one line, whatever the level (EMF metric lines). */
-  raw(line: object): void;
+  /** Writes a JSON object (or its already serialised text) as one line, whatever the level (EMF metric lines). */
+  raw(line: object | string): void;
   /** Writes everything still buffered, synchronously (shutdown, fatal errors). */
   flushSync(): void;
 }
@@ -65,15 +65,16 @@ export class JsonLogger implements Logger {
     this.log('error', msg, fields);
   }
 
-  raw(line: object): void {
-    this.push(JSON.stringify(line));
+  raw(line: object | string): void {
+    this.push(typeof line === 'string' ? line : JSON.stringify(line));
   }
 
   private log(level: LogLevel, msg: string, fields?: LogFields): void {
     if (LEVELS[level] < this.threshold) return;
     const time = (this.options.now?.() ?? new Date()).toISOString();
     const head = `{"time":"${time}","level":"${level}",${this.baseJson}"msg":${JSON.stringify(msg)}`;
-    const rest = fields ? JSON.stringify(fields, errorReplacer) : '{}';
+    // A replacer makes JSON.stringify call back for every key: only pay for it when an error is there.
+    const rest = fields ? JSON.stringify(fields, hasErrorValue(fields) ? errorReplacer : undefined) : '{}';
     this.push(rest === '{}' ? `${head}}` : `${head},${rest.slice(1)}`);
   }
 
@@ -157,10 +158,19 @@ function writeFully(fd: number, data: Buffer, done: (err: Error | null) => void)
   });
 }
 
+function isErrorLike(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as Error).stack === 'string' && typeof (value as Error).message === 'string';
+}
+
+function hasErrorValue(fields: LogFields): boolean {
+  for (const key in fields) if (isErrorLike(fields[key])) return true;
+  return false;
+}
+
 /** Errors serialise to {name, message, code, stack} instead of `{}`. */
 function errorReplacer(_key: string, value: unknown): unknown {
   // Duck-typed: errors from Node internals may come from another realm and fail `instanceof Error`.
-  if (typeof value === 'object' && value !== null && typeof (value as Error).stack === 'string' && typeof (value as Error).message === 'string') {
+  if (isErrorLike(value)) {
     const { name, message, stack, code } = value as Error & { code?: unknown };
     return { name, message, ...(code !== undefined ? { code } : {}), stack };
   }

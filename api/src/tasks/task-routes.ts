@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { notFound } from '../http/errors';
 import { readJsonBody } from '../http/json-body';
 import type { RouteModule } from '../http/route-module';
-import { tasksCreatedEmf } from '../observability/emf';
+import { tasksCreatedEmfLine } from '../observability/emf';
 import { encodeCursor, parseListQuery, parseNewTask, parseTaskId, parseTaskPatch } from './task-schema';
 
 /** GET/POST /tasks and GET/PATCH/DELETE /tasks/:id. Validation happens before any database call. */
@@ -24,7 +24,7 @@ export const taskRoutes: RouteModule = (router, deps) => {
     const task = await tasks.create(input, now);
     metrics.taskCreated();
     // The TasksCreated metric as an EMF log line: CloudWatch extracts it, no network call here.
-    logger.raw(tasksCreatedEmf(task.id, now, ctx.state.requestId));
+    logger.raw(tasksCreatedEmfLine(task.id, now, ctx.state.requestId));
     ctx.status = 201;
     ctx.set('Location', `/tasks/${task.id}`);
     ctx.body = task;
