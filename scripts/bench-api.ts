@@ -186,11 +186,28 @@ function autocannon(url: string, method: 'GET' | 'POST', seconds: number): Promi
 interface Target {
   readonly name: string;
   readonly url: string;
+  readonly pid?: number;
   /** 201s the server itself says it sent (so in-flight answers at the cut-off still count). */
   created201(): Promise<number>;
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux). CPU per request is far
+ * steadier than requests/s on a shared machine: it does not depend on who else wants the cores.
+ */
+function cpuSeconds(pid?: number): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
 interface Measured extends RunResult {
+  /** Server CPU time per answered request, microseconds. */
+  readonly cpuMicros?: number;
   /** Rows the run added, 201s the server sent: equal when no write was lost or invented. */
   readonly rowsCreated?: number;
   readonly server201?: number;
@@ -204,9 +221,12 @@ async function run(target: Target, method: 'GET' | 'POST', db: mysql.Connection)
   await reseed(db);
   const rowsBefore = await countRows(db);
   const sentBefore = await target.created201();
+  const cpuBefore = cpuSeconds(target.pid);
   const r = await autocannon(`${target.url}/tasks`, method, SECONDS);
   // autocannon stops after its duration with requests possibly still on the wire: let them land.
   await new Promise((resolve) => setTimeout(resolve, 500));
+  const cpuAfter = cpuSeconds(target.pid);
+  const answered = r['2xx'] + r.non2xx;
   const post = method === 'POST';
   return {
     target: target.name,
@@ -218,6 +238,7 @@ async function run(target: Target, method: 'GET' | 'POST', db: mysql.Connection)
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    cpuMicros: cpuBefore !== undefined && cpuAfter !== undefined && answered > 0 ? ((cpuAfter - cpuBefore) * 1e6) / answered : undefined,
     rowsCreated: post ? (await countRows(db)) - rowsBefore : undefined,
     server201: post ? (await target.created201()) - sentBefore : undefined,
   };
@@ -259,11 +280,13 @@ async function main(): Promise<void> {
     {
       name: 'bare node+mysql2',
       url: `http://127.0.0.1:${barePort}`,
+      pid: bare.pid,
       created201: async () => (JSON.parse(await fetchText(`http://127.0.0.1:${barePort}/stats`)) as { created: number }).created,
     },
     {
       name: 'API (koa+knex)',
       url: `http://127.0.0.1:${apiPort}`,
+      pid: api.pid,
       created201: async () => {
         const metrics = await fetchText(`http://127.0.0.1:${apiPort}/metrics`);
         const match = /^http_requests_total\{method="POST",route="\/tasks",status="201"\} (\d+)$/m.exec(metrics);
@@ -281,7 +304,8 @@ async function main(): Promise<void> {
       for (const target of [targets[0], targets[1], targets[1], targets[0]]) {
         const result = await run(target, method, db);
         results.push(result);
-        console.log(`  ${result.target.padEnd(18)} ${result.endpoint.padEnd(12)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`);
+        const cpu = result.cpuMicros !== undefined ? `  server CPU ${result.cpuMicros.toFixed(0)} µs/request` : '';
+        console.log(`  ${result.target.padEnd(18)} ${result.endpoint.padEnd(12)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms${cpu}`);
       }
     }
   } finally {
@@ -297,8 +321,8 @@ async function main(): Promise<void> {
 
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const pad = (v: string | number, n: number): string => String(v).padStart(n);
-  console.log(`\n${'target'.padEnd(18)} ${'endpoint'.padEnd(12)} ${pad('req/s', 7)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('2xx', 7)} ${pad('non-2xx', 8)} ${pad('errors', 7)}  rows created / 201s sent`);
-  const summary = new Map<string, { rps: number; p50: number; p99: number; non2xx: number; errors: number }>();
+  console.log(`\n${'target'.padEnd(18)} ${'endpoint'.padEnd(12)} ${pad('req/s', 7)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('CPU µs', 7)} ${pad('2xx', 7)} ${pad('non-2xx', 8)} ${pad('errors', 7)}  rows created / 201s sent`);
+  const summary = new Map<string, { rps: number; p50: number; p99: number; cpu?: number; non2xx: number; errors: number }>();
   let failed = false;
   for (const endpoint of ['GET /tasks', 'POST /tasks']) {
     for (const target of targets) {
@@ -308,6 +332,7 @@ async function main(): Promise<void> {
         rps: mean(runs.map((r) => r.rps)),
         p50: mean(runs.map((r) => r.p50)),
         p99: mean(runs.map((r) => r.p99)),
+        cpu: runs.every((r) => r.cpuMicros !== undefined) ? mean(runs.map((r) => r.cpuMicros as number)) : undefined,
         non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
         errors: runs.reduce((a, r) => a + r.errors + r.timeouts, 0),
       };
@@ -320,7 +345,7 @@ async function main(): Promise<void> {
       const writesOk = writes.length === 0 || (rows === sent && counted <= sent);
       failed ||= !writesOk || row.non2xx > 0 || row.errors > 0;
       console.log(
-        `${target.name.padEnd(18)} ${endpoint.padEnd(12)} ${pad(row.rps.toFixed(0), 7)} ${pad(row.p50.toFixed(1), 7)} ${pad(row.p99.toFixed(1), 7)} ${pad(counted, 7)} ${pad(row.non2xx, 8)} ${pad(row.errors, 7)}  ${writes.length ? `${rows} / ${sent} ${writesOk ? '(equal)' : '(MISMATCH)'}` : ''}`,
+        `${target.name.padEnd(18)} ${endpoint.padEnd(12)} ${pad(row.rps.toFixed(0), 7)} ${pad(row.p50.toFixed(1), 7)} ${pad(row.p99.toFixed(1), 7)} ${pad(row.cpu?.toFixed(0) ?? '-', 7)} ${pad(counted, 7)} ${pad(row.non2xx, 8)} ${pad(row.errors, 7)}  ${writes.length ? `${rows} / ${sent} ${writesOk ? '(equal)' : '(MISMATCH)'}` : ''}`,
       );
     }
   }
@@ -332,7 +357,8 @@ async function main(): Promise<void> {
     const ratio = apiRow.rps / bareRow.rps;
     console.log(
       `${endpoint}: API/bare = ${(ratio * 100).toFixed(0)}% (target >= 70%: ${ratio >= 0.7 ? 'ok' : 'BELOW'}), ` +
-        `API p99 ${apiRow.p99.toFixed(1)} ms (target < 30 ms: ${apiRow.p99 < 30 ? 'ok' : 'ABOVE'}), non-2xx/errors ${apiRow.non2xx + apiRow.errors}`,
+        `API p99 ${apiRow.p99.toFixed(1)} ms (target < 30 ms: ${apiRow.p99 < 30 ? 'ok' : 'ABOVE'}), non-2xx/errors ${apiRow.non2xx + apiRow.errors}` +
+        (apiRow.cpu !== undefined && bareRow.cpu !== undefined ? `; server CPU per request API/bare = ${(apiRow.cpu / bareRow.cpu).toFixed(2)}x` : ''),
     );
   }
   console.log(`API request log lines written to LOG_FILE: ${logLines}`);

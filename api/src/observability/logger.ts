@@ -81,7 +81,11 @@ export class JsonLogger implements Logger {
   private push(line: string): void {
     this.buffer.push(line);
     this.bufferedChars += line.length + 1;
-    if (this.writing) return; // the running write picks these lines up when it is done
+    if (this.writing) return; // the running write schedules the next batch when it is done
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.bufferedChars >= FLUSH_AT_BYTES) {
       this.flushAsync();
     } else if (!this.flushScheduled) {
@@ -124,7 +128,9 @@ export class JsonLogger implements Logger {
         if (err) process.stderr.write(`log write failed: ${err.message}\n`);
         if (--pending > 0) return;
         this.writing = false;
-        if (this.buffer.length > 0) this.flushAsync();
+        // Lines that came in meanwhile wait for the next interval, not a write right away:
+        // back-to-back small writes were what made logging expensive under load.
+        if (this.buffer.length > 0) this.scheduleFlush();
       });
     }
   }
