@@ -4,6 +4,8 @@ import { errorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health-routes';
 import { observeRequests } from './http/observe-requests';
 import { opsRoutes } from './http/ops-routes';
+import type { ImageJobs } from './images/image-jobs';
+import { imageRoutes } from './images/image-routes';
 import type { RouteModule } from './http/route-module';
 import type { InstanceLookup } from './instance/imds';
 import type { Logger } from './observability/logger';
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly instance: InstanceLookup;
   readonly lifecycle: Lifecycle;
   readonly bodyLimitBytes: number;
+  /** Image jobs (SQS + S3); absent when not configured, and the image endpoints answer 503. */
+  readonly images?: ImageJobs;
   /** Feature route modules added by the server (e.g. an image queue endpoint). */
   readonly extraRoutes?: readonly RouteModule[];
 }
@@ -50,7 +54,7 @@ export function createApp(deps: AppDeps): Koa {
   app.on('error', (error: Error) => deps.logger.warn('connection error', { error: error.message }));
 
   const router = new Router();
-  for (const register of [healthRoutes, opsRoutes, taskRoutes, ...(deps.extraRoutes ?? [])]) register(router, deps);
+  for (const register of [healthRoutes, opsRoutes, taskRoutes, imageRoutes, ...(deps.extraRoutes ?? [])]) register(router, deps);
 
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(errorHandler(deps.logger));

@@ -7,6 +7,7 @@ import * as http from 'http';
 import { createApp, systemClock } from './app';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
 import { createKnex, migrateToLatest, pingDatabase, waitForDatabase } from './db/database';
+import type { AwsImageJobs } from './images/aws-image-jobs';
 import { ImdsInstanceLookup } from './instance/imds';
 import { HttpDrainer } from './lifecycle/http-drainer';
 import { createLogger, JsonLogger } from './observability/logger';
@@ -19,6 +20,7 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
   const knex = createKnex(config.database, logger);
   await waitForDatabase(knex, logger, config.connectRetryMs, database);
   await migrateToLatest(knex, logger);
+  const images = await createImageJobs(config, logger);
 
   let shuttingDown = false;
   const app = createApp({
@@ -30,6 +32,7 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
     instance: new ImdsInstanceLookup({ endpoint: config.imdsEndpoint, timeoutMs: config.imdsTimeoutMs }),
     lifecycle: { isShuttingDown: () => shuttingDown },
     bodyLimitBytes: config.bodyLimitBytes,
+    images,
   });
 
   const server = http.createServer(app.callback());
@@ -55,6 +58,7 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
     logger.info('shutting down: no new connections, finishing requests in flight', { signal, inFlight: drainer.requestsInFlight });
     const clean = await drainer.drain({ timeoutMs: config.shutdownTimeoutMs });
     if (!clean) logger.warn('shutdown timeout: closed connections with requests still running');
+    images?.destroy();
     await knex.destroy().catch((error: Error) => logger.warn('closing the database pool failed', { error: error.message }));
     logger.info('stopped', { signal, clean });
     logger.flushSync();
@@ -62,6 +66,21 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The SQS and S3 clients, created once, only when image generation is configured: the AWS SDK
+ * module is loaded on demand, so local SQLite mode never loads it.
+ */
+async function createImageJobs(config: ApiConfig, logger: JsonLogger): Promise<AwsImageJobs | undefined> {
+  if (!config.images) {
+    logger.info('image generation off: QUEUE_URL and IMAGES_BUCKET are not set');
+    return undefined;
+  }
+  const { createAwsImageJobs } = await import('./images/aws-image-jobs');
+  const { queueUrl, bucket, region, urlTtlSeconds } = config.images;
+  logger.info('image generation on', { queueUrl, bucket, region, urlTtlSeconds });
+  return createAwsImageJobs(config.images);
 }
 
 function main(): void {

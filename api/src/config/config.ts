@@ -29,6 +29,18 @@ export interface SqliteSettings {
 
 export type DatabaseSettings = MysqlSettings | SqliteSettings;
 
+/** Where image jobs go and where their images are read from; absent in local SQLite mode. */
+export interface ImageSettings {
+  readonly queueUrl: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** Lifetime of the presigned GET URLs `GET /tasks/:id/image` redirects to. */
+  readonly urlTtlSeconds: number;
+  /** Test-only endpoint overrides (a queue URL off AWS is its own SQS endpoint). */
+  readonly sqsEndpoint?: string;
+  readonly s3Endpoint?: string;
+}
+
 export interface ApiConfig {
   readonly port: number;
   readonly host: string;
@@ -41,6 +53,8 @@ export interface ApiConfig {
   readonly keepAliveTimeoutMs: number;
   readonly imdsEndpoint: string;
   readonly imdsTimeoutMs: number;
+  /** Image generation (`/tasks/:id/image`); undefined when `QUEUE_URL` and `IMAGES_BUCKET` are not set. */
+  readonly images?: ImageSettings;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -147,6 +161,50 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
   };
 }
 
+function anyHttpUrl(env: Env, name: string): string | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * QUEUE_URL and IMAGES_BUCKET switch image generation on (the infrastructure sets both on EC2);
+ * one without the other is a mistake. The names are those of the enqueue CLI and the worker.
+ */
+function imageSettings(env: Env): ImageSettings | undefined {
+  const queueUrl = anyHttpUrl(env, 'QUEUE_URL');
+  const bucket = value(env, 'IMAGES_BUCKET');
+  const urlTtlSeconds = integer(env, 'IMAGE_URL_TTL_SECONDS', 300, 1, 604_800);
+  const sqsEndpoint = anyHttpUrl(env, 'SQS_ENDPOINT');
+  const s3Endpoint = anyHttpUrl(env, 'S3_ENDPOINT');
+  if (queueUrl === undefined && bucket === undefined) return undefined;
+  if (queueUrl === undefined) throw new ConfigError('IMAGES_BUCKET', 'is set, so QUEUE_URL must be set too (image generation needs both)');
+  if (bucket === undefined) throw new ConfigError('QUEUE_URL', 'is set, so IMAGES_BUCKET must be set too (image generation needs both)');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError('IMAGES_BUCKET', `must be an S3 bucket name, got "${bucket}"`);
+  }
+  const queueHost = new URL(queueUrl).hostname;
+  const region = value(env, 'AWS_REGION') ?? /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(queueHost)?.[1];
+  if (!region) throw new ConfigError('AWS_REGION', 'is required with QUEUE_URL (the region cannot be read from the queue URL)');
+  // A queue URL that is not on AWS (LocalStack, ElasticMQ, a test double) is its own endpoint.
+  const onAws = /\.amazonaws\.com(\.cn)?$/.test(queueHost);
+  return {
+    queueUrl,
+    bucket,
+    region,
+    urlTtlSeconds,
+    sqsEndpoint: sqsEndpoint ?? (onAws ? undefined : new URL(queueUrl).origin),
+    s3Endpoint,
+  };
+}
+
 /** Reads and validates the whole configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): ApiConfig {
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
@@ -167,6 +225,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepAliveTimeoutMs,
     imdsEndpoint: httpUrl(env, 'IMDS_ENDPOINT', 'http://169.254.169.254'),
     imdsTimeoutMs: integer(env, 'IMDS_TIMEOUT_MS', 300, 10, 60_000),
+    images: imageSettings(env),
   };
 }
 

@@ -32,7 +32,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'ARN of the RDS-managed Secrets Manager secret (JSON `{"username","password"}`); read at start and re-read every `DB_SECRET_TTL_SECONDS` so rotation is picked up by new connections.',
   },
   { name: 'DB_SECRET_TTL_SECONDS', default: '300', description: 'How long a fetched secret is reused before new connections fetch it again.' },
-  { name: 'AWS_REGION', default: '(region of the ARN)', description: 'Region for Secrets Manager; defaults to the region inside `DB_SECRET_ARN`.' },
+  {
+    name: 'AWS_REGION',
+    default: '(region of the ARN / queue URL)',
+    description:
+      'Region for Secrets Manager, SQS and S3; defaults to the region inside `DB_SECRET_ARN` (secret) and `QUEUE_URL` (images).',
+  },
   { name: 'DB_SSL', default: 'false', description: '`true` connects to MySQL over TLS and verifies the server certificate (RDS CAs are in Node\'s store).' },
   { name: 'DB_POOL_MAX', default: '10', description: 'Largest number of MySQL connections per process.' },
   { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
@@ -44,4 +49,14 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'KEEP_ALIVE_TIMEOUT_MS', default: '65000', description: 'Idle keep-alive timeout; must stay above the ALB idle timeout (60 s).' },
   { name: 'IMDS_ENDPOINT', default: 'http://169.254.169.254', description: 'EC2 instance metadata service base URL (tests point it at a local fake).' },
   { name: 'IMDS_TIMEOUT_MS', default: '300', description: 'Timeout of each IMDS call; off EC2 `/instance` answers `onEc2: false` after it.' },
+  {
+    name: 'QUEUE_URL',
+    default: '(unset)',
+    description:
+      'URL of the image SQS queue `POST /tasks/{id}/image` sends to. Set together with `IMAGES_BUCKET`; with neither, the image endpoints answer 503.',
+  },
+  { name: 'IMAGES_BUCKET', default: '(unset)', description: 'Bucket the worker writes images to (under `images/`); `GET /tasks/{id}/image` presigns links into it.' },
+  { name: 'IMAGE_URL_TTL_SECONDS', default: '300', description: 'Lifetime of the presigned image URL `GET /tasks/{id}/image` redirects to (1 s to 7 days).' },
+  { name: 'SQS_ENDPOINT', default: '(unset)', description: 'SQS endpoint override, for local tests only (a `QUEUE_URL` off AWS is its own endpoint).' },
+  { name: 'S3_ENDPOINT', default: '(unset)', description: 'S3 endpoint override (path-style), for local tests only. Never set on AWS.' },
 ];

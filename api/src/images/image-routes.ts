@@ -1,0 +1,88 @@
+import type { Context } from 'koa';
+import { taskImageKey } from '../../shared/image-message';
+import { HttpError, notFound } from '../http/errors';
+import type { RouteModule } from '../http/route-module';
+import type { Logger } from '../observability/logger';
+import { parseTaskId } from '../tasks/task-schema';
+import { ImageBackendError, ImageJobs } from './image-jobs';
+import { imageMessageFor, parseImageRequest, readOptionalJsonBody } from './image-request';
+
+/**
+ * `POST /tasks/:id/image` queues an image job for the worker (202 + the key it will write);
+ * `GET /tasks/:id/image` redirects (303) to a short-lived presigned URL once the image exists.
+ * Without `deps.images` (no QUEUE_URL / IMAGES_BUCKET, e.g. local SQLite mode) both answer 503.
+ */
+export const imageRoutes: RouteModule = (router, deps) => {
+  const { tasks, logger, bodyLimitBytes } = deps;
+
+  router.post('/tasks/:id/image', async (ctx: Context) => {
+    const images = configured(deps.images);
+    const id = parseTaskId(ctx.params.id);
+    const { prompt } = parseImageRequest(await readOptionalJsonBody(ctx, bodyLimitBytes));
+    const requestId: string | undefined = ctx.state.requestId;
+    // A custom prompt is checked before the database is asked; the default (the title) after.
+    const custom = prompt !== undefined ? imageMessageFor(id, prompt, requestId, images.maxPromptChars) : undefined;
+    const task = await tasks.get(id);
+    if (!task) throw notFound(`Task ${id} does not exist.`);
+    const built = custom ?? imageMessageFor(id, task.title, requestId, images.maxPromptChars);
+
+    const messageId = await backend(logger, ctx, () => images.queue.send(built.body));
+    logger.info('image queued', { requestId, taskId: id, key: built.key, messageId, imageRequestId: built.message.requestId });
+    ctx.status = 202;
+    ctx.set('Location', `/tasks/${id}/image`);
+    ctx.body = {
+      taskId: id,
+      key: built.key,
+      status: 'queued',
+      prompt: built.message.prompt,
+      requestId: built.message.requestId,
+      messageId,
+    };
+  });
+
+  router.get('/tasks/:id/image', async (ctx: Context) => {
+    const images = configured(deps.images);
+    const id = parseTaskId(ctx.params.id);
+    if (!(await tasks.get(id))) throw notFound(`Task ${id} does not exist.`);
+    const key = taskImageKey(id);
+    const link = await backend(logger, ctx, () => images.locator.link(key));
+    if (!link) {
+      throw new HttpError(
+        404,
+        'image_not_ready',
+        `Task ${id} has no image yet: it is still being generated, or none was queued (POST /tasks/${id}/image).`,
+        undefined,
+        { 'Retry-After': '5' },
+      );
+    }
+    ctx.status = 303;
+    ctx.set('Location', link.url);
+    // The link expires: never let a cache hand out a stale one.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { taskId: id, key, url: link.url, expiresInSeconds: link.expiresInSeconds };
+  });
+};
+
+function configured(images: ImageJobs | undefined): ImageJobs {
+  if (images) return images;
+  throw new HttpError(
+    503,
+    'image_generation_not_configured',
+    'Image generation is not configured on this server: it needs QUEUE_URL and IMAGES_BUCKET (set on AWS; unset in local SQLite mode).',
+  );
+}
+
+/** Runs an SQS/S3 call; its failure is logged with the cause and answered 503 (never a 500). */
+async function backend<T>(logger: Logger, ctx: Context, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ImageBackendError)) throw error;
+    logger.warn('image backend unavailable', { requestId: ctx.state.requestId, service: error.service, error: error.message });
+    const what =
+      error.service === 'sqs'
+        ? 'The image queue is not reachable right now; the job may not have been queued. Sending it again is safe (one image per task).'
+        : 'The image store is not reachable right now; try again shortly.';
+    throw new HttpError(503, 'image_service_unavailable', what, undefined, { 'Retry-After': '5' });
+  }
+}
