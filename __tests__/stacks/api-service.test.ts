@@ -55,6 +55,8 @@ describe('User data', () => {
       LOG_FILE: '/var/log/taskmanager.log',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '30000',
+      QUEUE_URL: ref('aws_sqs_queue', 'worker_queue', 'url'),
+      IMAGES_BUCKET: ref('aws_s3_bucket', 'static', 'bucket'),
     });
   });
 
@@ -236,7 +238,7 @@ describe('Instance role', () => {
   });
 
   test('writes only to its own log group and reads only its agent configuration', () => {
-    const logGroupArn = ref('aws_cloudwatch_log_group', 'logs', 'arn');
+    const logGroupArn = ref('aws_cloudwatch_log_group', 'api_logs', 'arn');
     expect(statement('WriteApiLogs')).toMatchObject({
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       Resource: [logGroupArn, `${logGroupArn}:*`],
@@ -245,7 +247,9 @@ describe('Instance role', () => {
   });
 
   test('allows nothing beyond those statements, and no wildcard action', () => {
-    expect(instancePolicy.map((s) => s.Sid)).toEqual(['ReadApiBuild', 'ReadDatabaseSecret', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags']);
+    expect(instancePolicy.map((s) => s.Sid)).toEqual([
+      'ReadApiBuild', 'ReadDatabaseSecret', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SendImageJobs', 'ReadImages',
+    ]);
     expect(instancePolicy.flatMap((s) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
     expect(instancePolicy.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['cloudwatch:PutMetricData', 'ec2:DescribeTags']);
   });
