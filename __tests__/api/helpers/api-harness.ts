@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net';
 import type { Knex } from 'knex';
 import { Clock, createApp, DatabaseHealth } from '../../../api/src/app';
 import { pingDatabase } from '../../../api/src/db/database';
+import type { ImageJobs } from '../../../api/src/images/image-jobs';
 import { ImdsInstanceLookup, InstanceLookup } from '../../../api/src/instance/imds';
 import { JsonLogger } from '../../../api/src/observability/logger';
 import { PrometheusMetrics } from '../../../api/src/observability/metrics';
@@ -21,6 +22,8 @@ export interface ApiOptions {
   readonly instance?: InstanceLookup;
   readonly database?: DatabaseHealth;
   readonly bodyLimitBytes?: number;
+  /** Image jobs (e.g. real SQS/S3 clients pointed at local servers); absent = not configured. */
+  readonly images?: ImageJobs;
 }
 
 /** A clock that moves one second per call, so timestamps in tests are distinct and predictable. */
@@ -43,6 +46,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
     instance: options.instance ?? new ImdsInstanceLookup({ endpoint: 'http://127.0.0.1:9', timeoutMs: 200 }),
     lifecycle: { isShuttingDown: () => false },
     bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,
+    images: options.images,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
