@@ -133,9 +133,34 @@ export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: numbe
 /**
  * Runs pending migrations. knex takes a lock row so only one instance migrates at a time, but an
  * instance that finds the lock taken (or loses the race to create knex's own tables) gets an
- * error instead of waiting: retry until the other instance is done, then there is nothing left to do.
+ * error instead of waiting: retry until the other instance is done, then there is nothing left to
+ * do. On MySQL a named lock (GET_LOCK) serialises the instances first; the retries remain for a
+ * lock row left behind, which is reported rather than waited on forever.
  */
 export async function migrateToLatest(knex: Knex, logger: Logger, timeoutMs = 60_000): Promise<string[]> {
+  // The named lock needs a connection of its own beside the ones migrating (DB_POOL_MAX >= 2).
+  const poolMax = Number(knex.client.config.pool?.max ?? 2);
+  if (knex.client.config.client !== 'mysql2' || poolMax < 2) return migrateWithRetries(knex, logger, timeoutMs);
+  // MySQL: instances take turns through a named server lock before knex even looks at its
+  // bookkeeping tables, so their creation and the lock row never race. Held on one dedicated
+  // connection (GET_LOCK belongs to the session) and released even when a migration fails.
+  const connection = await knex.client.acquireConnection();
+  try {
+    const [[row]] = await knex.raw('SELECT GET_LOCK(?, ?) AS got', [MIGRATION_LOCK_NAME, Math.ceil(timeoutMs / 1000)]).connection(connection);
+    if (Number(row.got) !== 1) throw new Error(`migration failed: another instance held the ${MIGRATION_LOCK_NAME} lock for ${Math.round(timeoutMs / 1000)} s`);
+    try {
+      return await migrateWithRetries(knex, logger, timeoutMs);
+    } finally {
+      await knex.raw('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]).connection(connection).catch(() => undefined);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+}
+
+const MIGRATION_LOCK_NAME = 'taskmanager_migrations';
+
+async function migrateWithRetries(knex: Knex, logger: Logger, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -60,10 +60,13 @@ export class HttpDrainer {
     await sleep(Math.min(50, options.timeoutMs));
     // Stop listening without http.Server's close-idle-connections step (done below, after the grace).
     net.Server.prototype.close.call(this.server);
-    await sleep(Math.max(0, Math.min(options.idleGraceMs ?? 500, deadline - Date.now())));
-    for (const [socket, count] of this.active) if (count === 0) socket.destroy();
-    while (this.requestsInFlight > 0 && Date.now() < deadline) {
-      await Promise.race([new Promise<void>((resolve) => this.changed.push(resolve)), sleep(deadline - Date.now())]);
+    // Idle connections stay open while anything is still being answered (at least the grace
+    // period): one whose request arrives late becomes a request in flight and is answered with
+    // `Connection: close`, so each connection carries at most one more request.
+    const graceEnd = Math.min(deadline, Date.now() + (options.idleGraceMs ?? 500));
+    while (Date.now() < deadline && (this.requestsInFlight > 0 || Date.now() < graceEnd)) {
+      const wait = this.requestsInFlight > 0 ? deadline - Date.now() : graceEnd - Date.now();
+      await Promise.race([new Promise<void>((resolve) => this.changed.push(resolve)), sleep(wait)]);
     }
     const clean = this.requestsInFlight === 0;
     for (const socket of this.active.keys()) socket.destroy();
