@@ -99,8 +99,10 @@ describe('Alarms and the alerts topic', () => {
   const alarm = (name: string) => alarms.find((a) => a.alarm_name === `taskmanager-dev-${name}`)!;
 
   test('fire on load balancer 5xx, API 5xx, unhealthy hosts, database CPU and free storage', () => {
+    // The queue worker adds its own three (queue-worker.test.ts).
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
-      ['alb-5xx', 'api-5xx', 'db-cpu', 'db-free-storage', 'unhealthy-hosts'].map((n) => `taskmanager-dev-${n}`),
+      ['alb-5xx', 'api-5xx', 'db-cpu', 'db-free-storage', 'image-dead-letters', 'image-queue-age', 'image-worker-errors', 'unhealthy-hosts']
+        .map((n) => `taskmanager-dev-${n}`),
     );
     expect(alarm('unhealthy-hosts')).toMatchObject({ metric_name: 'UnHealthyHostCount', comparison_operator: 'GreaterThanThreshold', threshold: 0 });
     expect(alarm('db-cpu')).toMatchObject({ namespace: 'AWS/RDS', metric_name: 'CPUUtilization', threshold: 80 });
