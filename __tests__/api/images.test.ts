@@ -187,7 +187,7 @@ describe('POST /tasks/:id/image', () => {
         expect(res.status).toBe(503);
         expect(res.headers['retry-after']).toBe('5');
         expect(res.body.error).toEqual({ code: 'image_service_unavailable', message: expect.stringContaining('queue') });
-        expect(target.logs().find((l) => l.msg === 'image backend unavailable')).toMatchObject({ service: 'sqs' });
+        expect(target.logs().find((l) => l.msg === 'image backend unavailable')).toMatchObject({ backend: 'sqs' });
         // The API still works.
         expect((await request(target.url, 'GET', `/tasks/${id}`)).status).toBe(200);
       }
@@ -267,7 +267,7 @@ describe('GET /tasks/:id/image', () => {
       const down = await request(brokenApi.url, 'GET', `/tasks/${id}/image`);
       expect(down.status).toBe(503);
       expect(down.body.error).toEqual({ code: 'image_service_unavailable', message: expect.stringContaining('image store') });
-      expect(brokenApi.logs().find((l) => l.msg === 'image backend unavailable')).toMatchObject({ service: 's3' });
+      expect(brokenApi.logs().find((l) => l.msg === 'image backend unavailable')).toMatchObject({ backend: 's3' });
     } finally {
       forbiddenJobs.destroy();
       brokenJobs.destroy();

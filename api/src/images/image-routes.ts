@@ -78,7 +78,7 @@ async function backend<T>(logger: Logger, ctx: Context, call: () => Promise<T>):
     return await call();
   } catch (error) {
     if (!(error instanceof ImageBackendError)) throw error;
-    logger.warn('image backend unavailable', { requestId: ctx.state.requestId, service: error.service, error: error.message });
+    logger.warn('image backend unavailable', { requestId: ctx.state.requestId, backend: error.service, error: error.message });
     const what =
       error.service === 'sqs'
         ? 'The image queue is not reachable right now; the job may not have been queued. Sending it again is safe (one image per task).'
