@@ -208,18 +208,25 @@ describe('graceful shutdown', () => {
     const { api, file } = await startSqlite();
     // Requests that are truly in flight: connected, headers and half the body sent.
     const slow = await Promise.all(Array.from({ length: 20 }, (_, i) => slowPost(api.url, JSON.stringify({ title: `in flight ${i}` }))));
-    // And a burst of reads on their own connections, all opened before the signal. (Not keep-alive:
-    // an idle kept-alive socket that the draining server closes while a client reuses it is the
-    // race the ALB's deregistration delay exists for; it is not a request in flight.)
+    // And a burst of reads on their own connections, each connected before the signal (the
+    // kernel has it queued even if the server has not accepted it yet). Not keep-alive: an idle
+    // kept-alive socket that a draining server closes while a client reuses it is the race the
+    // ALB's deregistration delay exists for, not a request in flight.
+    const connected: Array<Promise<void>> = [];
     const burst = Array.from({ length: 50 }, () =>
       new Promise<number>((resolve, reject) => {
-        http.get(`${api.url}/tasks?limit=5`, { agent: false }, (res) => {
+        const req = http.get(`${api.url}/tasks?limit=5`, { agent: false }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
-        }).on('error', (error) => reject(new Error(`burst request failed: ${error.message}`)));
+        });
+        req.on('error', (error) => reject(new Error(`burst request failed: ${error.message}`)));
+        connected.push(new Promise((done) => req.on('socket', (socket) => socket.once('connect', () => done()))));
       }),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all(connected);
+    // A barrier: the server accepts connections in the order the kernel queued them, so once this
+    // later request is answered, every burst connection has been taken in by the server.
+    expect((await request(api.url, 'GET', '/health')).status).toBe(200);
     api.child.kill('SIGTERM');
     await api.waitForLine((l) => l.msg === 'shutting down: no new connections, finishing requests in flight');
     // The listener closes within moments of the signal (after accepting what the kernel had queued).

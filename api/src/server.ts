@@ -60,7 +60,7 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
     if (!clean) logger.warn('shutdown timeout: closed connections with requests still running');
     images?.destroy();
     await knex.destroy().catch((error: Error) => logger.warn('closing the database pool failed', { error: error.message }));
-    logger.info('stopped', { signal, clean });
+    logger.info('stopped', { signal, clean, acceptedWhileDraining: drainer.acceptedWhileDraining, connectionsClosedAtEnd: drainer.closedAtEnd });
     logger.flushSync();
     process.exit(0);
   };

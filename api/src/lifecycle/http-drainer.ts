@@ -21,11 +21,16 @@ export interface DrainOptions {
  */
 export class HttpDrainer {
   private draining = false;
+  /** Connections still open when the drain ended (idle keep-alive ones, or cut off at the bound). */
+  closedAtEnd = 0;
+  /** Connections accepted after the signal (already queued, or arriving before the listener closed). */
+  acceptedWhileDraining = 0;
   private readonly active = new Map<net.Socket, number>();
   private readonly changed: Array<() => void> = [];
 
   constructor(private readonly server: http.Server) {
     server.on('connection', (socket: net.Socket) => {
+      if (this.draining) this.acceptedWhileDraining += 1;
       this.active.set(socket, 0);
       socket.once('close', () => {
         this.active.delete(socket);
@@ -55,9 +60,13 @@ export class HttpDrainer {
   async drain(options: DrainOptions): Promise<boolean> {
     const deadline = Date.now() + options.timeoutMs;
     this.draining = true;
-    // One turn of the event loop accepts the connections the kernel already queued for us;
-    // closing the listener before that would reset them.
+    // Connections the kernel has already queued for us must be accepted before the listener
+    // closes, or they are reset. A timer alone does not promise that: on a starved event loop it
+    // can expire before the next poll phase. Two setImmediate hops do: the second one runs only
+    // after a complete poll phase, which accepts everything queued by then.
     await sleep(Math.min(50, options.timeoutMs));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
     // Stop listening without http.Server's close-idle-connections step (done below, after the grace).
     net.Server.prototype.close.call(this.server);
     // Idle connections stay open while anything is still being answered (at least the grace
@@ -69,6 +78,7 @@ export class HttpDrainer {
       await Promise.race([new Promise<void>((resolve) => this.changed.push(resolve)), sleep(wait)]);
     }
     const clean = this.requestsInFlight === 0;
+    this.closedAtEnd = this.active.size;
     for (const socket of this.active.keys()) socket.destroy();
     this.server.closeAllConnections();
     return clean;
