@@ -79,3 +79,10 @@ export function writeZip(zipFile: string, files: Readonly<Record<string, string>
   fs.writeFileSync(zipFile, zip);
   return zip;
 }
+
+/** The zip of `files`, rewritten only when one of them is newer than it (synth runs this every time). */
+export function zipUnlessCurrent(zipFile: string, files: Readonly<Record<string, string>>): Buffer {
+  const zipTime = fs.existsSync(zipFile) ? fs.statSync(zipFile).mtimeMs : -1;
+  const current = Object.values(files).every((file) => fs.statSync(file).mtimeMs <= zipTime);
+  return current ? fs.readFileSync(zipFile) : writeZip(zipFile, files);
+}
