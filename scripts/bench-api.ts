@@ -17,11 +17,11 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import mysql from 'mysql2/promise';
 import { bundleApi } from './bundle-api';
+import { freePort } from './free-port';
 
 const ROOT = process.cwd();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -113,16 +113,6 @@ async function serveBare(port: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------- orchestration helpers
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function admin(): Promise<mysql.Connection> {
   return mysql.createConnection({

@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'child_process';
-import * as net from 'net';
 import * as path from 'path';
 import { bundleApi } from '../../../scripts/bundle-api';
+import { freePort } from '../../../scripts/free-port';
+
+export { freePort };
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -16,16 +18,6 @@ export function buildTestBundle(name: string): string {
   return outFile;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ApiProcess {
   readonly child: ChildProcess;
