@@ -95,22 +95,26 @@ export async function dropMysqlDatabase(name: string): Promise<void> {
   await withServer((admin) => admin.raw('DROP DATABASE IF EXISTS ??', [name]));
 }
 
+/** Opens a database with the schema migrated; cleanup closes it and removes its storage. */
+async function migratedDatabase(settings: DatabaseSettings, removeStorage: () => unknown): Promise<TestDatabase> {
+  const knex = createKnex(settings, silentLogger);
+  await migrateToLatest(knex, silentLogger);
+  return {
+    settings,
+    knex,
+    async cleanup() {
+      await knex.destroy();
+      await removeStorage();
+    },
+  };
+}
+
 export const mysqlBackend: Backend = {
   name: 'mysql',
   async create(testName, overrides) {
     const database = uniqueDatabaseName(testName);
     await createMysqlDatabase(database);
-    const settings = mysqlSettings(database, overrides);
-    const knex = createKnex(settings, silentLogger);
-    await migrateToLatest(knex, silentLogger);
-    return {
-      settings,
-      knex,
-      async cleanup() {
-        await knex.destroy();
-        await dropMysqlDatabase(database);
-      },
-    };
+    return migratedDatabase(mysqlSettings(database, overrides), () => dropMysqlDatabase(database));
   },
 };
 
@@ -119,16 +123,7 @@ export const sqliteBackend: Backend = {
   async create(testName) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tm-${testName}-`));
     const settings: DatabaseSettings = { kind: 'sqlite', file: path.join(dir, 'test.sqlite') };
-    const knex = createKnex(settings, silentLogger);
-    await migrateToLatest(knex, silentLogger);
-    return {
-      settings,
-      knex,
-      async cleanup() {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return migratedDatabase(settings, () => fs.rmSync(dir, { recursive: true, force: true }));
   },
 };
 
