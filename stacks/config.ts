@@ -5,7 +5,9 @@
  *   1. the defaults below, one block per environment;
  *   2. an optional JSON file (`TASKMANAGER_CONFIG`, else `taskmanager.config.json` in the working
  *      directory when it exists; `taskmanager.config.example.json` shows every key);
- *   3. environment variables for the settings that differ per user (see `ENVIRONMENT_VARIABLES`).
+ *   3. environment variables for the settings that differ per user: TM_REGION, TM_STATE_BUCKET,
+ *      TM_STATE_REGION, TM_STATE_KEY_PREFIX, TM_GITHUB_REPOSITORY (else GITHUB_REPOSITORY),
+ *      TM_ALARM_EMAIL, and TM_ENVIRONMENTS (which environments to synthesize); the README has the table.
  *
  * The defaults are safe placeholders: synth works offline with no AWS credentials, and nothing
  * here names a real account. Every problem found is reported at once, each naming its field.
@@ -116,17 +118,6 @@ export interface ProjectConfig {
   /** The environments to synthesize, in order. */
   readonly environments: readonly EnvironmentConfig[];
 }
-
-/** Environment variables that override the file and the defaults, with the field each one sets. */
-export const ENVIRONMENT_VARIABLES = {
-  TM_REGION: 'region (every environment)',
-  TM_STATE_BUCKET: 'state.bucket',
-  TM_STATE_REGION: 'state.region',
-  TM_STATE_KEY_PREFIX: 'state.keyPrefix',
-  TM_GITHUB_REPOSITORY: 'githubRepository (falls back to GITHUB_REPOSITORY)',
-  TM_ALARM_EMAIL: 'alarmEmail (every environment)',
-  TM_ENVIRONMENTS: 'which environments to synthesize, comma-separated (default: all)',
-} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
