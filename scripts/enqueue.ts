@@ -9,7 +9,7 @@
  * that model's limit; the default model's limit otherwise). Credentials: the usual AWS chain.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buildImageMessage, ImageMessage, InvalidImageMessageError, promptLimitFor } from '../api/shared/image-message';
+import { buildImageMessage, ImageMessage, InvalidImageMessageError, promptLimitFor } from '../api/contract/image-message';
 
 export interface EnqueueArgs {
   readonly prompt: string;

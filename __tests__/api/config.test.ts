@@ -43,17 +43,17 @@ describe('configuration from environment variables', () => {
   });
 
   it.each([
-    [{ PORT: '70000' }, /^PORT /],
-    [{ PORT: '3000x' }, /^PORT /],
-    [{ DATABASE_URL: 'not a url' }, /^DATABASE_URL /],
-    [{ DATABASE_URL: 'mysql://host-only' }, /^DATABASE_URL /],
-    [{ DB_HOST: 'h' }, /^DB_HOST .*DB_SECRET_ARN or DB_PASSWORD/],
-    [{ DB_HOST: 'h', DB_SECRET_ARN: 'my-secret' }, /^DB_SECRET_ARN /],
-    [{ DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' }, /^DB_SECRET_ARN .*DB_HOST/],
-    [{ DATABASE_URL: 'mysql://u:p@h/db', DB_POOL_MAX: '0' }, /^DB_POOL_MAX /],
-    [{ LOG_LEVEL: 'verbose' }, /^LOG_LEVEL /],
-    [{ IMDS_ENDPOINT: 'ftp://x' }, /^IMDS_ENDPOINT /],
-    [{ BODY_LIMIT_BYTES: '-5' }, /^BODY_LIMIT_BYTES /],
+    [{ PORT: '70000' }, /^Invalid configuration: PORT: /],
+    [{ PORT: '3000x' }, /^Invalid configuration: PORT: /],
+    [{ DATABASE_URL: 'not a url' }, /^Invalid configuration: DATABASE_URL: /],
+    [{ DATABASE_URL: 'mysql://host-only' }, /^Invalid configuration: DATABASE_URL: /],
+    [{ DB_HOST: 'h' }, /^Invalid configuration: DB_HOST: .*DB_SECRET_ARN or DB_PASSWORD/],
+    [{ DB_HOST: 'h', DB_SECRET_ARN: 'my-secret' }, /^Invalid configuration: DB_SECRET_ARN: /],
+    [{ DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' }, /^Invalid configuration: DB_SECRET_ARN: .*DB_HOST/],
+    [{ DATABASE_URL: 'mysql://u:p@h/db', DB_POOL_MAX: '0' }, /^Invalid configuration: DB_POOL_MAX: /],
+    [{ LOG_LEVEL: 'verbose' }, /^Invalid configuration: LOG_LEVEL: /],
+    [{ IMDS_ENDPOINT: 'ftp://x' }, /^Invalid configuration: IMDS_ENDPOINT: /],
+    [{ BODY_LIMIT_BYTES: '-5' }, /^Invalid configuration: BODY_LIMIT_BYTES: /],
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -6,7 +6,7 @@
  * into the image the API then links to.
  */
 import * as http from 'http';
-import { parseImageMessage, promptLimitFor, taskImageKey } from '../../api/shared/image-message';
+import { parseImageMessage, promptLimitFor, taskImageKey } from '../../api/contract/image-message';
 import { loadConfig } from '../../api/src/config/config';
 import { AwsImageJobs, createAwsImageJobs } from '../../api/src/images/aws-image-jobs';
 import { processBatch } from '../../api/worker/processor';
@@ -320,15 +320,15 @@ describe('image configuration', () => {
   });
 
   it.each([
-    [{ QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }, /^QUEUE_URL is set, so IMAGES_BUCKET/],
-    [{ IMAGES_BUCKET: 'bucket' }, /^IMAGES_BUCKET is set, so QUEUE_URL/],
-    [{ QUEUE_URL: 'not a url', IMAGES_BUCKET: 'bucket' }, /^QUEUE_URL /],
-    [{ QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', IMAGES_BUCKET: 'Not_A_Bucket' }, /^IMAGES_BUCKET /],
-    [{ QUEUE_URL: 'http://127.0.0.1:9324/1/q', IMAGES_BUCKET: 'bucket' }, /^AWS_REGION /],
-    [{ IMAGE_URL_TTL_SECONDS: '0' }, /^IMAGE_URL_TTL_SECONDS /],
-    [{ IMAGE_URL_TTL_SECONDS: '604801' }, /^IMAGE_URL_TTL_SECONDS /],
-    [{ SQS_ENDPOINT: 'ftp://x' }, /^SQS_ENDPOINT /],
-    [{ S3_ENDPOINT: 'nope' }, /^S3_ENDPOINT /],
+    [{ QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }, /^Invalid configuration: QUEUE_URL: is set, so IMAGES_BUCKET/],
+    [{ IMAGES_BUCKET: 'bucket' }, /^Invalid configuration: IMAGES_BUCKET: is set, so QUEUE_URL/],
+    [{ QUEUE_URL: 'not a url', IMAGES_BUCKET: 'bucket' }, /^Invalid configuration: QUEUE_URL: /],
+    [{ QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', IMAGES_BUCKET: 'Not_A_Bucket' }, /^Invalid configuration: IMAGES_BUCKET: /],
+    [{ QUEUE_URL: 'http://127.0.0.1:9324/1/q', IMAGES_BUCKET: 'bucket' }, /^Invalid configuration: AWS_REGION: /],
+    [{ IMAGE_URL_TTL_SECONDS: '0' }, /^Invalid configuration: IMAGE_URL_TTL_SECONDS: /],
+    [{ IMAGE_URL_TTL_SECONDS: '604801' }, /^Invalid configuration: IMAGE_URL_TTL_SECONDS: /],
+    [{ SQS_ENDPOINT: 'ftp://x' }, /^Invalid configuration: SQS_ENDPOINT: /],
+    [{ S3_ENDPOINT: 'nope' }, /^Invalid configuration: S3_ENDPOINT: /],
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

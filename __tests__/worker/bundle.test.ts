@@ -75,7 +75,7 @@ it('fails the invocation with an error naming the missing variable', async () =>
   expect(code).toBe(4);
   const log = JSON.parse(stdout.trim().split('\n')[0]);
   expect(log).toMatchObject({ level: 'error', msg: 'worker configuration is invalid' });
-  expect(JSON.stringify(log)).toContain('IMAGES_BUCKET is required');
+  expect(JSON.stringify(log)).toContain('IMAGES_BUCKET: is required');
 });
 
 it('processes a batch end to end from the bundle in a fresh process', async () => {

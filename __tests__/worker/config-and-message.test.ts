@@ -7,7 +7,7 @@ import {
   parseImageMessage,
   promptLimitFor,
   taskImageKey,
-} from '../../api/shared/image-message';
+} from '../../api/contract/image-message';
 import { ConfigError, loadWorkerConfig } from '../../api/worker/config';
 import { classifyModelError } from '../../api/worker/errors';
 import { decodeImageResponse, textImageRequest } from '../../api/worker/image-model';
@@ -51,16 +51,16 @@ describe('loadWorkerConfig', () => {
   });
 
   it.each([
-    [{ AWS_REGION: 'us-east-1' }, 'IMAGES_BUCKET is required'],
-    [{ ...base, IMAGES_BUCKET: 'Not_A_Bucket' }, 'IMAGES_BUCKET must be an S3 bucket name'],
-    [{ IMAGES_BUCKET: 'b-1' }, 'AWS_REGION is required'],
-    [{ ...base, AWS_REGION: 'Virginia' }, 'AWS_REGION must look like'],
-    [{ ...base, MODEL_ID: 'stability.sd3-large-v1:0' }, 'MODEL_ID "stability.sd3-large-v1:0" is not a supported image model'],
-    [{ ...base, WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY must be an integer from 1 to 32, got "0"'],
-    [{ ...base, MODEL_TIMEOUT_MS: '5s' }, 'MODEL_TIMEOUT_MS must be an integer'],
-    [{ ...base, IMAGE_WIDTH: '99999' }, 'IMAGE_WIDTH must be an integer from 256 to 4096'],
-    [{ ...base, S3_ENDPOINT: 'localhost:4569' }, 'S3_ENDPOINT must be an http(s) URL'],
-    [{ ...base, BEDROCK_ENDPOINT: 'ftp://x' }, 'BEDROCK_ENDPOINT must be an http(s) URL'],
+    [{ AWS_REGION: 'us-east-1' }, 'IMAGES_BUCKET: is required'],
+    [{ ...base, IMAGES_BUCKET: 'Not_A_Bucket' }, 'IMAGES_BUCKET: must be an S3 bucket name'],
+    [{ IMAGES_BUCKET: 'b-1' }, 'AWS_REGION: is required'],
+    [{ ...base, AWS_REGION: 'Virginia' }, 'AWS_REGION: must look like'],
+    [{ ...base, MODEL_ID: 'stability.sd3-large-v1:0' }, 'MODEL_ID: "stability.sd3-large-v1:0" is not a supported image model'],
+    [{ ...base, WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY: must be an integer from 1 to 32, got "0"'],
+    [{ ...base, MODEL_TIMEOUT_MS: '5s' }, 'MODEL_TIMEOUT_MS: must be an integer'],
+    [{ ...base, IMAGE_WIDTH: '99999' }, 'IMAGE_WIDTH: must be an integer from 256 to 4096'],
+    [{ ...base, S3_ENDPOINT: 'localhost:4569' }, 'S3_ENDPOINT: must be an http(s) URL'],
+    [{ ...base, BEDROCK_ENDPOINT: 'ftp://x' }, 'BEDROCK_ENDPOINT: must be an http(s) URL'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadWorkerConfig(env)).toThrow(ConfigError);
     expect(() => loadWorkerConfig(env)).toThrow(message);

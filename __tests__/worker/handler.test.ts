@@ -2,7 +2,7 @@
  * The worker against real protocol servers on 127.0.0.1: s3rver for S3 and a local Bedrock
  * Runtime answering InvokeModel. The AWS SDK clients are the production ones, pointed there.
  */
-import { PROMPT_LIMITS, imageKeyFor, NOVA_CANVAS_MODEL_ID } from '../../api/shared/image-message';
+import { PROMPT_LIMITS, imageKeyFor, NOVA_CANVAS_MODEL_ID } from '../../api/contract/image-message';
 import { processBatch } from '../../api/worker/processor';
 import { MAX_SEED } from '../../api/worker/image-model';
 import { PNG_SIGNATURE } from '../../api/worker/png';

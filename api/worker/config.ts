@@ -7,7 +7,24 @@ import {
   ImageModelFamily,
   modelFamily,
   PROMPT_LIMITS,
-} from '../shared/image-message';
+} from '../contract/image-message';
+import { ConfigError } from '../contract/config-error';
+import { isBucketName, isHttpUrl, isRegion } from '../contract/validators';
+
+export { ConfigError } from '../contract/config-error';
+
+/** The environment variables the worker reads; the stack sets the first two. */
+export type WorkerSettingName =
+  | 'IMAGES_BUCKET'
+  | 'MODEL_ID'
+  | 'AWS_REGION'
+  | 'IMAGE_WIDTH'
+  | 'IMAGE_HEIGHT'
+  | 'WORKER_CONCURRENCY'
+  | 'MODEL_MAX_ATTEMPTS'
+  | 'MODEL_TIMEOUT_MS'
+  | 'S3_ENDPOINT'
+  | 'BEDROCK_ENDPOINT';
 
 export interface WorkerConfig {
   readonly bucket: string;
@@ -27,29 +44,26 @@ export interface WorkerConfig {
   readonly bedrockEndpoint?: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const bucket = required(env, 'IMAGES_BUCKET');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigError(`IMAGES_BUCKET must be an S3 bucket name, got "${bucket}"`);
+  if (!isBucketName(bucket)) {
+    throw ConfigError.of('IMAGES_BUCKET', `must be an S3 bucket name, got "${bucket}"`);
   }
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   if (!region) {
-    throw new ConfigError('AWS_REGION is required (the Lambda runtime sets it; set it locally)');
+    throw ConfigError.of('AWS_REGION', 'is required (the Lambda runtime sets it; set it locally)');
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new ConfigError(`AWS_REGION must look like "us-east-1", got "${region}"`);
+  if (!isRegion(region)) {
+    throw ConfigError.of('AWS_REGION', `must look like "us-east-1", got "${region}"`);
   }
   const modelId = env.MODEL_ID?.trim() || DEFAULT_IMAGE_MODEL_ID;
   const family = modelFamily(modelId);
   if (!family) {
-    throw new ConfigError(
-      `MODEL_ID "${modelId}" is not a supported image model (amazon.titan-image-generator-v2:0 or amazon.nova-canvas-v1:0)`,
+    throw ConfigError.of(
+      'MODEL_ID',
+      `"${modelId}" is not a supported image model (amazon.titan-image-generator-v2:0 or amazon.nova-canvas-v1:0)`,
     );
   }
   // Titan v2 accepts a fixed list of sizes (1024x1024 among them); Nova Canvas takes 320-4096
@@ -72,33 +86,25 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   };
 }
 
-function required(env: Env, name: string): string {
+function required(env: Env, name: WorkerSettingName): string {
   const value = env[name]?.trim();
-  if (!value) throw new ConfigError(`${name} is required`);
+  if (!value) throw ConfigError.of(name, 'is required');
   return value;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer(env: Env, name: WorkerSettingName, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw ConfigError.of(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
 
-function endpoint(env: Env, name: string): string | undefined {
+function endpoint(env: Env, name: WorkerSettingName): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  }
+  if (!isHttpUrl(raw)) throw ConfigError.of(name, `must be an http(s) URL, got "${raw}"`);
   return raw.replace(/\/+$/, '');
 }

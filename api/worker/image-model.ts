@@ -4,7 +4,7 @@
  * in the prompt limit (512 / 1024 characters) and the seed range.
  */
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { ImageModelFamily } from '../shared/image-message';
+import type { ImageModelFamily } from '../contract/image-message';
 import { RecordFailure, classifyModelError } from './errors';
 import { readPngHeader } from './png';
 

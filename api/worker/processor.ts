@@ -3,7 +3,7 @@
  * or already there) or is reported in `batchItemFailures`, so one bad record never fails the batch.
  */
 import { createHash } from 'crypto';
-import { imageKeyFor, ImageMessage, InvalidImageMessageError, parseImageMessage } from '../shared/image-message';
+import { imageKeyFor, ImageMessage, InvalidImageMessageError, parseImageMessage } from '../contract/image-message';
 import { RecordFailure } from './errors';
 import type { ImageGenerator } from './image-model';
 import type { ImageStore } from './image-store';

@@ -3,13 +3,11 @@
  * stdout: Lambda ships stdout to the function's log group, and CloudWatch turns EMF lines into
  * metrics without any API call from the function.
  */
+import { METRICS_NAMESPACE, WORKER_METRICS, WORKER_METRICS_SERVICE } from '../contract/telemetry';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 export type LineWriter = (line: string) => void;
-
-export const METRICS_NAMESPACE = 'TaskManagerMetrics';
-export const METRICS_SERVICE = 'image-worker';
 
 export interface Logger {
   log(level: LogLevel, msg: string, fields?: LogFields): void;
@@ -58,29 +56,29 @@ export function emptyBatchMetrics(): BatchMetrics {
  */
 export function emfLine(metrics: BatchMetrics, timestamp: number, modelId: string): string {
   const definitions: { Name: string; Unit: string }[] = [
-    { Name: 'ImagesGenerated', Unit: 'Count' },
+    { Name: WORKER_METRICS.imagesGenerated, Unit: 'Count' },
     { Name: 'ImagesSkipped', Unit: 'Count' },
-    { Name: 'ImageFailures', Unit: 'Count' },
+    { Name: WORKER_METRICS.imageFailures, Unit: 'Count' },
     { Name: 'InvalidImageMessages', Unit: 'Count' },
     { Name: 'ModelThrottles', Unit: 'Count' },
   ];
   const values: Record<string, number | number[]> = {
-    ImagesGenerated: metrics.imagesGenerated,
+    [WORKER_METRICS.imagesGenerated]: metrics.imagesGenerated,
     ImagesSkipped: metrics.imagesSkipped,
-    ImageFailures: metrics.failures,
+    [WORKER_METRICS.imageFailures]: metrics.failures,
     InvalidImageMessages: metrics.invalidMessages,
     ModelThrottles: metrics.throttles,
   };
   if (metrics.modelLatencyMs.length > 0) {
-    definitions.push({ Name: 'ModelLatency', Unit: 'Milliseconds' });
-    values.ModelLatency = metrics.modelLatencyMs.map((ms) => Math.round(ms));
+    definitions.push({ Name: WORKER_METRICS.modelLatency, Unit: 'Milliseconds' });
+    values[WORKER_METRICS.modelLatency] = metrics.modelLatencyMs.map((ms) => Math.round(ms));
   }
   return JSON.stringify({
     _aws: {
       Timestamp: timestamp,
       CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['Service']], Metrics: definitions }],
     },
-    Service: METRICS_SERVICE,
+    Service: WORKER_METRICS_SERVICE,
     // Not a dimension: searchable in Logs Insights without multiplying metric cost.
     ModelId: modelId,
     ...values,

@@ -1,8 +1,10 @@
 import * as path from 'path';
-import { ConfigError } from './config-error';
+import { ApiSettingName } from '../../contract/api-settings';
+import { ConfigError } from '../../contract/config-error';
+import { isBucketName, isHttpUrl } from '../../contract/validators';
 
-export { ConfigError } from './config-error';
-export { SETTINGS } from './settings';
+export { ConfigError } from '../../contract/config-error';
+export { API_SETTINGS as SETTINGS } from '../../contract/api-settings';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -59,44 +61,32 @@ export interface ApiConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function value(env: Env, name: string): string | undefined {
+function value(env: Env, name: ApiSettingName): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer(env: Env, name: ApiSettingName, fallback: number, min: number, max: number): number {
   const raw = value(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+    throw ConfigError.of(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
+function boolean(env: Env, name: ApiSettingName, fallback: boolean): boolean {
   const raw = value(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
-  throw new ConfigError(name, `must be true or false, got "${raw}"`);
-}
-
-function httpUrl(env: Env, name: string, fallback: string): string {
-  const raw = value(env, name) ?? fallback;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an http URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:') throw new ConfigError(name, `must be an http URL, got "${raw}"`);
-  return raw.replace(/\/+$/, '');
+  throw ConfigError.of(name, `must be true or false, got "${raw}"`);
 }
 
 /** `arn:aws:secretsmanager:<region>:<account>:secret:<name>` -> region. */
 function regionOfSecretArn(arn: string): string {
   const match = /^arn:aws[\w-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:.+$/.exec(arn);
-  if (!match) throw new ConfigError('DB_SECRET_ARN', `is not a Secrets Manager secret ARN: "${arn}"`);
+  if (!match) throw ConfigError.of('DB_SECRET_ARN', `is not a Secrets Manager secret ARN: "${arn}"`);
   return match[1];
 }
 
@@ -105,14 +95,14 @@ function mysqlFromUrl(env: Env, raw: string): Omit<MysqlSettings, 'ssl' | 'poolM
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a URL (expected mysql://user:pass@host:3306/db)');
+    throw ConfigError.of('DATABASE_URL', 'is not a URL (expected mysql://user:pass@host:3306/db)');
   }
   if (url.protocol !== 'mysql:') {
-    throw new ConfigError('DATABASE_URL', `must start with mysql:// (got ${url.protocol}//)`);
+    throw ConfigError.of('DATABASE_URL', `must start with mysql:// (got ${url.protocol}//)`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!url.hostname || !database || !url.username) {
-    throw new ConfigError('DATABASE_URL', 'needs a user, a host and a database: mysql://user:pass@host:3306/db');
+    throw ConfigError.of('DATABASE_URL', 'needs a user, a host and a database: mysql://user:pass@host:3306/db');
   }
   const secretArn = value(env, 'DB_SECRET_ARN');
   return {
@@ -132,7 +122,7 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
   const host = value(env, 'DB_HOST');
   if (!url && !host) {
     if (value(env, 'DB_SECRET_ARN')) {
-      throw new ConfigError('DB_SECRET_ARN', 'is set but neither DB_HOST nor DATABASE_URL says which server to use');
+      throw ConfigError.of('DB_SECRET_ARN', 'is set but neither DB_HOST nor DATABASE_URL says which server to use');
     }
     return { kind: 'sqlite', file: path.resolve(cwd, value(env, 'SQLITE_FILE') ?? './data/taskmanager.sqlite') };
   }
@@ -146,7 +136,7 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
   const secretArn = value(env, 'DB_SECRET_ARN');
   const password = value(env, 'DB_PASSWORD');
   if (!secretArn && password === undefined) {
-    throw new ConfigError('DB_HOST', 'is set, so DB_SECRET_ARN or DB_PASSWORD must be set too');
+    throw ConfigError.of('DB_HOST', 'is set, so DB_SECRET_ARN or DB_PASSWORD must be set too');
   }
   return {
     kind: 'mysql',
@@ -161,16 +151,11 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
   };
 }
 
-function anyHttpUrl(env: Env, name: string): string | undefined {
+/** An optional URL setting, without trailing slashes; `protocols` lists what it may use. */
+function url(env: Env, name: ApiSettingName, protocols: readonly string[] = ['http:', 'https:']): string | undefined {
   const raw = value(env, name);
   if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  if (!isHttpUrl(raw, protocols)) throw ConfigError.of(name, `must be an ${protocols.length > 1 ? 'http(s)' : 'http'} URL, got "${raw}"`);
   return raw.replace(/\/+$/, '');
 }
 
@@ -179,20 +164,20 @@ function anyHttpUrl(env: Env, name: string): string | undefined {
  * one without the other is a mistake. The names are those of the enqueue CLI and the worker.
  */
 function imageSettings(env: Env): ImageSettings | undefined {
-  const queueUrl = anyHttpUrl(env, 'QUEUE_URL');
+  const queueUrl = url(env, 'QUEUE_URL');
   const bucket = value(env, 'IMAGES_BUCKET');
   const urlTtlSeconds = integer(env, 'IMAGE_URL_TTL_SECONDS', 300, 1, 604_800);
-  const sqsEndpoint = anyHttpUrl(env, 'SQS_ENDPOINT');
-  const s3Endpoint = anyHttpUrl(env, 'S3_ENDPOINT');
+  const sqsEndpoint = url(env, 'SQS_ENDPOINT');
+  const s3Endpoint = url(env, 'S3_ENDPOINT');
   if (queueUrl === undefined && bucket === undefined) return undefined;
-  if (queueUrl === undefined) throw new ConfigError('IMAGES_BUCKET', 'is set, so QUEUE_URL must be set too (image generation needs both)');
-  if (bucket === undefined) throw new ConfigError('QUEUE_URL', 'is set, so IMAGES_BUCKET must be set too (image generation needs both)');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigError('IMAGES_BUCKET', `must be an S3 bucket name, got "${bucket}"`);
+  if (queueUrl === undefined) throw ConfigError.of('IMAGES_BUCKET', 'is set, so QUEUE_URL must be set too (image generation needs both)');
+  if (bucket === undefined) throw ConfigError.of('QUEUE_URL', 'is set, so IMAGES_BUCKET must be set too (image generation needs both)');
+  if (!isBucketName(bucket)) {
+    throw ConfigError.of('IMAGES_BUCKET', `must be an S3 bucket name, got "${bucket}"`);
   }
   const queueHost = new URL(queueUrl).hostname;
   const region = value(env, 'AWS_REGION') ?? /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(queueHost)?.[1];
-  if (!region) throw new ConfigError('AWS_REGION', 'is required with QUEUE_URL (the region cannot be read from the queue URL)');
+  if (!region) throw ConfigError.of('AWS_REGION', 'is required with QUEUE_URL (the region cannot be read from the queue URL)');
   // A queue URL that is not on AWS (LocalStack, ElasticMQ, a test double) is its own endpoint.
   const onAws = /\.amazonaws\.com(\.cn)?$/.test(queueHost);
   return {
@@ -209,7 +194,7 @@ function imageSettings(env: Env): ImageSettings | undefined {
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): ApiConfig {
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
+    throw ConfigError.of('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
   }
   const logFile = value(env, 'LOG_FILE');
   const keepAliveTimeoutMs = integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
@@ -223,7 +208,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 64, 10 * 1024 * 1024),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     keepAliveTimeoutMs,
-    imdsEndpoint: httpUrl(env, 'IMDS_ENDPOINT', 'http://169.254.169.254'),
+    imdsEndpoint: url(env, 'IMDS_ENDPOINT', ['http:']) ?? 'http://169.254.169.254',
     imdsTimeoutMs: integer(env, 'IMDS_TIMEOUT_MS', 300, 10, 60_000),
     images: imageSettings(env),
   };

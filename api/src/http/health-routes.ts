@@ -1,4 +1,5 @@
 import type { RouteModule } from './route-module';
+import { HEALTH_PATH, READY_PATH } from '../../contract/http';
 
 /**
  * Liveness (`/health`: the process answers; no database, so a database outage never makes the
@@ -6,11 +7,11 @@ import type { RouteModule } from './route-module';
  * process is not shutting down).
  */
 export const healthRoutes: RouteModule = (router, deps) => {
-  router.get('/health', (ctx) => {
+  router.get(HEALTH_PATH, (ctx) => {
     ctx.body = { status: 'ok' };
   });
 
-  router.get('/ready', async (ctx) => {
+  router.get(READY_PATH, async (ctx) => {
     if (deps.lifecycle.isShuttingDown()) {
       ctx.status = 503;
       ctx.body = { status: 'shutting_down', checks: { database: 'not_checked' } };

@@ -10,7 +10,7 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { promptLimitFor } from '../../shared/image-message';
+import { promptLimitFor } from '../../contract/image-message';
 import type { ImageSettings } from '../config/config';
 import { ImageBackendError, ImageJobs, ImageLink } from './image-jobs';
 

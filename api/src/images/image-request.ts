@@ -1,10 +1,10 @@
 /**
  * The body of `POST /tasks/:id/image` (optional `{ "prompt" }`) and the message it becomes. The
- * prompt rules are the shared contract's (`api/shared/image-message.ts`), so the API rejects
+ * prompt rules are the shared contract's (`api/contract/image-message.ts`), so the API rejects
  * exactly what the worker would reject, before anything is sent.
  */
 import type { Context } from 'koa';
-import { buildImageMessage, imageKeyFor, ImageMessage, InvalidImageMessageError } from '../../shared/image-message';
+import { buildImageMessage, imageKeyFor, ImageMessage, InvalidImageMessageError } from '../../contract/image-message';
 import { FieldProblem, validationError } from '../http/errors';
 import { readJsonBody } from '../http/json-body';
 

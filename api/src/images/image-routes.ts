@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { taskImageKey } from '../../shared/image-message';
+import { taskImageKey } from '../../contract/image-message';
 import { HttpError, notFound } from '../http/errors';
 import type { RouteModule } from '../http/route-module';
 import type { Logger } from '../observability/logger';

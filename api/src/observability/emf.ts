@@ -3,8 +3,7 @@
  * the line reaches the log group, so counting a task costs a log write and no network call in the
  * request path. Spec: the `_aws` object names the namespace and metric; the value is a top-level key.
  */
-export const TASKS_CREATED_NAMESPACE = 'TaskManagerMetrics';
-export const TASKS_CREATED_METRIC = 'TasksCreated';
+import { METRICS_NAMESPACE, TASKS_CREATED_METRIC } from '../../contract/telemetry';
 
 export interface TasksCreatedEmf {
   readonly _aws: {
@@ -29,7 +28,7 @@ export function tasksCreatedEmf(taskId: number, at: Date, requestId?: string): T
     _aws: {
       Timestamp: at.getTime(),
       CloudWatchMetrics: [
-        { Namespace: TASKS_CREATED_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: TASKS_CREATED_METRIC, Unit: 'Count' }] },
+        { Namespace: METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: TASKS_CREATED_METRIC, Unit: 'Count' }] },
       ],
     },
     TasksCreated: 1,

@@ -1,6 +1,6 @@
 /**
- * Every environment variable the API reads, in one place: the infrastructure code sets these on
- * EC2 (systemd EnvironmentFile) and docs/api.md lists them. `loadConfig` validates them all at
+ * Every environment variable the API reads, in one place: the infrastructure sets these on EC2
+ * (systemd EnvironmentFile, typed by `ApiEnvironment`) and docs/api.md lists them. `loadConfig` validates them all at
  * start, so a bad value stops the process with a message naming the variable instead of failing
  * on the first request.
  */
@@ -10,7 +10,7 @@ export interface SettingDoc {
   readonly description: string;
 }
 
-export const SETTINGS: readonly SettingDoc[] = [
+export const API_SETTINGS = [
   { name: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on (0 picks a free one).' },
   { name: 'HOST', default: '0.0.0.0', description: 'Address the HTTP server binds to.' },
   {
@@ -59,4 +59,10 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'IMAGE_URL_TTL_SECONDS', default: '300', description: 'Lifetime of the presigned image URL `GET /tasks/{id}/image` redirects to (1 s to 7 days).' },
   { name: 'SQS_ENDPOINT', default: '(unset)', description: 'SQS endpoint override, for local tests only (a `QUEUE_URL` off AWS is its own endpoint).' },
   { name: 'S3_ENDPOINT', default: '(unset)', description: 'S3 endpoint override (path-style), for local tests only. Never set on AWS.' },
-];
+] as const satisfies readonly SettingDoc[];
+
+/** The name of an environment variable the API reads: what the infrastructure may set. */
+export type ApiSettingName = (typeof API_SETTINGS)[number]['name'];
+
+/** The API process's environment as the infrastructure writes it (EC2: systemd EnvironmentFile). */
+export type ApiEnvironment = Partial<Record<ApiSettingName, string | number>>;
