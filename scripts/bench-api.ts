@@ -26,8 +26,9 @@ import { freePort } from './free-port';
 const ROOT = process.cwd();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const SERVER_URL = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root:taskmanager-test@127.0.0.1:3306');
-const DATABASE = 'taskmanager_bench';
+const SERVER_URL = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://taskmanager_test:taskmanager-test@127.0.0.1:3306');
+// Named tm_* so the tests' own account (scripts/mariadb.sh) may create it.
+const DATABASE = 'tm_bench';
 const SEED_ROWS = 100;
 const POST_BODY = JSON.stringify({ title: 'benchmark task', description: 'created by npm run bench:api', status: 'In Progress' });
 

@@ -1,40 +1,47 @@
 #!/usr/bin/env bash
-# Makes a MariaDB server usable on 127.0.0.1:3306 for the API tests and benchmark, idempotently:
-#   1. installs mariadb-server with apt-get when it is missing (needs root; CI machines are fresh),
-#   2. starts mariadbd as the mysql user when nothing listens on the port,
-#   3. gives root a password usable over TCP (the Debian default is unix-socket auth only).
-# Settings: MARIADB_PORT (3306), MARIADB_ROOT_PASSWORD (taskmanager-test).
-# Everything it prints goes to stderr so callers can use stdout.
+# Makes a MariaDB/MySQL account usable on 127.0.0.1:3306 for the API tests and benchmark, idempotently,
+# without ever changing an account that already exists:
+#   - TEST_MYSQL_URL set: that server and account are used as given; nothing is installed or changed.
+#   - otherwise the tests use their own account `taskmanager_test` (password taskmanager-test), allowed
+#     only on databases named `tm_*`. This script
+#       1. installs mariadb-server with apt-get when no server is installed (needs root; CI machines are fresh),
+#       2. starts mariadbd as the mysql user when nothing listens on the port,
+#       3. creates that one account (over the unix socket as the OS root user, which a Debian MariaDB
+#          allows by default). A server whose root cannot log in that way is left alone, and the
+#          message says how to point TEST_MYSQL_URL at it.
+# Settings: MARIADB_PORT (3306). Everything it prints goes to stderr so callers can use stdout.
 set -euo pipefail
 
 PORT="${MARIADB_PORT:-3306}"
-PASSWORD="${MARIADB_ROOT_PASSWORD:-taskmanager-test}"
+TEST_USER=taskmanager_test
+TEST_PASSWORD=taskmanager-test
 DATADIR="${MARIADB_DATADIR:-/var/lib/mysql}"
 LOG="${MARIADB_LOG:-/tmp/mariadbd-${PORT}.log}"
 
 say() { echo "[mariadb.sh] $*" >&2; }
 fail() { echo "[mariadb.sh] ERROR: $*" >&2; exit 1; }
 
+if [ -n "${TEST_MYSQL_URL:-}" ]; then
+  say "TEST_MYSQL_URL is set: using that server as it is"
+  exit 0
+fi
+
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; }
+test_account_works() {
+  command -v mariadb >/dev/null 2>&1 \
+    && mariadb --protocol=tcp -h127.0.0.1 -P"$PORT" -u"$TEST_USER" -p"$TEST_PASSWORD" -e 'SELECT 1' >/dev/null 2>&1
+}
 
-# Already up and usable over TCP with our password: nothing to do (the common, fast path).
-if listening && command -v mariadb >/dev/null 2>&1 \
-  && mariadb --protocol=tcp -h127.0.0.1 -P"$PORT" -uroot -p"$PASSWORD" -e 'SELECT 1' >/dev/null 2>&1; then
+# Already set up by an earlier run: nothing to do (the common, fast path).
+if listening && test_account_works; then
   exit 0
 fi
 
-# Something else already serves the port (a MySQL of your own, a container) and we cannot manage
-# it: leave it alone; the tests say clearly if they cannot log in with TEST_MYSQL_URL.
-if listening && [ "$(id -u)" != 0 ] && ! command -v mariadb >/dev/null 2>&1; then
-  say "a server listens on 127.0.0.1:${PORT}; not managing it (tests use TEST_MYSQL_URL)"
-  exit 0
-fi
-
-if ! command -v mariadbd >/dev/null 2>&1; then
+if ! command -v mariadbd >/dev/null 2>&1 && ! listening; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     fail "MariaDB is not installed and this machine has no root apt-get to install it.
-  Install MariaDB or MySQL yourself, make it listen on 127.0.0.1:${PORT} with user root and password '${PASSWORD}',
-  or point TEST_MYSQL_URL at a server you have (mysql://user:pass@host:port)."
+  Run a MySQL 8 or MariaDB yourself and set TEST_MYSQL_URL=mysql://user:pass@127.0.0.1:3306
+  (an account that may create and drop databases named tm_*)."
   fi
   say "installing mariadb-server with apt-get (one time)"
   export DEBIAN_FRONTEND=noninteractive
@@ -65,19 +72,19 @@ if ! listening; then
   listening || { tail -n 30 "$LOG" >&2 || true; fail "mariadbd did not start listening on ${PORT} within 60 s"; }
 fi
 
-# Root over TCP with a password. Through the unix socket as root first (works on a fresh install),
-# falling back to the password (already configured by an earlier run).
-SQL="ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('${PASSWORD}') OR unix_socket;
-CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '${PASSWORD}';
-GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
-FLUSH PRIVILEGES;"
+# Our own account, created once; existing accounts (root included) are never altered.
+SQL="CREATE USER IF NOT EXISTS '${TEST_USER}'@'127.0.0.1' IDENTIFIED BY '${TEST_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`tm\\_%\`.* TO '${TEST_USER}'@'127.0.0.1';"
+created=false
 for _ in $(seq 1 20); do
-  if mariadb --protocol=socket -uroot -e "$SQL" >/dev/null 2>&1 \
-    || mariadb --protocol=tcp -h127.0.0.1 -P"$PORT" -uroot -p"$PASSWORD" -e "$SQL" >/dev/null 2>&1; then
+  if command -v mariadb >/dev/null 2>&1 && mariadb --protocol=socket -uroot -e "$SQL" >/dev/null 2>&1; then
+    created=true
     break
   fi
   sleep 0.5
 done
-mariadb --protocol=tcp -h127.0.0.1 -P"$PORT" -uroot -p"$PASSWORD" -e 'SELECT 1' >/dev/null 2>&1 \
-  || fail "MariaDB listens on ${PORT} but root/'${PASSWORD}' cannot log in over TCP"
-say "ready on 127.0.0.1:${PORT}"
+$created || fail "a server listens on 127.0.0.1:${PORT}, but this script cannot create its test account there
+  (root cannot log in over the unix socket). Create one yourself, allowed to create and drop databases named tm_*,
+  and set TEST_MYSQL_URL=mysql://user:pass@127.0.0.1:${PORT}"
+test_account_works || fail "created ${TEST_USER}, but it cannot log in over TCP on 127.0.0.1:${PORT}"
+say "ready on 127.0.0.1:${PORT}: account ${TEST_USER} (databases tm_*)"

@@ -11,7 +11,7 @@ import type { Logger } from '../../../api/src/observability/logger';
  * scripts/mariadb.sh, which `npm test` runs first) and a SQLite file in a temp directory.
  * Each test file passes its own name so parallel jest workers never share a database.
  */
-export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root:taskmanager-test@127.0.0.1:3306';
+export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://taskmanager_test:taskmanager-test@127.0.0.1:3306';
 
 export const silentLogger: Logger = {
   debug: () => undefined,
