@@ -128,7 +128,9 @@ describe('idempotency', () => {
     expect(servers.bedrock.calls).toHaveLength(1);
     const metrics = out.json().filter((l) => '_aws' in l);
     expect(metrics[1]).toMatchObject({ ImagesGenerated: 0, ImagesSkipped: 2 });
-    expect(out.json().filter((l) => l.msg === 'image already exists, model not called')).toHaveLength(2);
+    // The first redelivery finds the stored image; the second, in the same batch, waits for the first.
+    expect(out.json().filter((l) => l.msg === 'image already exists, model not called')).toHaveLength(1);
+    expect(out.json().filter((l) => l.msg === 'copy of an earlier record in this batch, model not called')).toHaveLength(1);
   });
 
   it('asks for the same seed for the same key, so a regenerated image is the same picture', async () => {
@@ -147,23 +149,54 @@ describe('idempotency', () => {
   });
 });
 
-describe('concurrent deliveries', () => {
-  it('never overwrites: the second of two simultaneous deliveries gets 412 from the conditional put and succeeds', async () => {
+describe('copies of a message in one batch', () => {
+  it('calls the model once and counts one image generated, the copy skipped', async () => {
+    const out = captureLines();
+    servers.bedrock.fallback = { kind: 'ok', delayMs: 150 };
+    const deps = depsFor(servers, out, { WORKER_CONCURRENCY: '2' });
+    const body = { prompt: 'Twice in one batch', requestId: uniqueId('copy') };
+
+    const result = await processBatch(sqsEvent(record(body, 'a'), record(body, 'b')), deps);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(servers.bedrock.calls).toHaveLength(1);
+    expect(out.json().filter((l) => l.msg === 'copy of an earlier record in this batch, model not called')).toHaveLength(1);
+    expect(emf(out)).toMatchObject({ ImagesGenerated: 1, ImagesSkipped: 1, ImageFailures: 0 });
+  });
+
+  it('reports the copy as failed too when the first record fails, so SQS retries both', async () => {
+    const out = captureLines();
+    servers.bedrock.fallback = { kind: 'throttle' };
+    const deps = depsFor(servers, out, { WORKER_CONCURRENCY: '2', MODEL_MAX_ATTEMPTS: '1' });
+    const body = { prompt: 'Throttled twice', requestId: uniqueId('copy') };
+
+    const result = await processBatch(sqsEvent(record(body, 'a'), record(body, 'b')), deps);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }]);
+    expect(servers.bedrock.calls).toHaveLength(1);
+    expect(emf(out)).toMatchObject({ ImagesGenerated: 0, ImageFailures: 2 });
+  });
+});
+
+describe('concurrent deliveries in two invocations', () => {
+  it('never overwrites: the second delivery gets 412 from the conditional put and succeeds; one image counted', async () => {
     const proxy = await startConditionalPutProxy(servers.s3.endpoint, servers.s3.bucket, servers.s3Client);
     try {
       const out = captureLines();
       // Both HEADs happen before either PUT: the model takes 150 ms.
       servers.bedrock.fallback = { kind: 'ok', delayMs: 150 };
-      const deps = depsFor(servers, out, { S3_ENDPOINT: proxy.endpoint, WORKER_CONCURRENCY: '2' });
+      const deps = depsFor(servers, out, { S3_ENDPOINT: proxy.endpoint });
       const body = { prompt: 'Twice at once', requestId: uniqueId('race') };
 
-      const result = await processBatch(sqsEvent(record(body, 'a'), record(body, 'b')), deps);
+      const results = await Promise.all([processBatch(sqsEvent(record(body, 'a')), deps), processBatch(sqsEvent(record(body, 'b')), deps)]);
 
-      expect(result.batchItemFailures).toEqual([]);
+      expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
       expect(servers.bedrock.calls).toHaveLength(2);
       expect(proxy.puts).toEqual(['*', '*']);
       expect(out.json().filter((l) => l.msg === 'image stored concurrently by another delivery, kept it')).toHaveLength(1);
-      expect(emf(out)).toMatchObject({ ImagesGenerated: 1, ImagesSkipped: 1, ImageFailures: 0 });
+      const metrics = out.json().filter((l) => '_aws' in l);
+      const total = (name: string) => metrics.reduce((sum, line) => sum + Number(line[name]), 0);
+      expect([total('ImagesGenerated'), total('ImagesSkipped'), total('ImageFailures')]).toEqual([1, 1, 0]);
     } finally {
       await proxy.close();
     }

@@ -43,7 +43,7 @@ export async function processBatch(
   const logger = deps.logger.child({ awsRequestId: context.awsRequestId });
   const metrics = emptyBatchMetrics();
   const failures: { itemIdentifier: string }[] = [];
-  const batch: BatchState = { throttled: false };
+  const batch: BatchState = { throttled: false, images: new Map() };
   const records = event.Records ?? [];
 
   let next = 0;
@@ -73,6 +73,8 @@ export async function processBatch(
 interface BatchState {
   /** Once Bedrock throttles, the rest of the batch is handed back without calling it again. */
   throttled: boolean;
+  /** The first record of each image key in this batch: copies wait for it instead of calling the model again. */
+  readonly images: Map<string, Promise<Outcome>>;
 }
 
 async function processRecord(
@@ -106,6 +108,35 @@ async function processRecord(
 
   const key = imageKeyFor(message);
   logger = logger.child({ requestId: message.requestId, taskId: message.taskId, key });
+  const first = batch.images.get(key);
+  if (first) {
+    // SQS may deliver a message twice, even within one batch: the copy shares the first's outcome.
+    const outcome = await first;
+    logger.log('info', 'copy of an earlier record in this batch, model not called', { firstOutcome: outcome });
+    if (outcome === 'failed') {
+      metrics.failures++;
+      return 'failed';
+    }
+    metrics.imagesSkipped++;
+    return 'skipped';
+  }
+  const outcome = makeImage(message, key, deps, context, logger, metrics, batch, now, started);
+  batch.images.set(key, outcome);
+  return outcome;
+}
+
+/** Generates and stores the image of one message, unless it is already stored. */
+async function makeImage(
+  message: ImageMessage,
+  key: string,
+  deps: WorkerDeps,
+  context: LambdaContextLike,
+  logger: Logger,
+  metrics: BatchMetrics,
+  batch: BatchState,
+  now: () => number,
+  started: number,
+): Promise<Outcome> {
   try {
     const presence = await deps.store.presence(key);
     if (presence === 'present') {
