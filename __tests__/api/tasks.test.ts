@@ -60,6 +60,12 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('task
       expect(read.body).toMatchObject({ title, description, status: 'In Progress' });
     });
 
+    it('keeps tab and line breaks in text fields (the only control characters it accepts)', async () => {
+      const res = await postJson(api.url, '/tasks', { title: 'a\tb', description: 'line one\nline two\r\n' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ title: 'a\tb', description: 'line one\nline two\r\n' });
+    });
+
     it('GET /tasks/:id of an unknown id is 404 with the error shape', async () => {
       const res = await request(api.url, 'GET', '/tasks/987654');
       expect(res.status).toBe(404);
@@ -198,6 +204,10 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('task
       ['a title of 101 characters', 'POST', '/tasks', { body: JSON.stringify({ title: 'a'.repeat(101) }), headers: json }, 400, 'validation_failed'],
       ['a title of 101 emoji', 'POST', '/tasks', { body: JSON.stringify({ title: '🚀'.repeat(101) }), headers: json }, 400, 'validation_failed'],
       ['a lone surrogate', 'POST', '/tasks', { body: '{"title":"\\ud800"}', headers: json }, 400, 'validation_failed'],
+      ['a NUL character in the title', 'POST', '/tasks', { body: '{"title":"a\\u0000b"}', headers: json }, 400, 'validation_failed'],
+      ['an escape sequence in the description', 'POST', '/tasks', { body: '{"title":"t","description":"\\u001b[31mred"}', headers: json }, 400, 'validation_failed'],
+      ['a C1 control character', 'POST', '/tasks', { body: '{"title":"a\\u0085b"}', headers: json }, 400, 'validation_failed'],
+      ['PATCH a DEL character', 'PATCH', `/tasks/${id}`, { body: '{"title":"a\\u007f"}', headers: json }, 400, 'validation_failed'],
       ['a description of 201 characters', 'POST', '/tasks', { body: JSON.stringify({ title: 't', description: 'd'.repeat(201) }), headers: json }, 400, 'validation_failed'],
       ['a description that is an object', 'POST', '/tasks', { body: '{"title":"t","description":{"a":1}}', headers: json }, 400, 'validation_failed'],
       ['an unknown status', 'POST', '/tasks', { body: '{"title":"t","status":"Blocked"}', headers: json }, 400, 'validation_failed'],

@@ -28,6 +28,8 @@ function characterCount(text: string): number {
 
 // With the `u` flag, paired surrogates are one code point, so this matches only unpaired ones.
 const LONE_SURROGATE = /\p{Cs}/u;
+// Control characters (NUL, escape sequences, DEL, C1) break terminals, logs and other clients; tab and line breaks are text.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 function checkText(field: string, value: unknown, max: number, required: boolean, problems: FieldProblem[]): string | undefined {
   if (typeof value !== 'string') {
@@ -37,6 +39,10 @@ function checkText(field: string, value: unknown, max: number, required: boolean
   // A lone surrogate cannot be stored as UTF-8: it would come back changed.
   if (LONE_SURROGATE.test(value)) {
     problems.push({ field, problem: 'must be valid Unicode text' });
+    return undefined;
+  }
+  if (CONTROL_CHARACTER.test(value)) {
+    problems.push({ field, problem: 'must not contain control characters (tab and line breaks are allowed)' });
     return undefined;
   }
   if (required && value.trim() === '') {
