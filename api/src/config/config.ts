@@ -20,6 +20,8 @@ export interface MysqlSettings {
   readonly secretRegion?: string;
   readonly secretTtlMs: number;
   readonly ssl: boolean;
+  /** PEM file of the certificate authorities to trust with `ssl`; unset means the Amazon RDS CAs. */
+  readonly sslCaFile?: string;
   readonly poolMax: number;
   readonly acquireTimeoutMs: number;
 }
@@ -90,7 +92,7 @@ function regionOfSecretArn(arn: string): string {
   return match[1];
 }
 
-function mysqlFromUrl(env: Env, raw: string): Omit<MysqlSettings, 'ssl' | 'poolMax' | 'acquireTimeoutMs' | 'secretTtlMs'> {
+function mysqlFromUrl(env: Env, raw: string): Omit<MysqlSettings, 'ssl' | 'sslCaFile' | 'poolMax' | 'acquireTimeoutMs' | 'secretTtlMs'> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -126,8 +128,10 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
     }
     return { kind: 'sqlite', file: path.resolve(cwd, value(env, 'SQLITE_FILE') ?? './data/taskmanager.sqlite') };
   }
+  const sslCaFile = value(env, 'DB_SSL_CA_FILE');
   const common = {
     ssl: boolean(env, 'DB_SSL', false),
+    sslCaFile: sslCaFile ? path.resolve(cwd, sslCaFile) : undefined,
     poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
     acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 100, 600_000),
     secretTtlMs: integer(env, 'DB_SECRET_TTL_SECONDS', 300, 1, 86_400) * 1000,
@@ -225,6 +229,7 @@ export function describeDatabase(settings: DatabaseSettings): Record<string, unk
     user: settings.user,
     passwordFrom: settings.secretArn ? 'secret' : 'setting',
     ssl: settings.ssl,
+    sslCa: settings.ssl ? (settings.sslCaFile ?? 'Amazon RDS') : undefined,
     poolMax: settings.poolMax,
   };
 }

