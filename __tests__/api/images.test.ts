@@ -124,6 +124,17 @@ describe('POST /tasks/:id/image', () => {
     expect(res.body).toMatchObject({ prompt: 'A croissant on a blue plate', requestId: body.requestId, key: `images/tasks/${id}.png` });
   });
 
+  it('with an Idempotency-Key, a retry answers the first 202 and queues nothing more', async () => {
+    const id = await createTask(api, 'Once only');
+    const first = await postImage(api, id, { prompt: 'A lighthouse' }, { 'idempotency-key': 'img-1' });
+    const retry = await postImage(api, id, { prompt: 'A lighthouse' }, { 'idempotency-key': 'img-1' });
+    const other = await postImage(api, id, { prompt: 'A windmill' }, { 'idempotency-key': 'img-1' });
+
+    expect([first.status, retry.status, other.status]).toEqual([202, 202, 422]);
+    expect(retry.body).toEqual(first.body);
+    expect(sqs.sent).toHaveLength(1);
+  });
+
   it('accepts a prompt of exactly the model limit in characters (code points), and {} means the default prompt', async () => {
     const id = await createTask(api, 'Limits');
     const atLimit = '🥐'.repeat(LIMIT); // LIMIT characters, 2 × LIMIT UTF-16 units

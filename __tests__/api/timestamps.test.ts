@@ -1,5 +1,5 @@
 import { tasksCreatedEmf, tasksCreatedEmfLine } from '../../api/src/observability/emf';
-import { toIso } from '../../api/src/tasks/task-repository';
+import { toIso } from '../../api/src/db/database';
 
 describe('timestamps as the API shows them (ISO 8601, UTC, milliseconds)', () => {
   it.each([

@@ -48,6 +48,11 @@ export const API_SETTINGS = [
   { name: 'DB_POOL_MAX', default: '10', description: 'Largest number of MySQL connections per process.' },
   { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
   { name: 'DB_CONNECT_RETRY_SECONDS', default: '60', description: 'How long start-up keeps retrying an unreachable database (exponential backoff) before it exits 1.' },
+  {
+    name: 'IDEMPOTENCY_TTL_SECONDS',
+    default: '86400',
+    description: 'How long an `Idempotency-Key` and the response it stands for are remembered (1 s to 30 days); a retry after that creates anew.',
+  },
   { name: 'LOG_FILE', default: '(unset)', description: 'Also append every JSON log line to this file (EC2: `/var/log/taskmanager.log`).' },
   { name: 'LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`; request lines are `info`.' },
   { name: 'BODY_LIMIT_BYTES', default: '16384', description: 'Largest accepted request body; larger gets 413.' },

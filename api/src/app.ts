@@ -4,6 +4,7 @@ import { errorHandler } from './http/error-handler';
 import { healthRoutes } from './http/health-routes';
 import { observeRequests } from './http/observe-requests';
 import { opsRoutes } from './http/ops-routes';
+import type { KnexIdempotencyStore } from './idempotency/idempotency';
 import type { ImageJobs } from './images/image-jobs';
 import { imageRoutes } from './images/image-routes';
 import type { RouteModule } from './http/route-module';
@@ -32,6 +33,8 @@ export interface DatabaseHealth {
 /** Everything the app uses, injected, so tests run the real app against real databases. */
 export interface AppDeps {
   readonly tasks: TaskRepository;
+  /** Where `Idempotency-Key`s and the responses they stand for are kept. */
+  readonly idempotency: KnexIdempotencyStore;
   readonly database: DatabaseHealth;
   readonly logger: Logger;
   readonly metrics: Metrics;

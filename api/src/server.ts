@@ -7,6 +7,7 @@ import * as http from 'http';
 import { createApp, systemClock } from './app';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
 import { createKnex, migrateToLatest, pingDatabase, waitForDatabase } from './db/database';
+import { KnexIdempotencyStore } from './idempotency/idempotency';
 import type { AwsImageJobs } from './images/aws-image-jobs';
 import { ImdsInstanceLookup } from './instance/imds';
 import { HttpDrainer } from './lifecycle/http-drainer';
@@ -21,10 +22,17 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
   await waitForDatabase(knex, logger, config.connectRetryMs, database);
   await migrateToLatest(knex, logger);
   const images = await createImageJobs(config, logger);
+  const idempotency = new KnexIdempotencyStore(knex, config.idempotencyTtlMs);
+  const purgeExpiredKeys = (): void => {
+    idempotency.purgeExpired(new Date()).catch((error: Error) => logger.warn('purging expired idempotency keys failed', { error: error.message }));
+  };
+  purgeExpiredKeys();
+  setInterval(purgeExpiredKeys, 3_600_000).unref();
 
   let shuttingDown = false;
   const app = createApp({
     tasks: new KnexTaskRepository(knex),
+    idempotency,
     database: { ping: () => pingDatabase(knex) },
     logger,
     metrics: new PrometheusMetrics(),

@@ -8,6 +8,7 @@ import { ImdsInstanceLookup, InstanceLookup } from '../../../api/src/instance/im
 import { JsonLogger } from '../../../api/src/observability/logger';
 import { PrometheusMetrics } from '../../../api/src/observability/metrics';
 import { KnexTaskRepository } from '../../../api/src/tasks/task-repository';
+import { KnexIdempotencyStore } from '../../../api/src/idempotency/idempotency';
 
 export interface RunningApi {
   readonly url: string;
@@ -24,6 +25,8 @@ export interface ApiOptions {
   readonly bodyLimitBytes?: number;
   /** Image jobs (e.g. real SQS/S3 clients pointed at local servers); absent = not configured. */
   readonly images?: ImageJobs;
+  /** How long an Idempotency-Key is remembered (default one day). */
+  readonly idempotencyTtlMs?: number;
 }
 
 /** A clock that moves one second per call, so timestamps in tests are distinct and predictable. */
@@ -38,6 +41,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
   const logger = new JsonLogger({ level: 'debug', sinks: [{ write: (text) => lines.push(...text.trimEnd().split('\n')) }] });
   const app = createApp({
     tasks: new KnexTaskRepository(knex),
+    idempotency: new KnexIdempotencyStore(knex, options.idempotencyTtlMs ?? 86_400_000),
     database: options.database ?? { ping: () => pingDatabase(knex, 1000) },
     logger,
     metrics: new PrometheusMetrics(),

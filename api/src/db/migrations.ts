@@ -36,6 +36,31 @@ export const MIGRATIONS: readonly Migration[] = [
       await knex.schema.dropTable('tasks');
     },
   },
+  {
+    name: '002_create_idempotency_keys',
+    async up(knex) {
+      await knex.schema.createTable('idempotency_keys', (table) => {
+        table.string('scope', 150).notNullable();
+        table.string('idempotency_key', 255).notNullable();
+        table.string('fingerprint', 64).notNullable();
+        table.smallint('status_code').notNullable();
+        table.text('response_body').notNullable();
+        table.string('location', 255).nullable();
+        table.datetime('created_at', { precision: 3 }).notNullable();
+        table.datetime('expires_at', { precision: 3 }).notNullable();
+        table.primary(['scope', 'idempotency_key']);
+        table.index(['expires_at'], 'idempotency_keys_expires_at_index');
+        if (knex.client.config.client === 'mysql2') {
+          // The key is ASCII: a binary collation keeps the primary key small and case-sensitive.
+          table.charset('utf8mb4');
+          table.collate('utf8mb4_bin');
+        }
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('idempotency_keys');
+    },
+  },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { taskImageKey } from '../../contract/image-message';
 import { HttpError, notFound } from '../http/errors';
+import { answerOnce, idempotentRequest } from '../idempotency/idempotency';
 import type { RouteModule } from '../http/route-module';
 import type { Logger } from '../observability/logger';
 import { parseTaskId } from '../tasks/task-schema';
@@ -13,7 +14,7 @@ import { imageMessageFor, parseImageRequest, readOptionalJsonBody } from './imag
  * Without `deps.images` (no QUEUE_URL / IMAGES_BUCKET, e.g. local SQLite mode) both answer 503.
  */
 export const imageRoutes: RouteModule = (router, deps) => {
-  const { tasks, logger, bodyLimitBytes } = deps;
+  const { tasks, idempotency, clock, logger, bodyLimitBytes } = deps;
 
   router.post('/tasks/:id/image', async (ctx: Context) => {
     const images = configured(deps.images);
@@ -26,18 +27,14 @@ export const imageRoutes: RouteModule = (router, deps) => {
     if (!task) throw notFound(`Task ${id} does not exist.`);
     const built = custom ?? imageMessageFor(id, task.title, requestId, images.maxPromptChars);
 
-    const messageId = await backend(logger, ctx, () => images.queue.send(built.body));
-    logger.info('image queued', { requestId, taskId: id, key: built.key, messageId, imageRequestId: built.message.requestId });
-    ctx.status = 202;
-    ctx.set('Location', `/tasks/${id}/image`);
-    ctx.body = {
-      taskId: id,
-      key: built.key,
-      status: 'queued',
-      prompt: built.message.prompt,
-      requestId: built.message.requestId,
-      messageId,
-    };
+    // With a key, a retry answers the first 202 without queueing again (the worker would skip it anyway).
+    const request = idempotentRequest(ctx, `POST /tasks/${id}/image`, { prompt: prompt ?? null });
+    await answerOnce(ctx, idempotency, request, clock.now(), async () => {
+      const messageId = await backend(logger, ctx, () => images.queue.send(built.body));
+      logger.info('image queued', { requestId, taskId: id, key: built.key, messageId, imageRequestId: built.message.requestId });
+      const body = { taskId: id, key: built.key, status: 'queued', prompt: built.message.prompt, requestId: built.message.requestId, messageId };
+      return { status: 202, body, location: `/tasks/${id}/image` };
+    });
   });
 
   router.get('/tasks/:id/image', async (ctx: Context) => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dateWriter, toIso } from '../db/database';
 import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 
 /** Storage of tasks; the routes only see this interface, so tests and other stores can stand in. */
@@ -6,7 +7,8 @@ export interface TaskRepository {
   /** Up to `limit` tasks in id order, after `afterId`, optionally of one status. */
   list(query: TaskListQuery): Promise<Task[]>;
   get(id: number): Promise<Task | undefined>;
-  create(input: NewTask, now: Date): Promise<Task>;
+  /** `within` runs the insert in a caller's transaction (e.g. with its idempotency key). */
+  create(input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task>;
   update(id: number, patch: TaskPatch, now: Date): Promise<Task | undefined>;
   remove(id: number): Promise<boolean>;
 }
@@ -24,23 +26,6 @@ interface TaskRow {
 
 const COLUMNS: string[] = ['id', 'title', 'description', 'status', 'created_at', 'updated_at'];
 
-const MYSQL_DATETIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
-const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/**
- * Timestamps: MySQL keeps DATETIME(3) in UTC (the pool writes with timezone 'Z' and reads the
- * text back, see `dateStrings`); SQLite has no date type, so they are stored as ISO-8601 text,
- * which also sorts. Either way the API shows `YYYY-MM-DDTHH:MM:SS.mmmZ`.
- */
-export function toIso(value: Date | string | number): string {
-  if (typeof value === 'string') {
-    if (ISO_MILLIS.test(value)) return value;
-    const match = MYSQL_DATETIME.exec(value);
-    if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
-  }
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
-
 function toTask(row: TaskRow): Task {
   return {
     id: Number(row.id),
@@ -53,15 +38,10 @@ function toTask(row: TaskRow): Task {
 }
 
 export class KnexTaskRepository implements TaskRepository {
-  /** mysql2 formats a Date parameter as UTC DATETIME text itself; SQLite gets ISO text. */
-  private readonly storesDates: boolean;
+  private readonly time: (date: Date) => Date | string;
 
   constructor(private readonly knex: Knex) {
-    this.storesDates = knex.client.config.client === 'mysql2';
-  }
-
-  private time(date: Date): Date | string {
-    return this.storesDates ? date : date.toISOString();
+    this.time = dateWriter(knex);
   }
 
   async list(query: TaskListQuery): Promise<Task[]> {
@@ -77,10 +57,10 @@ export class KnexTaskRepository implements TaskRepository {
     return row ? toTask(row) : undefined;
   }
 
-  async create(input: NewTask, now: Date): Promise<Task> {
+  async create(input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task> {
     // One round trip: the stored row is exactly what we sent plus the generated id, so it is
     // not read back (DATETIME(3) and ISO text both keep the millisecond the Date has).
-    const [id] = await this.knex(TASKS_TABLE).insert({
+    const [id] = await (within ?? this.knex)(TASKS_TABLE).insert({
       title: input.title,
       description: input.description,
       status: input.status,

@@ -1,13 +1,15 @@
 import type { Context } from 'koa';
 import { notFound } from '../http/errors';
+import { answerOnce, idempotentRequest } from '../idempotency/idempotency';
 import { readJsonBody } from '../http/json-body';
 import type { RouteModule } from '../http/route-module';
 import { tasksCreatedEmfLine } from '../observability/emf';
+import type { Task } from './task';
 import { encodeCursor, parseListQuery, parseNewTask, parseTaskId, parseTaskPatch } from './task-schema';
 
 /** GET/POST /tasks and GET/PATCH/DELETE /tasks/:id. Validation happens before any database call. */
 export const taskRoutes: RouteModule = (router, deps) => {
-  const { tasks, clock, logger, metrics, bodyLimitBytes } = deps;
+  const { tasks, idempotency, clock, logger, metrics, bodyLimitBytes } = deps;
 
   router.get('/tasks', async (ctx: Context) => {
     const query = parseListQuery(ctx.query);
@@ -21,13 +23,15 @@ export const taskRoutes: RouteModule = (router, deps) => {
   router.post('/tasks', async (ctx: Context) => {
     const input = parseNewTask(await readJsonBody(ctx, bodyLimitBytes));
     const now = clock.now();
-    const task = await tasks.create(input, now);
+    const request = idempotentRequest(ctx, 'POST /tasks', input);
+    const outcome = await answerOnce(ctx, idempotency, request, now, async (trx) => {
+      const task = await tasks.create(input, now, trx);
+      return { status: 201, body: task, location: `/tasks/${task.id}` };
+    });
+    if (outcome === 'replayed') return;
     metrics.taskCreated();
     // The TasksCreated metric as an EMF log line: CloudWatch extracts it, no network call here.
-    logger.raw(tasksCreatedEmfLine(task.id, now, ctx.state.requestId));
-    ctx.status = 201;
-    ctx.set('Location', `/tasks/${task.id}`);
-    ctx.body = task;
+    logger.raw(tasksCreatedEmfLine((ctx.body as Task).id, now, ctx.state.requestId));
   });
 
   router.get('/tasks/:id', async (ctx: Context) => {
