@@ -20,8 +20,8 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import mysql from 'mysql2/promise';
-import { bundleApi } from './bundle-api';
-import { freePort } from './free-port';
+import { bundleApi } from '../stacks/build/bundle-api';
+import { freePort } from './support/free-port';
 
 const ROOT = process.cwd();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { startLocalServers, uniqueId } from '../__tests__/worker/support/env';
-import { bundleWorker, WORKER_BUNDLE_MAX_BYTES } from './bundle-worker';
+import { startLocalServers, uniqueId } from './support/env';
+import { bundleWorker, WORKER_BUNDLE_MAX_BYTES } from '../stacks/build/bundle-worker';
 
 const COLD_RUNS = 9;
 const BATCH = 100;
@@ -50,7 +50,7 @@ interface Handler {
 }
 
 async function main(): Promise<void> {
-  const built = bundleWorker();
+  const built = bundleWorker(process.cwd());
   const runs = Array.from({ length: COLD_RUNS }, () => coldStart(built.outFile));
   const importMs = median(runs.map((r) => r.importMs));
   const firstInvokeMs = median(runs.map((r) => r.firstInvokeMs));

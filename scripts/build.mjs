@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { buildIfStale } = require('./incremental-build.cjs');
+const { buildIfStale } = require('../stacks/build/incremental-build.cjs');
 
 const common = { platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' };
 

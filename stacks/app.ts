@@ -1,9 +1,9 @@
 import { App } from 'cdktf';
-import { API_BUNDLE_FILE, bundleApi } from '../scripts/bundle-api';
+import { API_BUNDLE_FILE, bundleApi } from './build/bundle-api';
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { bundleWorker } from '../scripts/bundle-worker';
-import { zipUnlessCurrent } from '../scripts/zip';
+import { bundleWorker } from './build/bundle-worker';
+import { zipUnlessCurrent } from './build/zip';
 import type { ProjectConfig } from './config';
 import { BootstrapStack } from './bootstrap-stack';
 import { Builds, EnvironmentStack } from './environment-stack';
@@ -20,7 +20,7 @@ export interface BuildAppOptions {
 /** Bundles what the environments deploy (cached: unchanged sources are not rebuilt). */
 export function buildDeployables(projectRoot: string): Builds {
   const api = bundleApi(API_BUNDLE_FILE, projectRoot);
-  const worker = bundleWorker({ rootDir: projectRoot });
+  const worker = bundleWorker(projectRoot);
   const zipFile = path.join(worker.outDir, '..', 'worker.zip');
   const zip = zipUnlessCurrent(zipFile, { 'index.js': worker.outFile });
   return {

@@ -3,9 +3,9 @@
  * requests fail with a clean 503 JSON error (never a 500, never a hang), /health stays 200, and
  * everything recovers by itself when the database is back.
  */
-import { postJson, request, RunningApi, startApi } from './helpers/api-harness';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './helpers/databases';
-import { TcpProxy } from './helpers/tcp-proxy';
+import { postJson, request, RunningApi, startApi } from './support/api-harness';
+import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
+import { TcpProxy } from './support/tcp-proxy';
 import { createKnex, migrateToLatest } from '../../api/src/db/database';
 import type { Knex } from 'knex';
 

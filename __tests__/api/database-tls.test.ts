@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { MysqlSettings } from '../../api/src/config/config';
 import { createKnex } from '../../api/src/db/database';
-import { freePort } from '../../scripts/free-port';
+import { freePort } from '../../scripts/support/free-port';
 
 const canRun = process.getuid?.() === 0 && ['openssl', 'mariadbd', 'mariadb-install-db'].every(onPath);
 if (!canRun) {

@@ -5,8 +5,8 @@
 import type { Knex } from 'knex';
 import type { MysqlSettings } from '../../api/src/config/config';
 import { createKnex } from '../../api/src/db/database';
-import { request, RunningApi, startApi } from './helpers/api-harness';
-import { BACKENDS, mysqlBackend, silentLogger, TestDatabase } from './helpers/databases';
+import { request, RunningApi, startApi } from './support/api-harness';
+import { BACKENDS, mysqlBackend, silentLogger, TestDatabase } from './support/databases';
 
 const json = { 'content-type': 'application/json' };
 

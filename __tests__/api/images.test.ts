@@ -10,11 +10,11 @@ import { parseImageMessage, promptLimitFor, taskImageKey } from '../../api/contr
 import { loadConfig } from '../../api/src/config/config';
 import { AwsImageJobs, createAwsImageJobs } from '../../api/src/images/aws-image-jobs';
 import { processBatch } from '../../api/worker/processor';
-import { close, listen } from '../worker/support/http';
-import { captureLines, depsFor, LocalServers, objectExists, record, sqsEvent, startLocalServers, useFakeCredentials } from '../worker/support/env';
+import { close, listen } from '../../scripts/support/http';
+import { captureLines, depsFor, LocalServers, objectExists, record, sqsEvent, startLocalServers, useFakeCredentials } from '../../scripts/support/env';
 import { FakeSqs, startFakeSqs } from '../worker/support/fake-sqs';
-import { postJson, request, RunningApi, startApi } from './helpers/api-harness';
-import { sqliteBackend, TestDatabase } from './helpers/databases';
+import { postJson, request, RunningApi, startApi } from './support/api-harness';
+import { sqliteBackend, TestDatabase } from './support/databases';
 
 const QUEUE_PATH = '/000000000000/taskmanager-test-images';
 const LIMIT = promptLimitFor();

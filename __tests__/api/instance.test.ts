@@ -5,8 +5,8 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { ImdsInstanceLookup } from '../../api/src/instance/imds';
-import { request, startApi } from './helpers/api-harness';
-import { sqliteBackend, TestDatabase } from './helpers/databases';
+import { request, startApi } from './support/api-harness';
+import { sqliteBackend, TestDatabase } from './support/databases';
 
 interface FakeImds {
   readonly url: string;

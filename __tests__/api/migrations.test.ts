@@ -4,7 +4,7 @@
  */
 import { createKnex, migrateToLatest } from '../../api/src/db/database';
 import { MIGRATIONS } from '../../api/src/db/migrations';
-import { BACKENDS, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './helpers/databases';
+import { BACKENDS, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
 
 describe('migrations', () => {
   it('four instances migrating the same empty MySQL database at once all succeed, and the schema is applied once', async () => {

@@ -9,10 +9,10 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import knexFactory from 'knex';
-import { ApiProcess, buildTestBundle, freePort, spawnApi } from './helpers/api-process';
-import { request } from './helpers/api-harness';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './helpers/databases';
-import { TcpProxy } from './helpers/tcp-proxy';
+import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
+import { request } from './support/api-harness';
+import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './support/databases';
+import { TcpProxy } from './support/tcp-proxy';
 
 let bundle: string;
 let workDir: string;

@@ -3,8 +3,8 @@
  * every error status, paging edges, concurrent creates, logs and metrics.
  */
 import type { Knex } from 'knex';
-import { postJson, request, RunningApi, startApi } from './helpers/api-harness';
-import { BACKENDS, TestDatabase } from './helpers/databases';
+import { postJson, request, RunningApi, startApi } from './support/api-harness';
+import { BACKENDS, TestDatabase } from './support/databases';
 
 describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('tasks API on %s', (_name, backend) => {
   let db: TestDatabase;

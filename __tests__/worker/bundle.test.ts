@@ -7,9 +7,11 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { bundleWorker, WORKER_BUNDLE_MAX_BYTES, WORKER_HANDLER } from '../../scripts/bundle-worker';
-import { FAKE_CREDENTIALS, getObject, LocalServers, startLocalServers, uniqueId } from './support/env';
+import { bundleWorker, WORKER_BUNDLE_MAX_BYTES, WORKER_HANDLER } from '../../stacks/build/bundle-worker';
+import { FAKE_CREDENTIALS, getObject, LocalServers, startLocalServers, uniqueId } from '../../scripts/support/env';
 import { PNG_SIGNATURE } from '../../api/worker/png';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 let servers: LocalServers;
 let outDir: string;
@@ -18,7 +20,7 @@ let bundleFile: string;
 beforeAll(async () => {
   servers = await startLocalServers();
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-bundle-'));
-  bundleFile = bundleWorker({ outDir }).outFile;
+  bundleFile = bundleWorker(ROOT, outDir).outFile;
 });
 afterAll(async () => {
   await servers.close();
@@ -41,7 +43,7 @@ function node(script: string, env: Record<string, string>): Promise<{ code: numb
 }
 
 it('builds one file under 1 MB with the handler named for Lambda', () => {
-  const result = bundleWorker({ outDir });
+  const result = bundleWorker(ROOT, outDir);
   expect(WORKER_HANDLER).toBe('index.handler');
   expect(path.basename(result.outFile)).toBe('index.js');
   expect(result.bytes).toBe(fs.statSync(result.outFile).size);

@@ -11,7 +11,7 @@ import {
 import { ConfigError, loadWorkerConfig } from '../../api/worker/config';
 import { classifyModelError } from '../../api/worker/errors';
 import { decodeImageResponse, textImageRequest } from '../../api/worker/image-model';
-import { makePng } from './support/png';
+import { makePng } from '../../scripts/support/png';
 
 describe('loadWorkerConfig', () => {
   const base = { IMAGES_BUCKET: 'taskmanager-dev-static', AWS_REGION: 'us-east-1' };

@@ -7,7 +7,7 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { processBatch } from '../../api/worker/processor';
 import { main, parseArgs, UsageError } from '../../scripts/enqueue';
-import { captureLines, depsFor, LocalServers, objectExists, record, sqsEvent, startLocalServers, useFakeCredentials } from './support/env';
+import { captureLines, depsFor, LocalServers, objectExists, record, sqsEvent, startLocalServers, useFakeCredentials } from '../../scripts/support/env';
 import { FakeSqs, startFakeSqs } from './support/fake-sqs';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -16,8 +16,8 @@ import {
   sqsEvent,
   startLocalServers,
   uniqueId,
-} from './support/env';
-import { pngChunkTypes } from './support/png';
+} from '../../scripts/support/env';
+import { pngChunkTypes } from '../../scripts/support/png';
 import { startConditionalPutProxy } from './support/conditional-put-proxy';
 import { createHash } from 'crypto';
 

@@ -4,7 +4,8 @@
  * This file is the entry of the deployable bundle (`node index.js` under systemd).
  */
 import * as http from 'http';
-import { createApp, systemClock } from './app';
+import { createApp } from './app';
+import { systemClock } from './deps';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
 import { createKnex, migrateToLatest, pingDatabase, waitForDatabase } from './db/database';
 import { KnexIdempotencyStore } from './idempotency/idempotency';

@@ -5,7 +5,7 @@
  */
 import * as http from 'http';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { close, listen, readBody } from './http';
+import { close, listen, readBody } from '../../../scripts/support/http';
 
 export interface ConditionalPutProxy {
   readonly endpoint: string;

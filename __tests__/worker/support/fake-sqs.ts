@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
-import { close, listen, readBody } from './http';
+import { close, listen, readBody } from '../../../scripts/support/http';
 
 export interface SentMessage {
   readonly target: string | undefined;

@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 
 /**
  * A route module adds its routes to the router with what it needs from the injected
- * dependencies. New features (e.g. enqueueing an image with an injected queue client) are a new
- * module in `extraRoutes`, not an edit to app.ts.
+ * dependencies; app.ts lists the modules.
  */
 export type RouteModule = (router: Router, deps: AppDeps) => void;

@@ -1,7 +1,8 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import type { Knex } from 'knex';
-import { Clock, createApp, DatabaseHealth } from '../../../api/src/app';
+import { createApp } from '../../../api/src/app';
+import type { Clock, DatabaseHealth } from '../../../api/src/deps';
 import { pingDatabase } from '../../../api/src/db/database';
 import type { ImageJobs } from '../../../api/src/images/image-jobs';
 import { ImdsInstanceLookup, InstanceLookup } from '../../../api/src/instance/imds';

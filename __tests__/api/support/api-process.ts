@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { bundleApi } from '../../../scripts/bundle-api';
-import { freePort } from '../../../scripts/free-port';
+import { bundleApi } from '../../../stacks/build/bundle-api';
+import { freePort } from '../../../scripts/support/free-port';
 
 export { freePort };
 

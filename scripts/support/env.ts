@@ -1,9 +1,9 @@
 /** Everything a test needs: s3rver, the fake Bedrock, worker deps pointed at them, captured logs. */
 import { HeadObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createWorkerDeps } from '../../../api/worker/clients';
-import { loadWorkerConfig } from '../../../api/worker/config';
-import type { WorkerDeps } from '../../../api/worker/processor';
-import type { SqsEvent, SqsRecord } from '../../../api/worker/sqs-types';
+import { createWorkerDeps } from '../../api/worker/clients';
+import { loadWorkerConfig } from '../../api/worker/config';
+import type { WorkerDeps } from '../../api/worker/processor';
+import type { SqsEvent, SqsRecord } from '../../api/worker/sqs-types';
 import { FakeBedrock, startFakeBedrock } from './fake-bedrock';
 import { FakeS3, startFakeS3 } from './fake-s3';
 

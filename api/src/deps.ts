@@ -1,0 +1,42 @@
+/**
+ * What the app is made of, injected by the server (and by tests, with real databases): the one
+ * place every feature module reads its dependencies' types from, so no feature imports app.ts.
+ */
+import type { KnexIdempotencyStore } from './idempotency/idempotency';
+import type { ImageJobs } from './images/image-jobs';
+import type { InstanceLookup } from './instance/imds';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+import type { TaskRepository } from './tasks/task-repository';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Whether the process is draining (SIGTERM received): readiness then answers 503. */
+export interface Lifecycle {
+  isShuttingDown(): boolean;
+}
+
+export interface DatabaseHealth {
+  /** Resolves when the database answers a trivial query in time, rejects otherwise. */
+  ping(): Promise<void>;
+}
+
+/** Everything the app uses, injected, so tests run the real app against real databases. */
+export interface AppDeps {
+  readonly tasks: TaskRepository;
+  /** Where `Idempotency-Key`s and the responses they stand for are kept. */
+  readonly idempotency: KnexIdempotencyStore;
+  readonly database: DatabaseHealth;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly instance: InstanceLookup;
+  readonly lifecycle: Lifecycle;
+  readonly bodyLimitBytes: number;
+  /** Image jobs (SQS + S3); absent when not configured, and the image endpoints answer 503. */
+  readonly images?: ImageJobs;
+}
