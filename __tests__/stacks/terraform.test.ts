@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findTerraform, planStackOffline, synthesizedStacks, validateStack } from '../../scripts/terraform-check';
+import { planStackOffline, synthesizedStacks, validateStack } from '../../delivery/offline-checks';
+import { terraformVersion as findTerraform } from '../../delivery/terraform';
 import { buildSynthEntryPoint, Json, resourceCounts, synthApp } from './synth';
 
 let stacks: { name: string; dir: string }[] = [];

@@ -1,5 +1,5 @@
 /** The GitHub API side of the workflows, against an in-memory fake of the few REST calls used. */
-import { type GitHubLike, syncIssue, upsertComment } from '../../scripts/github-comment';
+import { type GitHubLike, syncIssue, upsertComment } from '../../delivery/github';
 
 interface FakeComment { id: number; issue: number; body: string; user: { login: string; type: string } }
 interface FakeIssue { number: number; title: string; body: string; state: string; labels?: string[]; pull_request?: unknown }

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { lintWorkflows, workflowFiles } from '../../scripts/lint-workflows';
-import { checkWorkflow, type Job, parseWorkflow, PINNED_ACTIONS, stepsUsing, triggers, type Workflow, type WorkflowFile } from '../../scripts/workflow-policy';
+import { checkWorkflow, type Job, parseWorkflow, PINNED_ACTIONS, stepsUsing, triggers, type Workflow, type WorkflowFile } from '../../delivery/workflow-policy';
 
 const REPO = path.resolve(__dirname, '../..');
 const DIR = path.join(REPO, '.github/workflows');

@@ -126,7 +126,7 @@ function runs(job: Job, pattern: RegExp): boolean {
   return (job.steps ?? []).some((s) => typeof s.run === 'string' && pattern.test(s.run));
 }
 
-/** Jobs that run `terraform plan` or `apply` against AWS (through scripts/terraform-ci). */
+/** Jobs that run `terraform plan` or `apply` against AWS (through scripts/terraform-ci.ts). */
 export const PLAN_OR_APPLY = /terraform-ci\.js (plan|apply)\b|terraform (plan|apply)\b/;
 export const APPLY = /terraform-ci\.js apply\b|terraform apply\b/;
 

@@ -5,11 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OFFLINE_OVERRIDE, planStackOffline } from '../../scripts/terraform-check';
-import { parsePlan, type PlanJson } from '../../scripts/plan/model';
-import { GITHUB_COMMENT_LIMIT, renderComment } from '../../scripts/plan/render';
-import { planStack } from '../../scripts/terraform-ci';
-import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, synthTo, tempDir } from './terraform-helpers';
+import { OFFLINE_OVERRIDE, planStackOffline } from '../../delivery/offline-checks';
+import { parsePlan, type PlanJson } from '../../delivery/plan/model';
+import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render';
+import { planStack } from '../../delivery/ci';
+import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, synthTo, tempDir } from './support/terraform';
 
 describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
   const work = tempDir('real-plans-');

@@ -1,16 +1,16 @@
 /**
- * scripts/terraform-ci.ts with the real terraform binary on configurations of the built-in
+ * delivery/ci.ts with the real terraform binary on configurations of the built-in
  * `terraform_data` resource (no provider, no network): plan into a folder, apply exactly that saved
  * plan from a copy of the folder (as the apply job does with the artifact), stale plans, failures,
  * -detailed-exitcode, and real replacements in both orders rendered by the plan comment.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parsePlan } from '../../scripts/plan/model';
-import { renderComment } from '../../scripts/plan/render';
+import { parsePlan } from '../../delivery/plan/model';
+import { renderComment } from '../../delivery/plan/render';
 import { run as planComment } from '../../scripts/plan-comment';
-import { applyStack, planStack } from '../../scripts/terraform-ci';
-import { describeWithTerraform, tempDir } from './terraform-helpers';
+import { applyStack, planStack } from '../../delivery/ci';
+import { describeWithTerraform, tempDir } from './support/terraform';
 
 function writeConfig(dir: string, input: string, options: { createBeforeDestroy?: boolean; broken?: boolean } = {}): void {
   fs.mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-export const REPO = path.resolve(__dirname, '../..');
+export const REPO = path.resolve(__dirname, '../../..');
 export const PLUGIN_DIR = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
 export const LOCK_FILE = path.join(REPO, '.github/terraform/.terraform.lock.hcl');
 
