@@ -1,4 +1,6 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { buildSynthEntryPoint, synthApp as synth } from './synth';
 
@@ -31,5 +33,17 @@ describe('Synth of the whole app', () => {
     const { status, stderr } = synth({ TM_ALARM_EMAIL: 'not-an-email' });
     expect(status).toBe(1);
     expect(stderr).toContain('environments.dev.alarmEmail: "not-an-email" is not an e-mail address');
+  });
+
+  test('npm run synth says what it wrote and removes stacks the synth no longer produces', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-cli-'));
+    const run = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['scripts/synth.mjs'], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env } });
+
+    expect(run({}).stdout).toMatch(/^bootstrap: \d+ resources -> .*\ndev: \d+ resources -> .*\nprod: \d+ resources -> .*\nsynthesized 3 stacks in [\d.]+ s\n$/);
+    const subset = run({ TM_ENVIRONMENTS: 'dev' });
+
+    expect(subset.stdout).toContain('prod: removed (not in this synth)');
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['bootstrap', 'dev']);
   });
 });

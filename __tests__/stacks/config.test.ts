@@ -87,6 +87,10 @@ describe('Configuration', () => {
     expect(problems({}, { TM_ENVIRONMENTS: 'dev,staging' })).toEqual(['TM_ENVIRONMENTS: unknown environment "staging" (known: dev, prod)']);
   });
 
+  test('rejects an environment listed twice in TM_ENVIRONMENTS, naming the setting', () => {
+    expect(problems({}, { TM_ENVIRONMENTS: 'dev,dev,prod' })).toEqual(['TM_ENVIRONMENTS: lists "dev" more than once']);
+  });
+
   test('reports every problem at once', () => {
     expect(problems({ region: 'nowhere', state: { bucket: 'UPPER' }, alarmEmail: 'x' }).length).toBeGreaterThanOrEqual(4);
   });

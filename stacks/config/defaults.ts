@@ -1,0 +1,66 @@
+/**
+ * The built-in defaults, one block per environment: dev is cheap and disposable, prod is
+ * protected. Placeholders keep synth working offline with no account; nothing here names a real one.
+ */
+import { DEFAULT_IMAGE_MODEL_ID } from '../../api/contract/image-message';
+import type { EnvironmentConfig, EnvironmentName, NetworkConfig } from './schema';
+
+export const DEFAULT_PROJECT = 'taskmanager';
+export const DEFAULT_REGION = 'us-east-1';
+
+type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'namePrefix' | 'state' | 'alarmEmail' | 'network'> & {
+  network: Omit<NetworkConfig, 'availabilityZones'>;
+};
+
+const SHARED_NETWORK = {
+  vpcCidr: '10.0.0.0/16',
+  publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0/24'],
+  privateSubnetCidrs: ['10.0.10.0/24', '10.0.11.0/24'],
+  natGateways: 0,
+};
+
+const SHARED_COMPUTE = { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 };
+const SHARED_WORKER = {
+  modelId: DEFAULT_IMAGE_MODEL_ID,
+  memoryMb: 512,
+  timeoutSeconds: 90,
+  batchSize: 5,
+  maximumConcurrency: 2,
+  maxReceiveCount: 4,
+};
+const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', multiAz: false, allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
+
+/** What differs between environments by default: dev is cheap and disposable, prod is protected. */
+export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> = {
+  dev: {
+    tags: {},
+    network: { ...SHARED_NETWORK, flowLogs: false },
+    compute: { ...SHARED_COMPUTE },
+    database: { ...SHARED_DATABASE, deletionProtection: false, backupRetentionDays: 1 },
+    loadBalancer: { certificateArn: '', deletionProtection: false },
+    worker: { ...SHARED_WORKER },
+    observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
+    logRetentionDays: 14,
+  },
+  prod: {
+    tags: {},
+    network: { ...SHARED_NETWORK, flowLogs: true },
+    compute: { ...SHARED_COMPUTE },
+    database: { ...SHARED_DATABASE, deletionProtection: true, backupRetentionDays: 7 },
+    loadBalancer: { certificateArn: '', deletionProtection: true },
+    worker: { ...SHARED_WORKER, maximumConcurrency: 5 },
+    // The names the SPEC keeps; other environments get their own so that they can share an account.
+    observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },
+    logRetentionDays: 90,
+  },
+};
+
+/** Placeholders that keep synth working offline; replace them through the file or the variables. */
+export const PLACEHOLDERS = {
+  stateBucket: 'taskmanager-terraform-state-example',
+  githubRepository: 'example-org/taskmanager',
+  alarmEmail: 'alerts@example.com',
+};
+
+/** Values CloudWatch Logs accepts for retention. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

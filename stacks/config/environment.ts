@@ -1,0 +1,123 @@
+/** One environment's settings: the defaults, overridden by the file, each field checked. */
+import { parseCidr } from '../../api/contract/validators';
+import { Checker, objectAt } from './checker';
+import { cidrContains, cidrsOverlap } from './cidr';
+import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
+import type { ComputeConfig, DatabaseConfig, EnvironmentConfig, EnvironmentName, LoadBalancerConfig, NetworkConfig, ObservabilityConfig, StateConfig, WorkerConfig } from './schema';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+
+const ENVIRONMENT_KEYS = [
+  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'worker', 'observability', 'alarmEmail', 'logRetentionDays',
+];
+
+export function environmentConfig(
+  check: Checker,
+  name: EnvironmentName,
+  raw: Record<string, unknown>,
+  shared: { project: string; region: string; alarmEmail: unknown; state: StateConfig },
+): EnvironmentConfig {
+  const at = `environments.${name}`;
+  const defaults = ENVIRONMENT_DEFAULTS[name];
+  check.onlyKeys(at, raw, ENVIRONMENT_KEYS);
+  const region = check.region(`${at}.region`, raw.region ?? shared.region);
+  const network = { ...defaults.network, ...objectAt(check, `${at}.network`, raw.network) } as Mutable<NetworkConfig>;
+  const compute = { ...defaults.compute, ...objectAt(check, `${at}.compute`, raw.compute) } as Mutable<ComputeConfig>;
+  const database = { ...defaults.database, ...objectAt(check, `${at}.database`, raw.database) } as Mutable<DatabaseConfig>;
+  check.onlyKeys(`${at}.network`, network, ['vpcCidr', 'availabilityZones', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways', 'flowLogs']);
+  check.onlyKeys(`${at}.compute`, compute, Object.keys(defaults.compute));
+  check.onlyKeys(`${at}.database`, database, Object.keys(defaults.database));
+  const loadBalancer = { ...defaults.loadBalancer, ...objectAt(check, `${at}.loadBalancer`, raw.loadBalancer) } as Mutable<LoadBalancerConfig>;
+  const observability = { ...defaults.observability, ...objectAt(check, `${at}.observability`, raw.observability) } as Mutable<ObservabilityConfig>;
+  check.onlyKeys(`${at}.loadBalancer`, loadBalancer, Object.keys(defaults.loadBalancer));
+  check.onlyKeys(`${at}.observability`, observability, Object.keys(defaults.observability));
+  const worker = { ...defaults.worker, ...objectAt(check, `${at}.worker`, raw.worker) } as Mutable<WorkerConfig>;
+  check.onlyKeys(`${at}.worker`, worker, Object.keys(defaults.worker));
+
+  return {
+    name,
+    region,
+    namePrefix: check.name(`${at}.namePrefix`, raw.namePrefix ?? `${shared.project}-${name}`),
+    tags: check.tags(`${at}.tags`, { ...defaults.tags, ...objectAt(check, `${at}.tags`, raw.tags) }),
+    network: checkNetwork(check, `${at}.network`, network, region),
+    compute: checkCompute(check, `${at}.compute`, compute),
+    database: {
+      instanceClass: check.pattern(`${at}.database.instanceClass`, database.instanceClass, /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS class like db.t4g.micro'),
+      multiAz: check.boolean(`${at}.database.multiAz`, database.multiAz),
+      deletionProtection: check.boolean(`${at}.database.deletionProtection`, database.deletionProtection),
+      backupRetentionDays: check.integer(`${at}.database.backupRetentionDays`, database.backupRetentionDays, 1, 35),
+      allocatedStorageGb: check.integer(`${at}.database.allocatedStorageGb`, database.allocatedStorageGb, 20, 6144),
+      maxAllocatedStorageGb: check.integer(`${at}.database.maxAllocatedStorageGb`, database.maxAllocatedStorageGb, database.allocatedStorageGb, 6144),
+    },
+    loadBalancer: {
+      certificateArn: loadBalancer.certificateArn === ''
+        ? ''
+        : check.pattern(`${at}.loadBalancer.certificateArn`, loadBalancer.certificateArn, /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN (or "" for HTTP only)'),
+      deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection),
+    },
+    worker: {
+      modelId: check.pattern(`${at}.worker.modelId`, worker.modelId, /^amazon\.(titan-image-generator-v\d|nova-canvas-v\d)(:\d+)?$/, 'a Titan Image Generator or Nova Canvas model id'),
+      memoryMb: check.integer(`${at}.worker.memoryMb`, worker.memoryMb, 128, 10240),
+      // The model takes several seconds per image; the function must outlive one call (SPEC Q2: >= 10 s).
+      timeoutSeconds: check.integer(`${at}.worker.timeoutSeconds`, worker.timeoutSeconds, 10, 900),
+      batchSize: check.integer(`${at}.worker.batchSize`, worker.batchSize, 1, 10),
+      maximumConcurrency: check.integer(`${at}.worker.maximumConcurrency`, worker.maximumConcurrency, 2, 1000),
+      maxReceiveCount: check.integer(`${at}.worker.maxReceiveCount`, worker.maxReceiveCount, 3, 5),
+    },
+    observability: {
+      logGroupName: check.pattern(`${at}.observability.logGroupName`, observability.logGroupName, /^[A-Za-z0-9_\-/.#]{1,512}$/, 'a CloudWatch log group name'),
+      dashboardName: check.pattern(`${at}.observability.dashboardName`, observability.dashboardName, /^[A-Za-z0-9_-]{1,255}$/, 'a dashboard name (letters, digits, - and _)'),
+    },
+    alarmEmail: check.email(`${at}.alarmEmail`, raw.alarmEmail ?? shared.alarmEmail),
+    logRetentionDays: check.oneOf(`${at}.logRetentionDays`, raw.logRetentionDays ?? defaults.logRetentionDays, LOG_RETENTION_DAYS),
+    state: shared.state,
+  };
+}
+
+function checkNetwork(check: Checker, at: string, raw: Mutable<NetworkConfig>, region: string): NetworkConfig {
+  const vpcCidr = check.cidr(`${at}.vpcCidr`, raw.vpcCidr);
+  const availabilityZones = check.list(`${at}.availabilityZones`, raw.availabilityZones ?? [`${region}a`, `${region}b`], 2);
+  availabilityZones.forEach((az, i) => {
+    if (!String(az).startsWith(region)) check.fail(`${at}.availabilityZones[${i}]`, `"${az}" is not in region ${region}`);
+  });
+  if (new Set(availabilityZones).size !== availabilityZones.length) check.fail(`${at}.availabilityZones`, 'must be two different AZs');
+  const subnets = (key: 'publicSubnetCidrs' | 'privateSubnetCidrs') =>
+    check.list(`${at}.${key}`, raw[key], 2).map((cidr, i) => check.cidr(`${at}.${key}[${i}]`, cidr));
+  const publicSubnetCidrs = subnets('publicSubnetCidrs');
+  const privateSubnetCidrs = subnets('privateSubnetCidrs');
+  const all = [...publicSubnetCidrs, ...privateSubnetCidrs];
+  if (parseCidr(vpcCidr)) {
+    all.forEach((cidr) => {
+      if (parseCidr(cidr) && !cidrContains(vpcCidr, cidr)) check.fail(`${at}`, `subnet ${cidr} is not inside the VPC ${vpcCidr}`);
+    });
+  }
+  all.forEach((a, i) =>
+    all.slice(i + 1).forEach((b) => {
+      if (parseCidr(a) && parseCidr(b) && cidrsOverlap(a, b)) check.fail(`${at}`, `subnets ${a} and ${b} overlap`);
+    }),
+  );
+  return {
+    vpcCidr,
+    availabilityZones,
+    publicSubnetCidrs,
+    privateSubnetCidrs,
+    natGateways: check.integer(`${at}.natGateways`, raw.natGateways, 0, 2),
+    flowLogs: check.boolean(`${at}.flowLogs`, raw.flowLogs),
+  };
+}
+
+function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): ComputeConfig {
+  const compute = {
+    instanceType: check.pattern(`${at}.instanceType`, raw.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like t3.micro'),
+    minSize: check.integer(`${at}.minSize`, raw.minSize, 0, 100),
+    maxSize: check.integer(`${at}.maxSize`, raw.maxSize, 1, 100),
+    desiredCapacity: check.integer(`${at}.desiredCapacity`, raw.desiredCapacity, 0, 100),
+    appPort: check.integer(`${at}.appPort`, raw.appPort, 1024, 65535),
+    rootVolumeGb: check.integer(`${at}.rootVolumeGb`, raw.rootVolumeGb, 8, 1024),
+  };
+  if (compute.minSize > compute.maxSize) check.fail(`${at}.minSize`, `must not exceed maxSize (${compute.maxSize})`);
+  if (compute.desiredCapacity < compute.minSize || compute.desiredCapacity > compute.maxSize) {
+    check.fail(`${at}.desiredCapacity`, `must be between minSize (${compute.minSize}) and maxSize (${compute.maxSize})`);
+  }
+  return compute;
+}

@@ -1,0 +1,109 @@
+/** The shape of the typed configuration (SPEC T3): what every stack and construct receives. */
+
+export const ENVIRONMENT_NAMES = ['dev', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+export interface StateConfig {
+  /** S3 bucket that holds the Terraform state of every application stack (created by `bootstrap`). */
+  readonly bucket: string;
+  /** Region of that bucket. */
+  readonly region: string;
+  /** Key prefix: a stack's state lives at `<keyPrefix>/<stack>.tfstate`. */
+  readonly keyPrefix: string;
+}
+
+export interface NetworkConfig {
+  readonly vpcCidr: string;
+  /** Exactly two AZs; taken from config so that no data source has to ask AWS at plan time. */
+  readonly availabilityZones: readonly string[];
+  readonly publicSubnetCidrs: readonly string[];
+  readonly privateSubnetCidrs: readonly string[];
+  /** 0 (no NAT: app instances sit in the public subnets), 1 (shared) or 2 (one per AZ). */
+  readonly natGateways: number;
+  /** VPC flow logs to CloudWatch Logs. */
+  readonly flowLogs: boolean;
+}
+
+export interface ComputeConfig {
+  /** EC2 type of the API instances; a Graviton type (t4g, m7g, ...) selects the arm64 AMI. */
+  readonly instanceType: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  /** Port the API listens on, behind the load balancer. */
+  readonly appPort: number;
+  /** Root volume size of each instance (gp3, encrypted). */
+  readonly rootVolumeGb: number;
+}
+
+export interface LoadBalancerConfig {
+  /** ACM certificate ARN: when set, HTTPS on 443 and HTTP redirects to it; empty for HTTP only. */
+  readonly certificateArn: string;
+  readonly deletionProtection: boolean;
+}
+
+export interface WorkerConfig {
+  /** Bedrock image model (Titan Image Generator v2 or Nova Canvas); enable access to it in the Bedrock console. */
+  readonly modelId: string;
+  readonly memoryMb: number;
+  /** Function timeout; the queue's visibility timeout is six times this (SPEC Q1). */
+  readonly timeoutSeconds: number;
+  /** Messages per invocation. */
+  readonly batchSize: number;
+  /** Most concurrent invocations the queue may drive (event source mapping, at least 2). */
+  readonly maximumConcurrency: number;
+  /** Receives before a message goes to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+export interface ObservabilityConfig {
+  /** The API's log group (SPEC O1: `taskmanager-logs`). */
+  readonly logGroupName: string;
+  /** The CloudWatch dashboard (SPEC O3: `TaskManager-Dashboard`). */
+  readonly dashboardName: string;
+}
+
+export interface DatabaseConfig {
+  readonly instanceClass: string;
+  readonly multiAz: boolean;
+  /** Deletion protection on the instance, and a final snapshot when it is destroyed. */
+  readonly deletionProtection: boolean;
+  readonly backupRetentionDays: number;
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling. */
+  readonly maxAllocatedStorageGb: number;
+}
+
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  readonly region: string;
+  /** Prefix of every resource name, e.g. `taskmanager-dev`. */
+  readonly namePrefix: string;
+  /** Tags on every resource (through the provider's `default_tags`), on top of project/environment/managed-by. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly network: NetworkConfig;
+  readonly compute: ComputeConfig;
+  readonly database: DatabaseConfig;
+  readonly loadBalancer: LoadBalancerConfig;
+  readonly worker: WorkerConfig;
+  readonly observability: ObservabilityConfig;
+  /** Where alarms are e-mailed (SNS subscription). */
+  readonly alarmEmail: string;
+  /** Retention of the environment's CloudWatch log groups. */
+  readonly logRetentionDays: number;
+  readonly state: StateConfig;
+}
+
+export interface ProjectConfig {
+  /** Project name: the `project` tag and the default name prefix. */
+  readonly project: string;
+  /** `owner/name` of the GitHub repository whose workflows may assume the deploy roles. */
+  readonly githubRepository: string;
+  readonly state: StateConfig;
+  /** The environments to synthesize, in order. */
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+export function isEnvironmentName(name: string): name is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
