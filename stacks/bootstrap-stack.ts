@@ -19,8 +19,12 @@ const MANAGED_SERVICES = [
 ];
 
 export interface BootstrapStackProps {
+  /** The project: state settings, the repository the deploy roles trust, the environments. */
   readonly config: ProjectConfig;
-  /** Where the stack's own state file lives, relative to the stack's folder in cdktf.out. */
+  /**
+   * Where the stack's own state file lives, relative to the stack's folder in cdktf.out.
+   * @default `../../../terraform.<id>.tfstate`: the project folder, which survives a re-synth
+   */
   readonly localStatePath?: string;
 }
 

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
+import { IMAGE_KEY_PREFIX } from '../api/contract/image-message';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from './config';
 import { Alerts } from './constructs/alerts';
 import { ApiBuild, ApiService } from './constructs/api-service';
-import { Database, DATABASE_NAME, MYSQL_PORT } from './constructs/database';
+import { Database } from './constructs/database';
 import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
-import { IMAGES_PREFIX, QueueWorker, WorkerBuild } from './constructs/queue-worker';
+import { QueueWorker, WorkerBuild } from './constructs/queue-worker';
 import { SecurityGroups } from './constructs/security-groups';
 import { StaticAssets } from './constructs/static-assets';
 import { accountIdOf, partitionOf } from './lib/arn';
@@ -20,8 +21,11 @@ export interface Builds {
 }
 
 export interface EnvironmentStackProps {
+  /** The project's name: the `Project` tag. */
   readonly project: string;
+  /** Everything this environment is made of. */
   readonly env: EnvironmentConfig;
+  /** The deployables, built once per synth. */
   readonly builds: Builds;
 }
 
@@ -72,7 +76,7 @@ export class EnvironmentStack extends TerraformStack {
       naming,
       region: env.region,
       config: env.worker,
-      imagesBucket: { name: assets.staticBucket.bucketName, arn: assets.staticBucket.bucketArn },
+      imagesBucket: assets.staticBucket,
       build: props.builds.worker,
       alerts,
       logRetentionDays: env.logRetentionDays,
@@ -82,49 +86,38 @@ export class EnvironmentStack extends TerraformStack {
     this.api = new ApiService(this, 'api', {
       naming,
       region: env.region,
-      vpcId: this.network.vpcId,
-      publicSubnetIds: this.network.publicSubnetIds,
-      // Without NAT the instances sit in the public subnets, reachable only through the ALB's group (SPEC N4).
-      instanceSubnetIds: this.network.hasNat ? this.network.privateSubnetIds : this.network.publicSubnetIds,
-      instancesNeedPublicIp: !this.network.hasNat,
-      loadBalancerSecurityGroupId: groups.loadBalancer.id,
-      appSecurityGroupId: groups.app.id,
+      network: this.network,
+      securityGroups: groups,
       compute: env.compute,
       loadBalancer: env.loadBalancer,
       build: props.builds.api,
-      artifactsBucket: { name: assets.artifactsBucket.bucketName, arn: assets.artifactsBucket.bucketArn },
-      database: { address: this.database.address, port: MYSQL_PORT, name: DATABASE_NAME, secretArn: this.database.secretArn },
-      logGroupName: env.observability.logGroupName,
-      logRetentionDays: env.logRetentionDays,
+      artifactsBucket: assets.artifactsBucket,
+      database: this.database,
+      logs: { groupName: env.observability.logGroupName, retentionDays: env.logRetentionDays },
       instanceTags: tags,
-      // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
-      extraPolicyStatements: [
-        worker.sendPolicyStatement,
-        { Sid: 'ReadImages', Effect: 'Allow', Action: 's3:GetObject', Resource: `${assets.staticBucket.bucketArn}/${IMAGES_PREFIX}*` },
-      ],
-      extraEnvironment: { QUEUE_URL: worker.queue.url, IMAGES_BUCKET: assets.staticBucket.bucketName },
+      environment: { QUEUE_URL: worker.queue.url, IMAGES_BUCKET: assets.staticBucket.bucketName },
     });
+    // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
+    worker.grantSendMessages(this.api.instanceRole);
+    assets.staticBucket.grantRead(this.api.instanceRole, IMAGE_KEY_PREFIX, 'ReadImages');
 
     const observability = new Observability(this, 'observability', {
       region: env.region,
       dashboardName: env.observability.dashboardName,
       alerts,
-      logGroupName: this.api.logGroup.name,
-      autoScalingGroupName: this.api.autoScalingGroup.name,
-      loadBalancerArnSuffix: this.api.loadBalancer.arnSuffix,
-      targetGroupArnSuffix: this.api.targetGroup.arnSuffix,
-      databaseIdentifier: this.database.identifier,
+      api: this.api,
+      database: this.database,
       extraWidgets: worker.dashboardWidgets,
     });
 
     new TerraformOutput(this, 'alb_url', { value: this.api.url, description: 'Where the API answers' });
-    new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl });
-    new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name });
-    new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName });
+    new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl, description: 'The CloudWatch dashboard of this environment' });
+    new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name, description: 'Log group of the API (one stream per instance)' });
+    new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName, description: 'Bucket of the static files and the generated images (images/)' });
     new TerraformOutput(this, 'image_queue_url', { value: worker.queue.url, description: 'QUEUE_URL for `npm run enqueue`' });
-    new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId });
-    new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds });
-    new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds });
+    new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'The environment\'s VPC' });
+    new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds, description: 'Public subnets (load balancer; the instances too when there is no NAT)' });
+    new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds, description: 'Private subnets (database; the instances too with NAT)' });
   }
 }
 

@@ -75,5 +75,8 @@ export const API_SETTINGS = [
 /** The name of an environment variable the API reads: what the infrastructure may set. */
 export type ApiSettingName = (typeof API_SETTINGS)[number]['name'];
 
-/** The API process's environment as the infrastructure writes it (EC2: systemd EnvironmentFile). */
-export type ApiEnvironment = Partial<Record<ApiSettingName, string | number>>;
+/**
+ * The API process's environment as the infrastructure writes it (EC2: systemd EnvironmentFile):
+ * the settings above, and NODE_ENV, which Koa and the libraries read.
+ */
+export type ApiEnvironment = Partial<Record<ApiSettingName | 'NODE_ENV', string | number>>;

@@ -8,10 +8,13 @@ import { policyDocument } from '../lib/iam';
 import { Naming } from '../lib/naming';
 
 export interface AlertsProps {
+  /** Topic, key and alarm names. */
   readonly naming: Naming;
   /** Who gets the alarm e-mails (the subscription must be confirmed from the inbox once). */
   readonly email: string;
+  /** The account that may publish to the topic (CloudWatch alarms of this account). */
   readonly accountId: string;
+  /** The AWS partition (`aws`, `aws-cn`, ...) for ARNs. */
   readonly partition: string;
 }
 

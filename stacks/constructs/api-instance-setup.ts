@@ -6,11 +6,11 @@
  * cannot carry them unescaped); the values it quotes are bucket keys, hashes and names.
  */
 
+import type { ApiEnvironment } from '../../api/contract/api-settings';
+import { METRICS_NAMESPACE } from '../../api/contract/telemetry';
+
 /** The log file the API writes (LOG_FILE) and the agent ships (SPEC A3). */
 export const API_LOG_FILE = '/var/log/taskmanager.log';
-/** Namespace of every metric the instances publish: the agent's and the API's EMF metrics. */
-export const METRICS_NAMESPACE = 'TaskManagerMetrics';
-export const API_HEALTH_PATH = '/health';
 /** Longest the API takes to drain in-flight requests on SIGTERM; the ALB deregistration delay stays below it. */
 export const API_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
@@ -20,8 +20,8 @@ export interface UserDataParams {
   readonly artifactKey: string;
   /** Hex SHA-256 of the bundle: the instance refuses a download that does not match. */
   readonly artifactSha256: string;
-  /** Environment of the API process (systemd EnvironmentFile). */
-  readonly environment: Readonly<Record<string, string | number>>;
+  /** Environment of the API process (systemd EnvironmentFile), with the names the API reads. */
+  readonly environment: ApiEnvironment;
   /** SSM parameter holding the CloudWatch agent configuration. */
   readonly agentConfigParameter: string;
 }

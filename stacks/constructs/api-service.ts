@@ -4,8 +4,6 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
@@ -13,49 +11,61 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import type { ApiEnvironment } from '../../api/contract/api-settings';
+import { HEALTH_PATH } from '../../api/contract/http';
+import { METRICS_NAMESPACE } from '../../api/contract/telemetry';
 import type { ComputeConfig, LoadBalancerConfig } from '../config';
-import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../lib/iam';
 import { Naming } from '../lib/naming';
-import {
-  API_HEALTH_PATH,
-  API_LOG_FILE,
-  API_SHUTDOWN_TIMEOUT_SECONDS,
-  cloudwatchAgentConfig,
-  METRICS_NAMESPACE,
-  renderUserData,
-} from './api-instance-setup';
+import { GrantableRole } from '../lib/role';
+import { API_LOG_FILE, API_SHUTDOWN_TIMEOUT_SECONDS, cloudwatchAgentConfig, renderUserData } from './api-instance-setup';
+import { Database, DATABASE_NAME, MYSQL_PORT } from './database';
+import type { Network } from './network';
+import type { SecureBucket } from './secure-bucket';
+import type { SecurityGroups } from './security-groups';
+
+/** Where API builds live in the artifacts bucket. */
+const API_ARTIFACT_PREFIX = 'api/';
 
 /** A build of the API: the bundled file and its SHA-256. */
 export interface ApiBuild {
+  /** The bundle (one JavaScript file) on this machine. */
   readonly file: string;
+  /** Its hex SHA-256: the instance refuses a download that does not match. */
   readonly sha256: string;
 }
 
 export interface ApiServiceProps {
+  /** Resource names. */
   readonly naming: Naming;
+  /** Region of the instances (user data, the AWS SDK). */
   readonly region: string;
-  readonly vpcId: string;
-  /** Subnets of the load balancer (public). */
-  readonly publicSubnetIds: string[];
-  /** Subnets of the instances: private with NAT, else public (reachable only through the ALB's group). */
-  readonly instanceSubnetIds: string[];
-  /** Instances in public subnets need a public address to reach AWS APIs and package repositories. */
-  readonly instancesNeedPublicIp: boolean;
-  readonly loadBalancerSecurityGroupId: string;
-  readonly appSecurityGroupId: string;
+  /**
+   * The load balancer goes in the public subnets; the instances in the private subnets when the
+   * network has NAT, else in the public ones with a public address, reachable only through the
+   * load balancer's security group (SPEC N4).
+   */
+  readonly network: Network;
+  /** The load balancer's and the instances' security groups. */
+  readonly securityGroups: SecurityGroups;
+  /** Instance type, group size, port and volume. */
   readonly compute: ComputeConfig;
+  /** Certificate (HTTPS) and deletion protection of the load balancer. */
   readonly loadBalancer: LoadBalancerConfig;
+  /** What the instances run. */
   readonly build: ApiBuild;
-  readonly artifactsBucket: { readonly name: string; readonly arn: string };
-  readonly database: { readonly address: string; readonly port: number; readonly name: string; readonly secretArn: string };
-  readonly logGroupName: string;
-  readonly logRetentionDays: number;
+  /** Where the build is uploaded (`api/<sha256>/index.js`); the instances may read `api/*` only. */
+  readonly artifactsBucket: SecureBucket;
+  /** The database the API connects to over TLS; the instances may read its secret. */
+  readonly database: Database;
+  /** The API's log group (SPEC O1) and how long it keeps logs. */
+  readonly logs: { readonly groupName: string; readonly retentionDays: number };
   /** Tags for the instances and volumes the Auto Scaling group launches (provider default tags do not reach them). */
   readonly instanceTags: Readonly<Record<string, string>>;
-  /** Further permissions of the instance role (e.g. sending to the image queue). */
-  readonly extraPolicyStatements?: PolicyStatement[];
-  /** Further environment of the API process. */
-  readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Further environment of the API process (e.g. the image queue's URL).
+   * @default none
+   */
+  readonly environment?: ApiEnvironment;
 }
 
 /** Amazon Linux 2023 AMI ids, published by AWS as public SSM parameters (resolved at launch, no data source). */
@@ -76,16 +86,16 @@ export class ApiService extends Construct {
   readonly targetGroup: LbTargetGroup;
   readonly autoScalingGroup: AutoscalingGroup;
   readonly launchTemplate: LaunchTemplate;
-  readonly instanceRole: IamRole;
+  /** The instances' role: other constructs grant it access to what they own. */
+  readonly instanceRole: GrantableRole;
   readonly logGroup: CloudwatchLogGroup;
-  readonly artifactKey: string;
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
     const { naming, compute } = props;
 
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: props.logGroupName, retentionInDays: props.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: props.logs.groupName, retentionInDays: props.logs.retentionDays });
     const agentConfig = new SsmParameter(this, 'agent-config', {
       name: `/${naming.name('cloudwatch-agent')}/config`,
       description: 'CloudWatch agent configuration of the API instances',
@@ -95,54 +105,50 @@ export class ApiService extends Construct {
 
     // The key holds the build's hash: a new build is a new object and a new launch template version.
     const asset = new TerraformAsset(this, 'build', { path: props.build.file, type: AssetType.FILE });
-    this.artifactKey = `api/${props.build.sha256}/index.js`;
     const artifact = new S3Object(this, 'artifact', {
-      bucket: props.artifactsBucket.name,
-      key: this.artifactKey,
+      bucket: props.artifactsBucket.bucketName,
+      key: `${API_ARTIFACT_PREFIX}${props.build.sha256}/index.js`,
       source: asset.path,
       sourceHash: props.build.sha256,
       contentType: 'application/javascript',
     });
 
-    this.instanceRole = new IamRole(this, 'instance-role', {
+    this.instanceRole = new GrantableRole(this, {
+      ids: { role: 'instance-role', policy: 'instance-policy' },
       name: naming.name('api-instance'),
       description: 'Task manager API instances',
-      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
+      assumedBy: 'ec2.amazonaws.com',
+      policyName: 'taskmanager-api',
     });
     new IamRolePolicyAttachment(this, 'ssm-session-manager', {
-      role: this.instanceRole.name,
+      role: this.instanceRole.role.name,
       policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
     });
-    new IamRolePolicy(this, 'instance-policy', {
-      role: this.instanceRole.id,
-      name: 'taskmanager-api',
-      policy: policyDocument(
-        { Sid: 'ReadApiBuild', Effect: 'Allow', Action: 's3:GetObject', Resource: `${props.artifactsBucket.arn}/api/*` },
-        { Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: props.database.secretArn },
-        {
-          Sid: 'PutOwnMetrics',
-          Effect: 'Allow',
-          Action: 'cloudwatch:PutMetricData',
-          Resource: '*',
-          Condition: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
-        },
-        {
-          Sid: 'WriteApiLogs',
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          Resource: [this.logGroup.arn, `${this.logGroup.arn}:*`],
-        },
-        { Sid: 'ReadAgentConfig', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: agentConfig.arn },
-        // The agent reads the instance's tags for the AutoScalingGroupName dimension; the API has no resource-level form.
-        { Sid: 'AgentDescribeTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
-        ...(props.extraPolicyStatements ?? []),
-      ),
-    });
-    const profile = new IamInstanceProfile(this, 'instance-profile', { name: naming.name('api-instance'), role: this.instanceRole.name });
+    props.artifactsBucket.grantRead(this.instanceRole, API_ARTIFACT_PREFIX, 'ReadApiBuild');
+    props.database.grantReadMasterSecret(this.instanceRole);
+    this.instanceRole.addToPolicy(
+      {
+        Sid: 'PutOwnMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+      },
+      {
+        Sid: 'WriteApiLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [this.logGroup.arn, `${this.logGroup.arn}:*`],
+      },
+      { Sid: 'ReadAgentConfig', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: agentConfig.arn },
+      // The agent reads the instance's tags for the AutoScalingGroupName dimension; the API has no resource-level form.
+      { Sid: 'AgentDescribeTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
+    );
+    const profile = new IamInstanceProfile(this, 'instance-profile', { name: naming.name('api-instance'), role: this.instanceRole.role.name });
 
     const userData = renderUserData({
       region: props.region,
-      artifactBucket: props.artifactsBucket.name,
+      artifactBucket: props.artifactsBucket.bucketName,
       artifactKey: artifact.key,
       artifactSha256: props.build.sha256,
       agentConfigParameter: agentConfig.name,
@@ -152,14 +158,14 @@ export class ApiService extends Construct {
         PORT: compute.appPort,
         AWS_REGION: props.region,
         DB_HOST: props.database.address,
-        DB_PORT: props.database.port,
-        DB_NAME: props.database.name,
+        DB_PORT: MYSQL_PORT,
+        DB_NAME: DATABASE_NAME,
         DB_SECRET_ARN: props.database.secretArn,
         DB_SSL: 'true',
         LOG_FILE: API_LOG_FILE,
         LOG_LEVEL: 'info',
         SHUTDOWN_TIMEOUT_MS: API_SHUTDOWN_TIMEOUT_SECONDS * 1000,
-        ...props.extraEnvironment,
+        ...props.environment,
       },
     });
 
@@ -175,8 +181,8 @@ export class ApiService extends Construct {
       ],
       networkInterfaces: [
         {
-          associatePublicIpAddress: String(props.instancesNeedPublicIp),
-          securityGroups: [props.appSecurityGroupId],
+          associatePublicIpAddress: String(!props.network.hasNat),
+          securityGroups: [props.securityGroups.app.id],
           deleteOnTermination: 'true',
         },
       ],
@@ -193,8 +199,8 @@ export class ApiService extends Construct {
       name: naming.name('alb'),
       internal: false,
       loadBalancerType: 'application',
-      securityGroups: [props.loadBalancerSecurityGroupId],
-      subnets: props.publicSubnetIds,
+      securityGroups: [props.securityGroups.loadBalancer.id],
+      subnets: props.network.publicSubnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.loadBalancer.deletionProtection,
       idleTimeout: 60,
@@ -204,12 +210,12 @@ export class ApiService extends Construct {
       port: compute.appPort,
       protocol: 'HTTP',
       targetType: 'instance',
-      vpcId: props.vpcId,
+      vpcId: props.network.vpcId,
       // Below the API's own drain bound, so that in-flight requests finish before SIGTERM's deadline.
       deregistrationDelay: String(API_SHUTDOWN_TIMEOUT_SECONDS - 10),
       healthCheck: {
         enabled: true,
-        path: API_HEALTH_PATH,
+        path: HEALTH_PATH,
         protocol: 'HTTP',
         matcher: '200',
         healthyThreshold: 2,
@@ -225,7 +231,7 @@ export class ApiService extends Construct {
       minSize: compute.minSize,
       maxSize: compute.maxSize,
       desiredCapacity: compute.desiredCapacity,
-      vpcZoneIdentifier: props.instanceSubnetIds,
+      vpcZoneIdentifier: props.network.hasNat ? props.network.privateSubnetIds : props.network.publicSubnetIds,
       targetGroupArns: [this.targetGroup.arn],
       healthCheckType: 'ELB',
       healthCheckGracePeriod: 300,

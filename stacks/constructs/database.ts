@@ -4,11 +4,16 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import type { DatabaseConfig } from '../config';
 import { Naming } from '../lib/naming';
+import type { GrantableRole } from '../lib/role';
 
 export interface DatabaseProps {
+  /** Resource names. */
   readonly naming: Naming;
+  /** Class, storage, backups, multi-AZ and protection. */
   readonly config: DatabaseConfig;
+  /** Private subnets in two AZs. */
   readonly subnetIds: string[];
+  /** The group that admits MySQL from the API instances only. */
   readonly securityGroupId: string;
 }
 
@@ -77,5 +82,15 @@ export class Database extends Construct {
     });
     this.address = this.instance.address;
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+
+  /** Lets `role` read the master user's secret (the API reads it at start). */
+  grantReadMasterSecret(role: GrantableRole): void {
+    role.addToPolicy({
+      Sid: 'ReadDatabaseSecret',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: this.secretArn,
+    });
   }
 }

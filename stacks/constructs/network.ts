@@ -18,8 +18,11 @@ import { policyDocument, serviceTrustPolicy } from '../lib/iam';
 import { Naming } from '../lib/naming';
 
 export interface NetworkProps {
+  /** Resource names (`Name` tags). */
   readonly naming: Naming;
+  /** Region of the VPC (the S3 gateway endpoint's service name). */
   readonly region: string;
+  /** CIDRs, AZs, NAT gateways and flow logs. */
   readonly config: NetworkConfig;
   /** Retention of the flow-log group, when flow logs are on. */
   readonly logRetentionDays: number;
@@ -33,7 +36,6 @@ export interface NetworkProps {
 export class Network extends Construct {
   readonly vpcId: string;
   readonly vpcArn: string;
-  readonly vpcCidr: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   /** True when private subnets route to the internet through NAT (app instances can live there). */
@@ -51,7 +53,6 @@ export class Network extends Construct {
     });
     this.vpcId = vpc.id;
     this.vpcArn = vpc.arn;
-    this.vpcCidr = vpc.cidrBlock;
 
     // No rules at all: nothing may rely on the default group, every resource gets its own.
     new DefaultSecurityGroup(this, 'default-sg', { vpcId: vpc.id, ingress: [], egress: [], tags: naming.nameTag('default-locked') });

@@ -1,18 +1,25 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { METRICS_NAMESPACE } from './api-instance-setup';
+import { METRICS_NAMESPACE, TASKS_CREATED_METRIC } from '../../api/contract/telemetry';
 import { Alerts } from './alerts';
+import type { ApiService } from './api-service';
+import type { Database } from './database';
 
 export interface ObservabilityProps {
+  /** Region of the dashboard and its metrics. */
   readonly region: string;
+  /** The dashboard's name (SPEC O3: `TaskManager-Dashboard`). */
   readonly dashboardName: string;
+  /** Where the alarms go. */
   readonly alerts: Alerts;
-  readonly logGroupName: string;
-  readonly autoScalingGroupName: string;
-  readonly loadBalancerArnSuffix: string;
-  readonly targetGroupArnSuffix: string;
-  readonly databaseIdentifier: string;
-  /** More rows for the dashboard, from other parts of the system (e.g. the queue worker). */
+  /** The API whose instances, load balancer and log the dashboard shows and the alarms watch. */
+  readonly api: ApiService;
+  /** The database the dashboard shows and the alarms watch. */
+  readonly database: Database;
+  /**
+   * More rows for the dashboard, from other parts of the system (e.g. the queue worker).
+   * @default none
+   */
   readonly extraWidgets?: DashboardWidget[];
 }
 
@@ -40,15 +47,15 @@ const GIB = 1024 ** 3;
  * balancer 5xx, unhealthy hosts, database CPU and free storage, all to the alerts topic.
  */
 export class Observability extends Construct {
-  readonly dashboardName: string;
+  /** Where the dashboard opens in the console. */
   readonly dashboardUrl: string;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const { region, alerts } = props;
-    const asg = ['AutoScalingGroupName', props.autoScalingGroupName];
-    const alb = ['LoadBalancer', props.loadBalancerArnSuffix];
-    const db = ['DBInstanceIdentifier', props.databaseIdentifier];
+    const asg = ['AutoScalingGroupName', props.api.autoScalingGroup.name];
+    const alb = ['LoadBalancer', props.api.loadBalancer.arnSuffix];
+    const db = ['DBInstanceIdentifier', props.database.identifier];
     const percent = { yAxis: { left: { min: 0, max: 100 } } };
 
     const widgets: DashboardWidget[] = [
@@ -59,7 +66,7 @@ export class Observability extends Construct {
       ], percent),
       metricWidget(region, 'Instance memory used (%)', [[METRICS_NAMESPACE, 'mem_used_percent', ...asg]], percent),
       metricWidget(region, 'Root disk used (%)', [[METRICS_NAMESPACE, 'disk_used_percent', ...asg]], percent),
-      metricWidget(region, 'Tasks created', [[METRICS_NAMESPACE, 'TasksCreated', { stat: 'Sum' }]]),
+      metricWidget(region, 'Tasks created', [[METRICS_NAMESPACE, TASKS_CREATED_METRIC, { stat: 'Sum' }]]),
       metricWidget(region, 'Load balancer requests and 5xx', [
         ['AWS/ApplicationELB', 'RequestCount', ...alb, { stat: 'Sum' }],
         ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', ...alb, { stat: 'Sum' }],
@@ -70,8 +77,8 @@ export class Observability extends Construct {
         ['AWS/ApplicationELB', 'TargetResponseTime', ...alb, { stat: 'p99' }],
       ]),
       metricWidget(region, 'Healthy / unhealthy hosts', [
-        ['AWS/ApplicationELB', 'HealthyHostCount', 'TargetGroup', props.targetGroupArnSuffix, ...alb, { stat: 'Minimum' }],
-        ['AWS/ApplicationELB', 'UnHealthyHostCount', 'TargetGroup', props.targetGroupArnSuffix, ...alb, { stat: 'Maximum' }],
+        ['AWS/ApplicationELB', 'HealthyHostCount', 'TargetGroup', props.api.targetGroup.arnSuffix, ...alb, { stat: 'Minimum' }],
+        ['AWS/ApplicationELB', 'UnHealthyHostCount', 'TargetGroup', props.api.targetGroup.arnSuffix, ...alb, { stat: 'Maximum' }],
       ]),
       metricWidget(region, 'Database CPU (%) and connections', [
         ['AWS/RDS', 'CPUUtilization', ...db],
@@ -85,7 +92,7 @@ export class Observability extends Construct {
         properties: {
           title: 'API log (latest requests)',
           region,
-          query: `SOURCE '${props.logGroupName}' | fields @timestamp, method, route, status, durationMs, requestId | sort @timestamp desc | limit 50`,
+          query: `SOURCE '${props.api.logGroup.name}' | fields @timestamp, method, route, status, durationMs, requestId | sort @timestamp desc | limit 50`,
           view: 'table',
         },
       },
@@ -95,7 +102,6 @@ export class Observability extends Construct {
       dashboardName: props.dashboardName,
       dashboardBody: JSON.stringify({ widgets }),
     });
-    this.dashboardName = dashboard.dashboardName;
     this.dashboardUrl = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboard.dashboardName}`;
 
     const everyFiveMinutes = { period: 300, evaluationPeriods: 1 };
@@ -104,7 +110,7 @@ export class Observability extends Construct {
       alarmDescription: 'The load balancer answered 5xx (no healthy target, or a target failed) at least 5 times in 5 minutes',
       namespace: 'AWS/ApplicationELB',
       metricName: 'HTTPCode_ELB_5XX_Count',
-      dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+      dimensions: { LoadBalancer: props.api.loadBalancer.arnSuffix },
       statistic: 'Sum',
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       threshold: 5,
@@ -115,7 +121,7 @@ export class Observability extends Construct {
       alarmDescription: 'The API answered 5xx at least 5 times in 5 minutes',
       namespace: 'AWS/ApplicationELB',
       metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+      dimensions: { LoadBalancer: props.api.loadBalancer.arnSuffix },
       statistic: 'Sum',
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       threshold: 5,
@@ -126,7 +132,7 @@ export class Observability extends Construct {
       alarmDescription: 'An API instance has failed its load balancer health checks for 2 minutes',
       namespace: 'AWS/ApplicationELB',
       metricName: 'UnHealthyHostCount',
-      dimensions: { TargetGroup: props.targetGroupArnSuffix, LoadBalancer: props.loadBalancerArnSuffix },
+      dimensions: { TargetGroup: props.api.targetGroup.arnSuffix, LoadBalancer: props.api.loadBalancer.arnSuffix },
       statistic: 'Maximum',
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 0,
@@ -138,7 +144,7 @@ export class Observability extends Construct {
       alarmDescription: 'Database CPU above 80% for 15 minutes',
       namespace: 'AWS/RDS',
       metricName: 'CPUUtilization',
-      dimensions: { DBInstanceIdentifier: props.databaseIdentifier },
+      dimensions: { DBInstanceIdentifier: props.database.identifier },
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 80,
@@ -150,7 +156,7 @@ export class Observability extends Construct {
       alarmDescription: 'Database free storage below 2 GiB',
       namespace: 'AWS/RDS',
       metricName: 'FreeStorageSpace',
-      dimensions: { DBInstanceIdentifier: props.databaseIdentifier },
+      dimensions: { DBInstanceIdentifier: props.database.identifier },
       statistic: 'Minimum',
       comparisonOperator: 'LessThanThreshold',
       threshold: 2 * GIB,

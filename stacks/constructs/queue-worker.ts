@@ -8,34 +8,45 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { WorkerConfig } from '../config';
-import { policyDocument, PolicyStatement, serviceTrustPolicy } from '../lib/iam';
+import { IMAGE_KEY_PREFIX } from '../../api/contract/image-message';
+import { METRICS_NAMESPACE, WORKER_METRICS, WORKER_METRICS_SERVICE } from '../../api/contract/telemetry';
+import type { WorkerSettingName } from '../../api/worker/config';
+import { policyDocument, serviceTrustPolicy } from '../lib/iam';
 import { Naming } from '../lib/naming';
+import type { GrantableRole } from '../lib/role';
 import { Alerts } from './alerts';
-import { METRICS_NAMESPACE } from './api-instance-setup';
+import type { SecureBucket } from './secure-bucket';
 import { DashboardWidget, metricWidget } from './observability';
 
 /** A build of the worker: its Lambda deployment package. */
 export interface WorkerBuild {
+  /** The deployment package on this machine. */
   readonly zipFile: string;
   /** Base64 SHA-256 of the zip, as Lambda reports it: the function updates only when this changes. */
   readonly zipSha256Base64: string;
+  /** The Lambda `handler` setting, e.g. `index.handler`. */
   readonly handler: string;
 }
 
 export interface QueueWorkerProps {
+  /** Resource names. */
   readonly naming: Naming;
+  /** Region of the function and the model. */
   readonly region: string;
+  /** Model, size, timeout, batching and redrive. */
   readonly config: WorkerConfig;
-  /** The bucket the images go to, under `images/`. */
-  readonly imagesBucket: { readonly name: string; readonly arn: string };
+  /** The bucket the images go to, under `images/` (IMAGE_KEY_PREFIX of the message contract). */
+  readonly imagesBucket: SecureBucket;
+  /** What the function runs. */
   readonly build: WorkerBuild;
+  /** Where the worker's alarms go. */
   readonly alerts: Alerts;
+  /** Retention of the function's log group. */
   readonly logRetentionDays: number;
+  /** The AWS partition (`aws`, `aws-cn`, ...) for the model's ARN. */
   readonly partition: string;
 }
 
-/** Where the worker writes images in the bucket. */
-export const IMAGES_PREFIX = 'images/';
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
@@ -48,8 +59,7 @@ export class QueueWorker extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
   readonly function: LambdaFunction;
-  /** For whoever enqueues (the API's instance role): send to this queue, nothing else. */
-  readonly sendPolicyStatement: PolicyStatement;
+  /** The worker's dashboard widgets, for the environment's dashboard. */
   readonly dashboardWidgets: DashboardWidget[];
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
@@ -84,7 +94,6 @@ export class QueueWorker extends Construct {
         }),
       });
     }
-    this.sendPolicyStatement = { Sid: 'SendImageJobs', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.queue.arn };
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays });
     const modelArn = `arn:${props.partition}:bedrock:${region}::foundation-model/${config.modelId}`;
@@ -104,9 +113,9 @@ export class QueueWorker extends Construct {
           Resource: this.queue.arn,
         },
         // GetObject also covers HeadObject, the worker's "already made?" check.
-        { Sid: 'ReadWriteImages', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${props.imagesBucket.arn}/${IMAGES_PREFIX}*` },
+        { Sid: 'ReadWriteImages', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${props.imagesBucket.bucketArn}/${IMAGE_KEY_PREFIX}*` },
         // Without ListBucket, S3 answers 403 instead of 404 for an image not made yet.
-        { Sid: 'TellMissingImages', Effect: 'Allow', Action: 's3:ListBucket', Resource: props.imagesBucket.arn },
+        { Sid: 'TellMissingImages', Effect: 'Allow', Action: 's3:ListBucket', Resource: props.imagesBucket.bucketArn },
         { Sid: 'InvokeImageModel', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: modelArn },
         { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
         // X-Ray has no resource-level permissions.
@@ -128,7 +137,7 @@ export class QueueWorker extends Construct {
       timeout: config.timeoutSeconds,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-      environment: { variables: { IMAGES_BUCKET: props.imagesBucket.name, MODEL_ID: config.modelId } },
+      environment: { variables: workerEnvironment({ IMAGES_BUCKET: props.imagesBucket.bucketName, MODEL_ID: config.modelId }) },
       dependsOn: [logGroup, policy],
     });
     new LambdaEventSourceMapping(this, 'trigger', {
@@ -193,10 +202,20 @@ export class QueueWorker extends Construct {
         ['AWS/Lambda', 'Throttles', ...fnDim, { stat: 'Sum' }],
       ]),
       metricWidget(region, 'Images generated / failed', [
-        [METRICS_NAMESPACE, 'ImagesGenerated', 'Service', 'image-worker', { stat: 'Sum' }],
-        [METRICS_NAMESPACE, 'ImageFailures', 'Service', 'image-worker', { stat: 'Sum' }],
-        [METRICS_NAMESPACE, 'ModelLatency', 'Service', 'image-worker', { stat: 'p90', yAxis: 'right' }],
+        [METRICS_NAMESPACE, WORKER_METRICS.imagesGenerated, 'Service', WORKER_METRICS_SERVICE, { stat: 'Sum' }],
+        [METRICS_NAMESPACE, WORKER_METRICS.imageFailures, 'Service', WORKER_METRICS_SERVICE, { stat: 'Sum' }],
+        [METRICS_NAMESPACE, WORKER_METRICS.modelLatency, 'Service', WORKER_METRICS_SERVICE, { stat: 'p90', yAxis: 'right' }],
       ]),
     ];
   }
+
+  /** Lets `role` send image jobs to the queue, and nothing else on it (the API's instance role). */
+  grantSendMessages(role: GrantableRole): void {
+    role.addToPolicy({ Sid: 'SendImageJobs', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.queue.arn });
+  }
+}
+
+/** The function's environment, with names the worker's configuration reads (a typo fails the type-check). */
+function workerEnvironment(variables: Partial<Record<WorkerSettingName, string>>): Record<string, string> {
+  return variables as Record<string, string>;
 }

@@ -7,19 +7,35 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { denyInsecureTransport, policyDocument, PolicyStatement } from '../lib/iam';
+import type { GrantableRole } from '../lib/role';
 
 export interface SecureBucketProps {
-  /** An exact name (must be globally unique) ... */
+  /**
+   * An exact name (must be globally unique) ...
+   * @default none: `bucketPrefix` is used
+   */
   readonly bucketName?: string;
-  /** ... or a prefix that S3 completes with a unique suffix. */
+  /**
+   * ... or a prefix that S3 completes with a unique suffix.
+   * @default none: `bucketName` is used
+   */
   readonly bucketPrefix?: string;
   /** Days after which replaced or deleted object versions are removed. */
   readonly noncurrentVersionExpirationDays: number;
-  /** Refuse `terraform destroy` of the bucket (state, data worth keeping). */
+  /**
+   * Refuse `terraform destroy` of the bucket (state, data worth keeping).
+   * @default false
+   */
   readonly preventDestroy?: boolean;
-  /** Let `terraform destroy` empty the bucket first (disposable environments only). */
+  /**
+   * Let `terraform destroy` empty the bucket first (disposable environments only).
+   * @default false
+   */
   readonly forceDestroy?: boolean;
-  /** Statements added to the bucket policy after the TLS-only deny. */
+  /**
+   * Statements added to the bucket policy after the TLS-only deny.
+   * @default none
+   */
   readonly policyStatements?: (bucketArn: string) => PolicyStatement[];
 }
 
@@ -76,5 +92,10 @@ export class SecureBucket extends Construct {
         },
       ],
     });
+  }
+
+  /** Lets `role` read the objects under `prefix` (`GetObject` covers `HeadObject`). */
+  grantRead(role: GrantableRole, prefix: string, sid: string): void {
+    role.addToPolicy({ Sid: sid, Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.bucketArn}/${prefix}*` });
   }
 }

@@ -6,7 +6,9 @@ import { Naming } from '../lib/naming';
 import { MYSQL_PORT } from './database';
 
 export interface SecurityGroupsProps {
+  /** Group names. */
   readonly naming: Naming;
+  /** The VPC the groups belong to. */
   readonly vpcId: string;
   /** Port the API listens on. */
   readonly appPort: number;

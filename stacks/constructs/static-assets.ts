@@ -3,6 +3,7 @@ import { Naming } from '../lib/naming';
 import { SecureBucket } from './secure-bucket';
 
 export interface StaticAssetsProps {
+  /** Bucket name prefixes. */
   readonly naming: Naming;
   /** Let `terraform destroy` remove non-empty buckets (disposable environments). */
   readonly forceDestroy: boolean;
