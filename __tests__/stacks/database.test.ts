@@ -1,8 +1,19 @@
-import { environmentStack, onlyResource, refTo, resourceNamed } from './synth';
+import { Database } from '../../stacks/constructs/database';
+import { GrantableRole } from '../../stacks/lib/role';
+import { Naming } from '../../stacks/lib/naming';
+import { environmentConfig, environmentStack, Json, onlyResource, refTo, resourceNamed, statements, synthConstruct } from './synth';
+
+/** The Database construct on its own, with one environment's settings. */
+function databaseOf(name: 'dev' | 'prod', file: Json = {}): Json {
+  const env = environmentConfig(name, file);
+  return synthConstruct((scope) => {
+    new Database(scope, 'database', { naming: Naming.of(env), config: env.database, subnetIds: ['subnet-a', 'subnet-b'], securityGroupId: 'sg-db' });
+  }).json;
+}
 
 describe('Database', () => {
-  const dev = environmentStack('dev');
-  const prod = environmentStack('prod', { environments: { prod: { database: { multiAz: true } } } });
+  const dev = databaseOf('dev');
+  const prod = databaseOf('prod', { environments: { prod: { database: { multiAz: true } } } });
   const devDb = onlyResource(dev, 'aws_db_instance');
   const prodDb = onlyResource(prod, 'aws_db_instance');
 
@@ -22,14 +33,33 @@ describe('Database', () => {
     expect(devDb.password).toBeUndefined();
   });
 
-  test('is private: in the private subnets, not public, behind the database security group', () => {
+  test('is not publicly accessible, in the subnets and behind the group it is given', () => {
     expect(devDb.publicly_accessible).toBe(false);
-    const subnetGroup = onlyResource(dev, 'aws_db_subnet_group');
-    expect(subnetGroup.subnet_ids).toEqual([
-      refTo(dev, 'aws_subnet', resourceNamed(dev, 'aws_subnet', 'private-0'), 'id'),
-      refTo(dev, 'aws_subnet', resourceNamed(dev, 'aws_subnet', 'private-1'), 'id'),
+    expect(onlyResource(dev, 'aws_db_subnet_group').subnet_ids).toEqual(['subnet-a', 'subnet-b']);
+    expect(devDb.vpc_security_group_ids).toEqual(['sg-db']);
+  });
+
+  test('grants a role reading its master secret, and nothing else', () => {
+    const stack = synthConstruct((scope) => {
+      const env = environmentConfig('dev');
+      const database = new Database(scope, 'database', { naming: Naming.of(env), config: env.database, subnetIds: ['a', 'b'], securityGroupId: 'sg' });
+      const role = new GrantableRole(scope, { ids: { role: 'role', policy: 'policy' }, name: 'r', description: 'd', assumedBy: 'ec2.amazonaws.com', policyName: 'p' });
+      database.grantReadMasterSecret(role);
+    }).json;
+    const secretArn = refTo(stack, 'aws_db_instance', onlyResource(stack, 'aws_db_instance'), 'master_user_secret[0].secret_arn');
+    expect(statements(onlyResource(stack, 'aws_iam_role_policy').policy)).toEqual([
+      { Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArn },
     ]);
-    expect(devDb.vpc_security_group_ids).toEqual([refTo(dev, 'aws_security_group', resourceNamed(dev, 'aws_security_group', 'db'), 'id')]);
+  });
+
+  test('sits in the private subnets behind the database group in an environment', () => {
+    const stack = environmentStack('dev');
+    const db = onlyResource(stack, 'aws_db_instance');
+    expect(onlyResource(stack, 'aws_db_subnet_group').subnet_ids).toEqual([
+      refTo(stack, 'aws_subnet', resourceNamed(stack, 'aws_subnet', 'private-0'), 'id'),
+      refTo(stack, 'aws_subnet', resourceNamed(stack, 'aws_subnet', 'private-1'), 'id'),
+    ]);
+    expect(db.vpc_security_group_ids).toEqual([refTo(stack, 'aws_security_group', resourceNamed(stack, 'aws_security_group', 'db'), 'id')]);
   });
 
   test('encrypts storage and requires TLS', () => {

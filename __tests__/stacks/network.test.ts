@@ -1,8 +1,23 @@
-import { addressOf, environmentStack, onlyResource, resourcesOf } from './synth';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { Network } from '../../stacks/constructs/network';
+import { Naming } from '../../stacks/lib/naming';
+import { addressOf, environmentConfig, Json, onlyResource, resourcesOf, synthConstruct } from './synth';
+
+setupJest();
+
+/** The Network construct on its own, with one environment's settings. */
+function networkOf(name: 'dev' | 'prod', file: Json = {}): { text: string; json: Json } {
+  const env = environmentConfig(name, file);
+  return synthConstruct((scope) => {
+    new Network(scope, 'network', { naming: Naming.of(env), region: env.region, config: env.network, logRetentionDays: env.logRetentionDays });
+  });
+}
 
 describe('Network', () => {
-  const dev = environmentStack('dev');
-  const prod = environmentStack('prod');
+  const { json: dev, text: devText } = networkOf('dev');
+  const { json: prod } = networkOf('prod');
 
   test('creates one VPC 10.0.0.0/16 with DNS support and hostnames on', () => {
     const vpc = onlyResource(dev, 'aws_vpc');
@@ -19,6 +34,7 @@ describe('Network', () => {
     expect(byTier('public').map((s) => s.cidr_block).sort()).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
     expect(byTier('private').map((s) => s.cidr_block).sort()).toEqual(['10.0.10.0/24', '10.0.11.0/24']);
     expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+    expect(devText).not.toHaveResourceWithProperties(Subnet, { map_public_ip_on_launch: true });
   });
 
   test('routes the public subnets to one internet gateway', () => {
@@ -41,7 +57,7 @@ describe('Network', () => {
   });
 
   test('adds one shared NAT gateway when configured with one', () => {
-    const stack = environmentStack('dev', { environments: { dev: { network: { natGateways: 1 } } } });
+    const { json: stack } = networkOf('dev', { environments: { dev: { network: { natGateways: 1 } } } });
     const nat = onlyResource(stack, 'aws_nat_gateway');
     const natRef = `\${${addressOf(stack, 'aws_nat_gateway', nat)}.id}`;
     const natRoutes = resourcesOf(stack, 'aws_route').filter((r) => r.nat_gateway_id);
@@ -50,7 +66,7 @@ describe('Network', () => {
   });
 
   test('adds one NAT gateway per AZ when configured with two', () => {
-    const stack = environmentStack('prod', { environments: { prod: { network: { natGateways: 2 } } } });
+    const { json: stack } = networkOf('prod', { environments: { prod: { network: { natGateways: 2 } } } });
     const nats = resourcesOf(stack, 'aws_nat_gateway');
     expect(nats).toHaveLength(2);
     const natRoutes = resourcesOf(stack, 'aws_route').filter((r) => r.nat_gateway_id);
@@ -62,8 +78,8 @@ describe('Network', () => {
   });
 
   test('adds the S3 gateway endpoint on every route table', () => {
+    expect(devText).toHaveResourceWithProperties(VpcEndpoint, { service_name: 'com.amazonaws.us-east-1.s3', vpc_endpoint_type: 'Gateway' });
     const endpoint = onlyResource(dev, 'aws_vpc_endpoint');
-    expect(endpoint).toMatchObject({ service_name: 'com.amazonaws.us-east-1.s3', vpc_endpoint_type: 'Gateway' });
     expect(endpoint.route_table_ids).toHaveLength(resourcesOf(dev, 'aws_route_table').length);
   });
 
@@ -78,7 +94,7 @@ describe('Network', () => {
   });
 
   test('takes AZs from config so that no data source asks AWS', () => {
-    const stack = environmentStack('dev', { region: 'eu-west-1' });
+    const { json: stack } = networkOf('dev', { region: 'eu-west-1' });
     expect(stack.data).toBeUndefined();
     expect(resourcesOf(stack, 'aws_subnet').map((s) => s.availability_zone).sort()).toEqual([
       'eu-west-1a', 'eu-west-1a', 'eu-west-1b', 'eu-west-1b',

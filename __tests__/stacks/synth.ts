@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing, TerraformStack } from 'cdktf';
-import { loadConfig, ProjectConfig } from '../../stacks/config';
+import type { Construct } from 'constructs';
+import { EnvironmentConfig, loadConfig, ProjectConfig } from '../../stacks/config';
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
 import { buildDeployables } from '../../stacks/app';
 import { Builds, EnvironmentStack } from '../../stacks/environment-stack';
@@ -18,6 +19,17 @@ export function testConfig(file: Json = {}, env: NodeJS.ProcessEnv = {}): Projec
 
 export function synthJson(stack: TerraformStack): Json {
   return JSON.parse(Testing.synth(stack));
+}
+
+/** Constructs synthesized on their own, in a small test stack (cdktf's `Testing.synthScope`). */
+export function synthConstruct(build: (scope: Construct) => void): { text: string; json: Json } {
+  const text = Testing.synthScope(build);
+  return { text, json: JSON.parse(text) };
+}
+
+/** One environment's settings from the test config (defaults plus `file`). */
+export function environmentConfig(name: 'dev' | 'prod', file: Json = {}): EnvironmentConfig {
+  return testConfig(file).environments.find((e) => e.name === name)!;
 }
 
 const root = path.join(__dirname, '../..');
