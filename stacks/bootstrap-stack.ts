@@ -1,22 +1,23 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, Op, TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import type { ProjectConfig } from './config';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import type { EnvironmentConfig, ProjectConfig } from './config';
+import { PLACEHOLDERS } from './config/defaults';
 import { SecureBucket } from './constructs/secure-bucket';
-import { PolicyCondition, policyDocument, PolicyStatement } from './lib/iam';
+import { applyStatements } from './deploy/apply-permissions';
+import { GITHUB_OIDC_URL, githubTrustPolicy } from './deploy/github-trust';
+import { planReadActions } from './deploy/plan-reads';
+import { workloadBoundaryName, workloadBoundaryStatements } from './deploy/workload-boundary';
+import { accountIdOf, partitionOf } from './lib/arn';
+import { policyDocument, PolicyStatement } from './lib/iam';
 import { Naming } from './lib/naming';
 import { awsProvider } from './lib/provider';
-
-export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
-const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
-/** Services the application stacks manage; the apply role may act on these and nothing else. */
-const MANAGED_SERVICES = [
-  'autoscaling', 'cloudwatch', 'ec2', 'elasticloadbalancing', 'kms', 'lambda', 'logs', 'rds',
-  's3', 'secretsmanager', 'sns', 'sqs', 'ssm', 'xray',
-];
 
 export interface BootstrapStackProps {
   /** The project: state settings, the repository the deploy roles trust, the environments. */
@@ -29,14 +30,15 @@ export interface BootstrapStackProps {
 }
 
 /**
- * Created once per AWS account, with local state (SPEC T2): the bucket that holds every other
- * stack's state, GitHub's OIDC identity provider, and two roles that GitHub Actions in this
- * repository alone can assume: `plan` (read-only) and `apply` (main branch / environments only).
+ * Created once per AWS account, with local state (SPEC T2): the state bucket (SSE-KMS with its
+ * own key, access logs, versions nobody but the account root may delete), GitHub's OIDC provider,
+ * the permissions boundary of every workload role, a read-only plan role and one apply role per
+ * environment that only that environment's GitHub deployment jobs can assume.
  */
 export class BootstrapStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
   readonly planRole: IamRole;
-  readonly applyRole: IamRole;
+  readonly applyRoles: Record<string, IamRole> = {};
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -45,108 +47,166 @@ export class BootstrapStack extends TerraformStack {
     // Three levels up from cdktf.out/stacks/<id>: the project folder, which survives a re-synth.
     new LocalBackend(this, { path: props.localStatePath ?? `../../../terraform.${id}.tfstate` });
     awsProvider(this, { region: config.state.region, project: config.project, environment: 'shared' });
-
-    this.stateBucket = new SecureBucket(this, 'state', {
-      bucketName: config.state.bucket,
-      noncurrentVersionExpirationDays: 90,
-      preventDestroy: true,
-    });
+    const repo = config.githubRepository;
 
     const oidc = new IamOpenidConnectProvider(this, 'github-oidc', {
       url: GITHUB_OIDC_URL,
       clientIdList: ['sts.amazonaws.com'],
       // AWS no longer checks these for GitHub's provider, but older API paths still require a value.
       thumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd'],
+      // Synth works offline with placeholders; a plan or apply with them stops here, naming the setting.
+      lifecycle: { precondition: placeholderChecks(this, config) },
+    });
+    const partition = partitionOf(oidc.arn);
+    const accountRoot = `arn:${partition}:iam::${accountIdOf(oidc.arn)}:root`;
+
+    new IamPolicy(this, 'workload-boundary', {
+      name: workloadBoundaryName(config.project),
+      description: 'Permissions boundary of every role the application stacks create',
+      policy: policyDocument(...workloadBoundaryStatements(config.project)),
     });
 
-    const repo = config.githubRepository;
     this.planRole = new IamRole(this, 'plan-role', {
       name: naming.name('github-plan'),
-      description: `Terraform plan from GitHub Actions in ${repo} (read-only)`,
+      description: `Terraform plan from GitHub Actions in ${repo} (reads only what plan needs)`,
       maxSessionDuration: 3600,
-      assumeRolePolicy: githubTrustPolicy(oidc.arn, 'StringLike', [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/*`]),
+      assumeRolePolicy: githubTrustPolicy(oidc.arn, [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/*`]),
     });
-    new IamRolePolicyAttachment(this, 'plan-read-only', {
-      role: this.planRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
-    });
-    new IamRolePolicy(this, 'plan-state', {
-      role: this.planRole.id,
-      name: 'terraform-state-read-and-lock',
-      policy: policyDocument(...stateAccess(this.stateBucket.bucketArn, config.state.keyPrefix, 'plan')),
-    });
+    for (const env of config.environments) {
+      this.applyRoles[env.name] = new IamRole(this, `apply-role-${env.name}`, {
+        name: naming.name('github-apply', env.name),
+        description: `Terraform apply of ${env.name} from GitHub Actions in ${repo} (deployment environment ${env.name} only)`,
+        maxSessionDuration: 3600,
+        // Only a job that runs in the GitHub environment, whose protection rules (main only,
+        // reviewers) decide who gets there; no ref subject, which any workflow on main could use.
+        assumeRolePolicy: githubTrustPolicy(oidc.arn, [`repo:${repo}:environment:${env.name}`]),
+      });
+    }
 
-    this.applyRole = new IamRole(this, 'apply-role', {
-      name: naming.name('github-apply'),
-      description: `Terraform apply from GitHub Actions in ${repo} (main branch and deployment environments only)`,
-      maxSessionDuration: 3600,
-      assumeRolePolicy: githubTrustPolicy(oidc.arn, 'StringEquals', [
-        `repo:${repo}:ref:refs/heads/main`,
-        ...config.environments.map((env) => `repo:${repo}:environment:${env.name}`),
-      ]),
-    });
-    new IamRolePolicy(this, 'apply-permissions', {
-      role: this.applyRole.id,
-      name: 'terraform-apply',
+    const stateKey = new KmsKey(this, 'state-key', {
+      description: 'Encrypts the Terraform state: only the deploy roles and the account root may use it',
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
       policy: policyDocument(
-        ...stateAccess(this.stateBucket.bucketArn, config.state.keyPrefix, 'apply'),
-        { Sid: 'ManageApplicationServices', Effect: 'Allow', Action: MANAGED_SERVICES.map((s) => `${s}:*`), Resource: '*' },
-        {
-          Sid: 'ManageProjectRoles',
-          Effect: 'Allow',
-          Action: ['iam:*Role*', 'iam:*InstanceProfile*', 'iam:PassRole', 'iam:*Policy*', 'iam:TagRole', 'iam:UntagRole'],
-          Resource: [
-            `arn:aws:iam::*:role/${config.project}-*`,
-            `arn:aws:iam::*:instance-profile/${config.project}-*`,
-            `arn:aws:iam::*:policy/${config.project}-*`,
-          ],
-        },
-        {
-          Sid: 'ServiceLinkedRoles',
-          Effect: 'Allow',
-          Action: 'iam:CreateServiceLinkedRole',
-          Resource: 'arn:aws:iam::*:role/aws-service-role/*',
-        },
-        { Sid: 'ReadIam', Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' },
-        // The apply role must never widen its own powers or those of the bootstrap roles.
-        {
-          Sid: 'ProtectDeployRoles',
-          Effect: 'Deny',
-          Action: ['iam:*'],
-          Resource: [`arn:aws:iam::*:role/${naming.name('github-*')}`, `arn:aws:iam::*:oidc-provider/${GITHUB_OIDC_HOST}`],
-        },
+        // The root user only (not IAM principals the account trusts): the break-glass way back in.
+        { Sid: 'BreakGlassAdministration', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalType': 'Account' } } },
+        { Sid: 'PlanReadsState', Effect: 'Allow', Principal: { AWS: [this.planRole.arn] }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' },
+        { Sid: 'ApplyWritesState', Effect: 'Allow', Principal: { AWS: Object.values(this.applyRoles).map((r) => r.arn) }, Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], Resource: '*' },
       ),
     });
+    new KmsAlias(this, 'state-key-alias', { name: `alias/${naming.name('terraform-state')}`, targetKeyId: stateKey.keyId });
+
+    this.stateBucket = new SecureBucket(this, 'state', {
+      bucketName: config.state.bucket,
+      noncurrentVersionExpirationDays: 90,
+      preventDestroy: true,
+      kmsKeyArn: stateKey.arn,
+      policyStatements: (bucketArn) => [
+        {
+          Sid: 'OnlyBreakGlassDeletesVersionsOrChangesPolicy',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: ['s3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'],
+          Resource: [bucketArn, `${bucketArn}/*`],
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': accountRoot } },
+        },
+      ],
+    });
+    const accessLogs = new SecureBucket(this, 'state-access-logs', {
+      bucketPrefix: `${naming.name('state-access-logs')}-`,
+      noncurrentVersionExpirationDays: 30,
+      // The S3 logging service writes here; it supports SSE-S3 only.
+      policyStatements: (logsArn) => [
+        {
+          Sid: 'S3ServerAccessLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${logsArn}/state/*`,
+          Condition: { ArnLike: { 'aws:SourceArn': this.stateBucket.bucketArn } },
+        },
+      ],
+    });
+    new S3BucketLoggingA(this, 'state-access-logging', { bucket: this.stateBucket.bucket.id, targetBucket: accessLogs.bucket.id, targetPrefix: 'state/' });
+
+    const stateRead = stateReadStatements(this.stateBucket.bucketArn, config.state.keyPrefix, stateKey.arn);
+    new IamRolePolicy(this, 'plan-state', {
+      role: this.planRole.id,
+      name: 'terraform-plan',
+      policy: policyDocument(...stateRead, ...planStatements(config.project)),
+    });
+    for (const env of config.environments) {
+      new IamRolePolicy(this, `apply-permissions-${env.name}`, {
+        role: this.applyRoles[env.name].id,
+        name: 'terraform-apply',
+        policy: policyDocument(
+          ...stateRead,
+          ...stateWriteStatements(this.stateBucket.bucketArn, config.state.keyPrefix, env, stateKey.arn),
+          ...applyStatements({
+            project: config.project,
+            env,
+            boundaryArn: `arn:${partition}:iam::${accountIdOf(oidc.arn)}:policy/${workloadBoundaryName(config.project)}`,
+            stateBucketArn: this.stateBucket.bucketArn,
+            stateKeyArn: stateKey.arn,
+          }),
+        ),
+      });
+    }
 
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucketName, description: 'Bucket of the remote state (TM_STATE_BUCKET)' });
     new TerraformOutput(this, 'state_region', { value: config.state.region, description: 'Region of the state bucket (TM_STATE_REGION)' });
-    new TerraformOutput(this, 'plan_role_arn', { value: this.planRole.arn, description: 'GitHub variable AWS_PLAN_ROLE_ARN' });
-    new TerraformOutput(this, 'apply_role_arn', { value: this.applyRole.arn, description: 'GitHub variable AWS_APPLY_ROLE_ARN' });
+    new TerraformOutput(this, 'plan_role_arn', { value: this.planRole.arn, description: 'GitHub repository variable AWS_PLAN_ROLE_ARN' });
+    for (const env of config.environments) {
+      new TerraformOutput(this, `apply_role_arn_${env.name}`, {
+        value: this.applyRoles[env.name].arn,
+        description: `GitHub variable AWS_APPLY_ROLE_ARN of the environment ${env.name}`,
+      });
+    }
   }
 }
 
-function githubTrustPolicy(providerArn: string, subjectTest: 'StringEquals' | 'StringLike', subjects: string[]): string {
-  const audience = { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com' };
-  const subject = { [`${GITHUB_OIDC_HOST}:sub`]: subjects };
-  const condition: PolicyCondition =
-    subjectTest === 'StringEquals' ? { StringEquals: { ...audience, ...subject } } : { StringEquals: audience, StringLike: subject };
-  return policyDocument({
-    Effect: 'Allow',
-    Principal: { Federated: providerArn },
-    Action: 'sts:AssumeRoleWithWebIdentity',
-    Condition: condition,
-  });
-}
-
-/** State access: both roles read state and take the S3 lock file; only apply writes state. */
-function stateAccess(bucketArn: string, keyPrefix: string, role: 'plan' | 'apply'): PolicyStatement[] {
-  const statements: PolicyStatement[] = [
-    { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
-    { Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${keyPrefix}/*` },
-    { Sid: 'StateLock', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucketArn}/${keyPrefix}/*.tflock` },
+/** Preconditions that fail a plan or apply while a deploy setting is still its placeholder. */
+function placeholderChecks(scope: Construct, config: ProjectConfig): { condition: string; errorMessage: string }[] {
+  const repo = new TerraformLocal(scope, 'deploy_github_repository', config.githubRepository);
+  const bucket = new TerraformLocal(scope, 'deploy_state_bucket', config.state.bucket);
+  return [
+    {
+      condition: Token.asString(Op.neq(repo.asString, PLACEHOLDERS.githubRepository)),
+      errorMessage: `githubRepository (TM_GITHUB_REPOSITORY) is still the placeholder ${PLACEHOLDERS.githubRepository}: the deploy roles would trust whoever owns that GitHub organization. Set it to owner/name of your repository.`,
+    },
+    {
+      condition: Token.asString(Op.neq(bucket.asString, PLACEHOLDERS.stateBucket)),
+      errorMessage: `state.bucket (TM_STATE_BUCKET) is still the placeholder ${PLACEHOLDERS.stateBucket}: set a globally unique bucket name of your own.`,
+    },
   ];
-  if (role === 'apply') {
-    statements.push({ Sid: 'WriteState', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucketArn}/${keyPrefix}/*.tfstate` });
-  }
-  return statements;
+}
+
+/** Both kinds of deploy role read state (and decrypt it); plans run with -lock=false, so no lock writes. */
+function stateReadStatements(bucketArn: string, keyPrefix: string, keyArn: string): PolicyStatement[] {
+  return [
+    { Sid: 'ListState', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': `${keyPrefix}/*` } } },
+    { Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${keyPrefix}/*.tfstate` },
+    { Sid: 'DecryptState', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: keyArn },
+  ];
+}
+
+/** An apply role writes its own environment's state and takes its lock, nothing else of the bucket. */
+function stateWriteStatements(bucketArn: string, keyPrefix: string, env: EnvironmentConfig, keyArn: string): PolicyStatement[] {
+  const stateKey = `${bucketArn}/${keyPrefix}/${env.name}.tfstate`;
+  return [
+    { Sid: 'WriteOwnState', Effect: 'Allow', Action: 's3:PutObject', Resource: stateKey },
+    { Sid: 'TakeOwnLock', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${stateKey}.tflock` },
+    { Sid: 'EncryptState', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey*'], Resource: keyArn },
+  ];
+}
+
+/** The plan role: what refreshing our resource types reads, and no secret or object of anyone's. */
+function planStatements(project: string): PolicyStatement[] {
+  return [
+    { Sid: 'RefreshOurResourceTypes', Effect: 'Allow', Action: planReadActions(), Resource: '*' },
+    { Sid: 'RefreshOurParameters', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: `arn:aws:ssm:*:*:parameter/${project}-*` },
+    // Refreshing an uploaded build is a HeadObject, authorized as GetObject: the builds and nothing else.
+    { Sid: 'RefreshApiBuilds', Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${project}-*-artifacts-*/api/*` },
+    { Sid: 'NeverSecretValues', Effect: 'Deny', Action: 'secretsmanager:GetSecretValue', Resource: '*' },
+  ];
 }

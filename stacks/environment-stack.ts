@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { IMAGE_KEY_PREFIX } from '../api/contract/image-message';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, IAspect, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { IConstruct } from 'constructs';
 import type { EnvironmentConfig } from './config';
 import { Alerts } from './constructs/alerts';
 import { ApiBuild, ApiService } from './constructs/api-service';
@@ -10,6 +12,7 @@ import { Observability } from './constructs/observability';
 import { QueueWorker, WorkerBuild } from './constructs/queue-worker';
 import { SecurityGroups } from './constructs/security-groups';
 import { StaticAssets } from './constructs/static-assets';
+import { workloadBoundaryArn } from './deploy/workload-boundary';
 import { accountIdOf, partitionOf } from './lib/arn';
 import { defaultTags, Naming } from './lib/naming';
 import { awsProvider } from './lib/provider';
@@ -71,6 +74,8 @@ export class EnvironmentStack extends TerraformStack {
     });
     const assets = new StaticAssets(this, 'assets', { naming, forceDestroy: !env.database.deletionProtection });
     const partition = partitionOf(this.network.vpcArn);
+    // The apply role may only create roles inside the boundary that bootstrap made: every role carries it.
+    Aspects.of(this).add(new PermissionsBoundary(workloadBoundaryArn(partition, accountIdOf(this.network.vpcArn), props.project)));
     const alerts = new Alerts(this, 'alerts', { naming, email: env.alarmEmail, accountId: accountIdOf(this.network.vpcArn), partition });
     const worker = new QueueWorker(this, 'worker', {
       naming,
@@ -124,4 +129,13 @@ export class EnvironmentStack extends TerraformStack {
 /** Where a stack's state lives in the state bucket. */
 export function stateKey(keyPrefix: string, stackId: string): string {
   return `${keyPrefix}/${stackId}.tfstate`;
+}
+
+/** Sets one permissions boundary on every IAM role of a scope, including roles added later. */
+class PermissionsBoundary implements IAspect {
+  constructor(private readonly boundaryArn: string) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof IamRole) node.permissionsBoundary = this.boundaryArn;
+  }
 }

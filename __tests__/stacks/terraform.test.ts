@@ -10,7 +10,10 @@ import { terraformVersion as findTerraform } from '../../delivery/terraform';
 import { buildSynthEntryPoint, Json, resourceCounts, synthApp } from './synth';
 
 let stacks: { name: string; dir: string }[] = [];
+let placeholderBootstrap: string;
 let terraformVersion: string | undefined;
+/** Real-looking deploy settings: a bootstrap plan refuses the placeholders. */
+const DEPLOY_SETTINGS = { TM_GITHUB_REPOSITORY: 'acme/tasks', TM_STATE_BUCKET: 'acme-tfstate' };
 
 beforeAll(async () => {
   terraformVersion = await findTerraform();
@@ -20,9 +23,10 @@ beforeAll(async () => {
     return;
   }
   buildSynthEntryPoint();
-  const { outdir, status, stderr } = synthApp();
+  const { outdir, status, stderr } = synthApp(DEPLOY_SETTINGS);
   if (status !== 0) throw new Error(stderr);
   stacks = synthesizedStacks(outdir);
+  placeholderBootstrap = synthesizedStacks(synthApp({ TM_ENVIRONMENTS: 'dev' }).outdir).find((s) => s.name === 'bootstrap')!.dir;
 }, 60_000);
 
 const names = ['bootstrap', 'dev', 'prod'];
@@ -50,5 +54,12 @@ describe('terraform', () => {
     }
     const synthesized = JSON.parse(fs.readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8'));
     expect(created).toEqual(resourceCounts(synthesized));
+  }, 180_000);
+
+  test('an offline plan of bootstrap with the placeholder repository and bucket fails, naming both settings', async () => {
+    if (!terraformVersion) return;
+    const failure = await planStackOffline(placeholderBootstrap).then(() => 'planned', (error: Error) => error.message);
+    expect(failure).toContain('githubRepository (TM_GITHUB_REPOSITORY) is still the placeholder');
+    expect(failure).toContain('state.bucket (TM_STATE_BUCKET) is still the placeholder');
   }, 180_000);
 });

@@ -33,6 +33,12 @@ export interface SecureBucketProps {
    */
   readonly forceDestroy?: boolean;
   /**
+   * Encrypt with this KMS key (SSE-KMS) instead of S3-managed keys, so that reading an object
+   * also needs the key: only principals the key policy names can read.
+   * @default SSE-S3
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * Statements added to the bucket policy after the TLS-only deny.
    * @default none
    */
@@ -40,7 +46,7 @@ export interface SecureBucketProps {
 }
 
 /**
- * An S3 bucket with the protections every bucket of this project gets: versioning, SSE-S3,
+ * An S3 bucket with the protections every bucket of this project gets: versioning, SSE (S3 or KMS),
  * all four public-access-block flags, owner-enforced object ownership (no ACLs), a TLS-only
  * bucket policy, and expiry of noncurrent versions and incomplete uploads.
  */
@@ -64,7 +70,12 @@ export class SecureBucket extends Construct {
     new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn } : { sseAlgorithm: 'AES256' },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket,

@@ -1,0 +1,74 @@
+/**
+ * What `terraform plan` of our stacks reads from AWS, per resource type: the Describe/List/Get
+ * calls the AWS provider makes to refresh that type. The plan role gets exactly their union,
+ * instead of ReadOnlyAccess (which reads every object, log and secret of the account). A test
+ * derives the resource types from the synthesized stacks, so a new type without a line here fails.
+ *
+ * Deliberately absent: s3:GetObject (objects are data; only the state and the API build's
+ * metadata are read, see the plan policy), secretsmanager:GetSecretValue, logs:GetLogEvents,
+ * ssm:GetParameter beyond the project's own parameters.
+ */
+const EC2_READS = ['ec2:Describe*'];
+const S3_BUCKET_READS = ['s3:ListBucket', 's3:GetBucket*', 's3:GetEncryptionConfiguration', 's3:GetLifecycleConfiguration', 's3:GetAccelerateConfiguration', 's3:GetReplicationConfiguration', 's3:GetAnalyticsConfiguration', 's3:GetInventoryConfiguration', 's3:GetMetricsConfiguration', 's3:GetIntelligentTieringConfiguration'];
+const IAM_READS = ['iam:Get*', 'iam:List*'];
+const LOGS_READS = ['logs:Describe*', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup'];
+const RDS_READS = ['rds:Describe*', 'rds:ListTagsForResource'];
+const ELB_READS = ['elasticloadbalancing:Describe*'];
+const LAMBDA_READS = ['lambda:GetFunction', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetFunctionConcurrency', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags'];
+
+export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
+  aws_autoscaling_group: ['autoscaling:Describe*'],
+  aws_autoscaling_policy: ['autoscaling:DescribePolicies'],
+  aws_cloudwatch_dashboard: ['cloudwatch:GetDashboard'],
+  aws_cloudwatch_log_group: LOGS_READS,
+  aws_cloudwatch_metric_alarm: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+  aws_db_instance: RDS_READS,
+  aws_db_parameter_group: RDS_READS,
+  aws_db_subnet_group: RDS_READS,
+  aws_default_security_group: EC2_READS,
+  aws_flow_log: EC2_READS,
+  aws_iam_instance_profile: IAM_READS,
+  aws_iam_openid_connect_provider: IAM_READS,
+  aws_iam_policy: IAM_READS,
+  aws_iam_role: IAM_READS,
+  aws_iam_role_policy: IAM_READS,
+  aws_iam_role_policy_attachment: IAM_READS,
+  aws_internet_gateway: EC2_READS,
+  aws_kms_alias: ['kms:ListAliases'],
+  aws_kms_key: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+  aws_lambda_event_source_mapping: ['lambda:GetEventSourceMapping', 'lambda:ListEventSourceMappings'],
+  aws_lambda_function: LAMBDA_READS,
+  aws_launch_template: EC2_READS,
+  aws_lb: ELB_READS,
+  aws_lb_listener: ELB_READS,
+  aws_lb_target_group: ELB_READS,
+  aws_route: EC2_READS,
+  aws_route_table: EC2_READS,
+  aws_route_table_association: EC2_READS,
+  aws_s3_bucket: [...S3_BUCKET_READS, 's3:GetBucketTagging', 's3:GetBucketObjectLockConfiguration'],
+  aws_s3_bucket_lifecycle_configuration: ['s3:GetLifecycleConfiguration'],
+  aws_s3_bucket_logging: ['s3:GetBucketLogging'],
+  aws_s3_bucket_ownership_controls: ['s3:GetBucketOwnershipControls'],
+  aws_s3_bucket_policy: ['s3:GetBucketPolicy'],
+  aws_s3_bucket_public_access_block: ['s3:GetBucketPublicAccessBlock'],
+  aws_s3_bucket_server_side_encryption_configuration: ['s3:GetEncryptionConfiguration'],
+  aws_s3_bucket_versioning: ['s3:GetBucketVersioning'],
+  // Refreshing an object is a HeadObject, which S3 authorizes as GetObject: granted for the API builds only.
+  aws_s3_object: ['s3:GetObjectTagging'],
+  aws_security_group: EC2_READS,
+  aws_sns_topic: ['sns:GetTopicAttributes', 'sns:ListTagsForResource'],
+  aws_sns_topic_subscription: ['sns:GetSubscriptionAttributes'],
+  aws_sqs_queue: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'],
+  aws_sqs_queue_policy: ['sqs:GetQueueAttributes'],
+  aws_ssm_parameter: ['ssm:DescribeParameters', 'ssm:ListTagsForResource'],
+  aws_subnet: EC2_READS,
+  aws_vpc: EC2_READS,
+  aws_vpc_endpoint: EC2_READS,
+  aws_vpc_security_group_egress_rule: EC2_READS,
+  aws_vpc_security_group_ingress_rule: EC2_READS,
+};
+
+/** Every read the plan role needs, once each, sorted. */
+export function planReadActions(): string[] {
+  return [...new Set(Object.values(PLAN_READS).flat())].sort();
+}

@@ -1,0 +1,41 @@
+/**
+ * The permissions boundary every role of the application stacks carries, created by `bootstrap`.
+ * Whatever inline policy a role gets, it can never do more than this: the services our workloads
+ * call, on the project's own resources. No IAM, no STS, no administration of anything, so a role
+ * that the apply role creates can never be a way to more power than the apply role has.
+ */
+import type { PolicyStatement } from '../lib/iam';
+
+/** The boundary's name; the environment stacks build its ARN from it. */
+export function workloadBoundaryName(project: string): string {
+  return `${project}-workload-boundary`;
+}
+
+/** `arn:<partition>:iam::<account>:policy/<project>-workload-boundary`. */
+export function workloadBoundaryArn(partition: string, accountId: string, project: string): string {
+  return `arn:${partition}:iam::${accountId}:policy/${workloadBoundaryName(project)}`;
+}
+
+export function workloadBoundaryStatements(project: string): PolicyStatement[] {
+  return [
+    { Sid: 'ProjectObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${project}-*`, `arn:aws:s3:::${project}-*/*`] },
+    { Sid: 'ProjectQueues', Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], Resource: `arn:aws:sqs:*:*:${project}-*` },
+    { Sid: 'DatabaseSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: 'arn:aws:secretsmanager:*:*:secret:rds!*' },
+    { Sid: 'ProjectParameters', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: `arn:aws:ssm:*:*:parameter/${project}-*` },
+    { Sid: 'Telemetry', Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ec2:DescribeTags'], Resource: '*' },
+    { Sid: 'ImageModels', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:*::foundation-model/*' },
+    // What the SSM agent does for Session Manager (operators' shell access, no SSH anywhere).
+    {
+      Sid: 'SessionManagerAgent',
+      Effect: 'Allow',
+      Action: [
+        'ssm:UpdateInstanceInformation', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations', 'ssm:DescribeAssociation', 'ssm:GetDocument',
+        'ssm:DescribeDocument', 'ssm:UpdateAssociationStatus', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutInventory', 'ssm:PutComplianceItems',
+        'ssm:PutConfigurePackageResult', 'ssm:GetManifest', 'ssm:GetDeployablePatchSnapshotForInstance',
+        'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+        'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply',
+      ],
+      Resource: '*',
+    },
+  ];
+}
