@@ -8,8 +8,8 @@
  * when Terraform failed. It appends the rendered plan to $GITHUB_STEP_SUMMARY and sets the step
  * outputs `status` (changes | no-changes | failed) and `exitcode` in $GITHUB_OUTPUT.
  *
- * apply: `terraform init -lockfile=readonly` and `terraform apply tfplan`: the saved plan and
- * nothing else; Terraform refuses it if the state moved on since the plan ("stale plan").
+ * Apply is not here on purpose: the apply job runs plain `terraform apply tfplan` on the
+ * downloaded plan, with no Node.js code at all (see .github/workflows/ci.yml).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -78,7 +78,9 @@ export async function planStack(options: PlanOptions): Promise<PlanOutcome> {
   log(initResult.stdout);
   if (initResult.code !== 0) return fail('init', initResult);
 
-  const planArgs = ['plan', '-input=false', '-no-color', '-lock-timeout=5m', `-out=${PLAN_FILE}`];
+  // Plans never take the state lock: the plan role may not write it, so a pull request's plan can
+  // neither break nor block an apply's lock. A plan made stale by an apply is refused by Terraform.
+  const planArgs = ['plan', '-input=false', '-no-color', '-lock=false', `-out=${PLAN_FILE}`];
   if (options.detailedExitcode) planArgs.push('-detailed-exitcode');
   const plan = await terraform(planArgs, options);
   log(plan.stdout);
@@ -100,37 +102,4 @@ export async function planStack(options: PlanOptions): Promise<PlanOutcome> {
   const status: PlanStatus = changed ? 'changes' : 'no-changes';
   const exitCode = options.detailedExitcode && changed ? 2 : 0;
   return finish({ status, exitCode, jsonFile }, { stack: options.stack, status: 'planned', plan: planJson });
-}
-
-export async function applyStack(options: CiOptions & { readonly planFile?: string }): Promise<number> {
-  const env = options.env ?? process.env;
-  const planFile = options.planFile ?? PLAN_FILE;
-  if (!fs.existsSync(path.join(options.dir, planFile))) {
-    log(`no saved plan ${path.join(options.dir, planFile)}: apply runs only a plan made earlier in this workflow`);
-    return 1;
-  }
-  if (!fs.existsSync(path.join(options.dir, LOCK_FILE))) {
-    log(`no ${LOCK_FILE} in ${options.dir}: the plan's lock file must travel with the saved plan`);
-    return 1;
-  }
-  const initResult = await init(options, { offline: false });
-  log(initResult.stdout);
-  if (initResult.code !== 0) {
-    log(initResult.stderr);
-    appendFileIfSet(env.GITHUB_STEP_SUMMARY, `### ❌ Terraform apply: ${options.stack}\n\n\`terraform init\` failed; nothing was applied.\n`);
-    return 1;
-  }
-  const apply = await terraform(['apply', '-input=false', '-no-color', '-lock-timeout=5m', '-auto-approve', planFile], options);
-  log(apply.stdout);
-  log(apply.stderr);
-  const ok = apply.code === 0;
-  const stale = /Saved plan is stale/i.test(apply.stderr);
-  const lines = [`### ${ok ? '✅' : '❌'} Terraform apply: ${options.stack}`, ''];
-  if (ok) lines.push('Applied the saved plan of this run.');
-  else if (stale) lines.push('The saved plan is **stale**: the state changed after it was made (another apply ran in between). Nothing was applied; re-run the workflow to plan again.');
-  else lines.push('Apply failed; see the log of this step. Terraform may have applied part of the plan: re-run to plan again from the new state.');
-  const summaryLine = /Apply complete! Resources: .*/.exec(apply.stdout)?.[0];
-  if (summaryLine) lines.push('', `\`${summaryLine}\``);
-  appendFileIfSet(env.GITHUB_STEP_SUMMARY, `${lines.join('\n')}\n`);
-  return ok ? 0 : 1;
 }

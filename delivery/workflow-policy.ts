@@ -58,6 +58,7 @@ export interface Job {
   concurrency?: unknown;
   strategy?: { matrix?: Record<string, unknown>; 'fail-fast'?: unknown; 'max-parallel'?: unknown };
   env?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
   steps?: Step[];
   'timeout-minutes'?: unknown;
 }
@@ -217,6 +218,12 @@ export function checkWorkflow(file: WorkflowFile): string[] {
       if (!c || typeof c !== 'object' || !c.group) at(where, 'apply needs a concurrency group');
       else if (c['cancel-in-progress'] !== false) at(where, 'apply concurrency must set cancel-in-progress: false');
       if (stepsUsing(job, AWS_CREDENTIALS).every((s) => !/AWS_APPLY_ROLE_ARN/.test(String(s.with?.['role-to-assume'])))) at(where, 'apply with the apply role');
+      // With apply credentials, only terraform runs: nothing a dependency or a cache could have changed.
+      for (const unsafe of ['actions/setup-node', 'actions/cache', 'actions/checkout']) {
+        if (stepsUsing(job, unsafe).length > 0) at(where, `apply must not use ${unsafe}: run only terraform on the downloaded plan`);
+      }
+      if (runs(job, /\b(npm|npx|node)\b/)) at(where, 'apply must not run npm or node scripts');
+      if (!runs(job, /sha256sum/)) at(where, "apply must check the plan artifact's digest before applying");
     }
   }
   return problems;

@@ -3,14 +3,13 @@
  *
  *   node dist/scripts/terraform-ci.js plan  --stack dev --dir cdktf.out/stacks/dev --out plans
  *        [--lock-file .github/terraform/.terraform.lock.hcl] [--detailed-exitcode] [--title TEXT]
- *   node dist/scripts/terraform-ci.js apply --stack dev --dir cdktf.out/stacks/dev [--plan tfplan]
  *
  * Exit code: 0, or 2 for "changes" with --detailed-exitcode (drift check), 1 on failure.
  */
 import { parseArgs } from 'util';
-import { applyStack, planStack } from '../delivery/ci';
+import { planStack } from '../delivery/ci';
 
-const USAGE = 'usage: terraform-ci (plan|apply) --stack NAME --dir STACK_DIR [--out DIR] [--lock-file FILE] [--detailed-exitcode] [--title TEXT] [--plan FILE]';
+const USAGE = 'usage: terraform-ci plan --stack NAME --dir STACK_DIR --out DIR [--lock-file FILE] [--detailed-exitcode] [--title TEXT]';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -23,7 +22,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       'lock-file': { type: 'string' },
       'detailed-exitcode': { type: 'boolean', default: false },
       title: { type: 'string' },
-      plan: { type: 'string' },
     },
   });
   const required = (name: 'stack' | 'dir' | 'out'): string => {
@@ -44,7 +42,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${values.stack}: ${outcome.status}\n`);
     return outcome.exitCode;
   }
-  if (command === 'apply') return applyStack({ stack: required('stack'), dir: required('dir'), planFile: values.plan });
   throw new Error(USAGE);
 }
 

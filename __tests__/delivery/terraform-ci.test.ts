@@ -4,12 +4,14 @@
  * plan from a copy of the folder (as the apply job does with the artifact), stale plans, failures,
  * -detailed-exitcode, and real replacements in both orders rendered by the plan comment.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parsePlan } from '../../delivery/plan/model';
 import { renderComment } from '../../delivery/plan/render';
 import { run as planComment } from '../../scripts/plan-comment';
-import { applyStack, planStack } from '../../delivery/ci';
+import { planStack } from '../../delivery/ci';
+import { terraform } from '../../delivery/terraform';
 import { describeWithTerraform, tempDir } from './support/terraform';
 
 function writeConfig(dir: string, input: string, options: { createBeforeDestroy?: boolean; broken?: boolean } = {}): void {
@@ -23,6 +25,14 @@ function writeConfig(dir: string, input: string, options: { createBeforeDestroy?
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
   // terraform_data needs no provider, so the lock file that travels with the plan is empty here.
   if (!fs.existsSync(path.join(dir, '.terraform.lock.hcl'))) fs.writeFileSync(path.join(dir, '.terraform.lock.hcl'), '');
+}
+
+/** Exactly what the apply job runs on the downloaded plan (.github/workflows/ci.yml): terraform, nothing else. */
+async function applySavedPlan(dir: string): Promise<{ code: number; stderr: string; stdout: string }> {
+  const env = { TF_CLI_CONFIG_FILE: '/dev/null' };
+  const init = await terraform(['init', '-input=false', '-no-color', '-lockfile=readonly'], { dir, env });
+  if (init.code !== 0) return init;
+  return terraform(['apply', '-input=false', '-no-color', '-lock-timeout=5m', 'tfplan'], { dir, env });
 }
 
 /** Copies a stack folder the way the artifact carries it: without .terraform/. */
@@ -49,32 +59,43 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     const artifact = path.join(work, 'artifact');
     artifactCopy(planned, artifact);
     writeConfig(artifact, 'v2-not-planned');
-    expect(await applyStack({ stack: 'dev', dir: artifact, env: env('apply1') })).toBe(0);
-    expect(fs.readFileSync(files('apply1').summary, 'utf8')).toMatch(/### ✅ Terraform apply: dev\n\nApplied the saved plan of this run\.\n\n`Apply complete! Resources: 1 added, 0 changed, 0 destroyed\.`/);
+    const applied = await applySavedPlan(artifact);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
     const state = JSON.parse(fs.readFileSync(path.join(artifact, 'terraform.tfstate'), 'utf8')) as { resources: { instances: { attributes: { input: unknown } }[] }[] };
     expect(state.resources[0].instances[0].attributes.input).toEqual({ type: 'string', value: 'v1' });
 
-    // The same saved plan again: the state moved on, terraform refuses, nothing applied.
-    expect(await applyStack({ stack: 'dev', dir: artifact, env: env('apply2') })).toBe(1);
-    expect(fs.readFileSync(files('apply2').summary, 'utf8')).toContain('The saved plan is **stale**');
+    // The same saved plan again: another apply moved the state on; Terraform itself refuses it.
+    const stale = await applySavedPlan(artifact);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/Saved plan is stale/);
   }, 120_000);
 
-  it('refuses to apply without a saved plan or without the lock file beside it', async () => {
-    const dir = path.join(work, 'no-plan');
+  it('takes no state lock when planning, so a plan never waits for or breaks an apply that holds it', async () => {
+    const dir = path.join(work, 'locked');
     writeConfig(dir, 'v1');
-    expect(await applyStack({ stack: 'dev', dir, env: env('noplan') })).toBe(1);
-    await planStack({ stack: 'dev', dir, outDir: path.join(work, 'no-plan-plans'), env: env('noplan1') });
-    expect(fs.existsSync(path.join(dir, 'tfplan'))).toBe(true);
-    fs.rmSync(path.join(dir, '.terraform.lock.hcl'));
-    expect(await applyStack({ stack: 'dev', dir, env: env('noplan2') })).toBe(1);
-    expect(fs.existsSync(path.join(dir, 'terraform.tfstate'))).toBe(false);
+    await planStack({ stack: 'dev', dir, outDir: path.join(work, 'locked-plans'), env: env('locked0') });
+    expect((await applySavedPlan(dir)).code).toBe(0);
+    // `terraform console` holds the state lock while it runs, as an apply would.
+    const holder = spawn('terraform', ['console', '-no-color'], { cwd: dir, env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' }, stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      writeConfig(dir, 'v2');
+      const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'locked-plans'), env: env('locked1') });
+      expect(outcome).toMatchObject({ status: 'changes', exitCode: 0 });
+      // The lock was really held: a plan that takes it fails.
+      const locking = await terraform(['plan', '-input=false', '-no-color', '-lock-timeout=0s'], { dir, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
+      expect(locking.stderr).toContain('Error acquiring the state lock');
+    } finally {
+      holder.kill();
+    }
   }, 60_000);
 
   it('-detailed-exitcode: 0 without changes, 2 with them (the drift check)', async () => {
     const dir = path.join(work, 'drift');
     writeConfig(dir, 'v1');
     await planStack({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), env: env('d0') });
-    expect(await applyStack({ stack: 'dev', dir, env: env('d0a') })).toBe(0);
+    expect((await applySavedPlan(dir)).code).toBe(0);
     const same = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), detailedExitcode: true, env: env('d1') });
     expect(same).toMatchObject({ status: 'no-changes', exitCode: 0 });
     expect(same.markdown).toContain('✅ no changes');
@@ -92,7 +113,7 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
       const dir = path.join(work, name);
       writeConfig(dir, 'v1', { createBeforeDestroy });
       await planStack({ stack: name, dir, outDir: path.join(work, `${name}-plans`), env: env(`${name}0`) });
-      expect(await applyStack({ stack: name, dir, env: env(`${name}0a`) })).toBe(0);
+      expect((await applySavedPlan(dir)).code).toBe(0);
       writeConfig(dir, 'v2', { createBeforeDestroy });
       const outcome = await planStack({ stack: name, dir, outDir: path.join(work, `${name}-plans`), env: env(`${name}1`) });
       const plan = parsePlan(fs.readFileSync(outcome.jsonFile!, 'utf8'));

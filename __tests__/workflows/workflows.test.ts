@@ -61,7 +61,9 @@ describe('policy rules fire on broken workflows', () => {
     ['apply role outside an environment', 'ci.yml', /role-to-assume: \$\{\{ vars\.AWS_PLAN_ROLE_ARN \}\}/, 'role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}', /the apply role only in a job with an environment/],
     ['plan role inside an environment', 'ci.yml', "role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}", "role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}", /the plan role in a job with an environment/],
     ['apply without environment', 'ci.yml', /\n {4}environment: \$\{\{ matrix\.stack \}\}/, '', /apply only in an environment/],
-    ['cancelling apply', 'ci.yml', /(group: terraform-\$\{\{ matrix\.stack \}\}\n {6}cancel-in-progress: )false(\n {4}steps:\n {6}- uses: actions\/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1\n {8}with:\n {10}name: deploy)/, '$1true$2', /apply concurrency must set cancel-in-progress: false/],
+    ['cancelling apply', 'ci.yml', /(group: terraform-\$\{\{ matrix\.stack \}\}\n {6}cancel-in-progress: )false(\n {4}# With the apply credentials)/, '$1true$2', /apply concurrency must set cancel-in-progress: false/],
+    ['node in apply', 'ci.yml', 'terraform apply -input=false -no-color -lock-timeout=5m tfplan', 'node dist/scripts/terraform-ci.js apply --stack dev --dir .', /apply must not run npm or node scripts/],
+    ['apply without the digest check', 'ci.yml', /(\n {6}- name: Check the artifact is the plan that was made\n[\s\S]*?exit 1\n {10}fi\n)/, '\n', /apply must check the plan artifact's digest/],
     ['terraform version', 'ci.yml', 'terraform_version: 1.11.4', 'terraform_version: 1.9.0', /terraform_version must be 1\.11\.4/],
     ['terraform wrapper', 'drift.yml', 'terraform_wrapper: false', 'terraform_wrapper: true', /set terraform_wrapper: false/],
     ['plan before tests', 'ci.yml', /(name: Plan \$\{\{ matrix.stack \}\}\n {4})needs: check/, '$1needs: []', /job plan: plans and applies must need the check job/],
@@ -160,18 +162,36 @@ describe('ci.yml: the delivery design', () => {
       expect(jobs[name].concurrency).toEqual({ group: 'terraform-${{ matrix.stack }}', 'cancel-in-progress': false });
       expect(jobs[name].strategy!.matrix!.stack).toEqual(['dev', 'prod']);
     }
-    // The artifact carries the stack folder (saved plan + lock file, hidden) and the scripts.
+    // The artifact carries the stack folder (saved plan + lock file, hidden) and nothing to execute.
     const upload = stepsUsing(jobs['plan-main'], 'actions/upload-artifact')[0];
     expect(upload.with).toMatchObject({ name: 'deploy-${{ matrix.stack }}', 'include-hidden-files': true });
     expect(String(upload.with!.path)).toContain('cdktf.out/stacks/${{ matrix.stack }}/');
     expect(String(upload.with!.path)).toContain('!cdktf.out/stacks/${{ matrix.stack }}/.terraform/');
-    expect(stepsUsing(jobs.apply, 'actions/download-artifact')[0].with).toEqual({ name: 'deploy-${{ matrix.stack }}' });
+    expect(String(upload.with!.path)).not.toContain('dist/');
+    expect(stepsUsing(jobs.apply, 'actions/download-artifact')[0].with).toEqual({ name: 'deploy-${{ matrix.stack }}', path: 'deploy' });
     // The apply job neither checks out nor synthesizes: it runs what was planned.
     expect(stepsUsing(jobs.apply, 'actions/checkout')).toEqual([]);
     expect(run(jobs.apply)).not.toMatch(/synth|terraform-ci\.js plan/);
-    expect(run(jobs.apply)).toContain('node dist/scripts/terraform-ci.js apply --stack ${{ matrix.stack }} --dir cdktf.out/stacks/${{ matrix.stack }}');
+    expect(run(jobs.apply)).toContain('terraform apply -input=false -no-color -lock-timeout=5m tfplan');
     expect(stepsUsing(jobs.apply, 'aws-actions/configure-aws-credentials')[0].with!['role-to-assume']).toBe('${{ vars.AWS_APPLY_ROLE_ARN }}');
     expect(jobs.apply.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
+  });
+
+  it('apply runs only terraform: no npm, no Node.js scripts, no cache, no checkout', () => {
+    const uses = (jobs.apply.steps ?? []).map((s) => String(s.uses ?? '').split('@')[0]).filter(Boolean);
+    expect(uses).toEqual(['actions/download-artifact', 'aws-actions/configure-aws-credentials', 'hashicorp/setup-terraform']);
+    expect(run(jobs.apply)).not.toMatch(/\b(npm|npx|node)\b/);
+  });
+
+  it("apply refuses an artifact whose digest is not the one plan-main computed when it uploaded it", () => {
+    const digest = (job: Job) => (job.steps ?? []).map((s) => String(s.run ?? '')).find((r) => r.includes('sha256sum'))!;
+    const computed = digest(jobs['plan-main']).match(/\$\((find .*)\)/)![1];
+    expect(digest(jobs.apply)).toContain(computed);
+    expect(jobs['plan-main'].outputs).toEqual({ dev: '${{ steps.digest.outputs.dev }}', prod: '${{ steps.digest.outputs.prod }}' });
+    const check = (jobs.apply.steps ?? []).find((s) => String(s.run ?? '').includes('sha256sum'))!;
+    expect(check.env).toEqual({ EXPECTED: '${{ needs.plan-main.outputs[matrix.stack] }}' });
+    const order = (jobs.apply.steps ?? []).map((s) => (s === check ? 'check' : String(s.uses ?? s.name)));
+    expect(order.indexOf('check')).toBeLessThan(order.findIndex((s) => s.startsWith('aws-actions/configure-aws-credentials')));
   });
 
   it('main runs are never cancelled; branch runs supersede each other', () => {
@@ -180,7 +200,7 @@ describe('ci.yml: the delivery design', () => {
 
   it('caches provider plugins keyed on the lock file', () => {
     expect(ci.env!.TF_PLUGIN_CACHE_DIR).toBe('${{ github.workspace }}/.tf-plugin-cache');
-    for (const name of ['plan', 'plan-main', 'apply']) {
+    for (const name of ['plan', 'plan-main']) {
       const cache = stepsUsing(jobs[name], 'actions/cache')[0];
       expect(cache.with!.path).toBe('.tf-plugin-cache');
       expect(String(cache.with!.key)).toMatch(/^tf-plugins-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\('.*\.terraform\.lock\.hcl'\) \}\}$/);
