@@ -10,7 +10,7 @@
  */
 
 interface Comment { id: number; body?: string | null; user?: { login?: string; type?: string } | null }
-interface Issue { number: number; title: string; body?: string | null; state?: string; pull_request?: unknown }
+interface Issue { number: number; title: string; body?: string | null; state?: string; pull_request?: unknown; user?: { login?: string; type?: string } | null }
 
 export interface GitHubLike {
   paginate<T>(method: unknown, params: Record<string, unknown>): Promise<T[]>;
@@ -35,9 +35,15 @@ export function markerLine(marker: string): string {
   return `<!-- ${marker} -->`;
 }
 
-function ownedByActions(comment: Comment): boolean {
-  // The GITHUB_TOKEN posts as github-actions[bot]; never touch a human's comment that quotes the marker.
-  return comment.user?.type === 'Bot' || comment.user?.login === 'github-actions[bot]';
+/** The login the workflows' GITHUB_TOKEN writes as. */
+export const ACTIONS_LOGIN = 'github-actions[bot]';
+
+/**
+ * Written by our workflows: anyone can quote the marker in a comment or open an issue with it (to
+ * hijack or bury a report), and other apps are bots too, so only the Actions login counts.
+ */
+function writtenByActions(item: { user?: { login?: string } | null }): boolean {
+  return item.user?.login === ACTIONS_LOGIN;
 }
 
 /** Updates the pull request's comment that starts with the marker, or creates it: one comment per PR. */
@@ -46,7 +52,7 @@ export async function upsertComment(args: { github: GitHubLike; context: Context
   const issue_number = args.issueNumber ?? context.issue.number;
   if (!body.includes(markerLine(marker))) throw new Error(`the comment body lacks its marker ${markerLine(marker)}`);
   const comments = await github.paginate<Comment>(github.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
-  const existing = comments.find((c) => ownedByActions(c) && (c.body ?? '').trimStart().startsWith(markerLine(marker)));
+  const existing = comments.find((c) => writtenByActions(c) && (c.body ?? '').trimStart().startsWith(markerLine(marker)));
   if (existing) {
     await github.rest.issues.updateComment({ ...context.repo, comment_id: existing.id, body });
     return { action: 'updated', id: existing.id };
@@ -58,13 +64,14 @@ export async function upsertComment(args: { github: GitHubLike; context: Context
 /**
  * Keeps one open issue for a recurring finding (drift): `open` creates it or updates its body;
  * not `open` closes an open one with a comment saying the finding is gone. Issues are found by
- * the marker in their body, so renaming the title does not create duplicates.
+ * the marker in their body (renaming the title creates no duplicate) and must have been opened by
+ * github-actions[bot].
  */
 export async function syncIssue(args: { github: GitHubLike; context: ContextLike; body: string; marker: string; title: string; open: boolean; labels?: string[] }): Promise<{ action: 'created' | 'updated' | 'closed' | 'none'; number?: number }> {
   const { github, context, body, marker, title, open } = args;
   if (!body.includes(markerLine(marker))) throw new Error(`the issue body lacks its marker ${markerLine(marker)}`);
   const issues = await github.paginate<Issue>(github.rest.issues.listForRepo, { ...context.repo, state: 'open', per_page: 100 });
-  const existing = issues.find((i) => !i.pull_request && (i.body ?? '').includes(markerLine(marker)));
+  const existing = issues.find((i) => !i.pull_request && writtenByActions(i) && (i.body ?? '').includes(markerLine(marker)));
   if (open) {
     if (existing) {
       await github.rest.issues.update({ ...context.repo, issue_number: existing.number, body });

@@ -87,12 +87,7 @@ export class BootstrapStack extends TerraformStack {
       description: 'Encrypts the Terraform state: only the deploy roles and the account root may use it',
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyDocument(
-        // The root user only (not IAM principals the account trusts): the break-glass way back in.
-        { Sid: 'BreakGlassAdministration', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalType': 'Account' } } },
-        { Sid: 'PlanReadsState', Effect: 'Allow', Principal: { AWS: [this.planRole.arn] }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' },
-        { Sid: 'ApplyWritesState', Effect: 'Allow', Principal: { AWS: Object.values(this.applyRoles).map((r) => r.arn) }, Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], Resource: '*' },
-      ),
+      policy: policyDocument(...stateKeyPolicy({ accountRoot, planRole: this.planRole, applyRoles: Object.values(this.applyRoles), operatorArns: config.state.operatorArns })),
     });
     new KmsAlias(this, 'state-key-alias', { name: `alias/${naming.name('terraform-state')}`, targetKeyId: stateKey.keyId });
 
@@ -163,6 +158,29 @@ export class BootstrapStack extends TerraformStack {
       });
     }
   }
+}
+
+/** Actions that manage a key without using it for data: no Decrypt, Encrypt, GenerateDataKey or ReEncrypt. */
+const KEY_ADMINISTRATION = [
+  'kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Enable*', 'kms:Disable*', 'kms:Revoke*',
+  'kms:Create*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+];
+
+/**
+ * The state key's policy. Administration is delegated to IAM (the account principal), because KMS
+ * refuses a key policy that would lock out the IAM admin who runs bootstrap; that delegation never
+ * includes using the key, so reading state takes a deploy role or the root user (break-glass).
+ */
+function stateKeyPolicy(who: { accountRoot: string; planRole: IamRole; applyRoles: readonly IamRole[]; operatorArns: readonly string[] }): PolicyStatement[] {
+  const { accountRoot, planRole, applyRoles, operatorArns } = who;
+  const writeState = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+  return [
+    { Sid: 'AdministerThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: KEY_ADMINISTRATION, Resource: '*' },
+    { Sid: 'BreakGlassUse', Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalType': 'Account' } } },
+    { Sid: 'PlanReadsState', Effect: 'Allow', Principal: { AWS: [planRole.arn] }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' },
+    { Sid: 'ApplyWritesState', Effect: 'Allow', Principal: { AWS: applyRoles.map((r) => r.arn) }, Action: writeState, Resource: '*' },
+    ...(operatorArns.length > 0 ? [{ Sid: 'OperatorsUseState', Effect: 'Allow' as const, Principal: { AWS: operatorArns }, Action: writeState, Resource: '*' }] : []),
+  ];
 }
 
 /** Preconditions that fail a plan or apply while a deploy setting is still its placeholder. */

@@ -34,13 +34,30 @@ describe('Bootstrap stack: state', () => {
     expect(onlyResource(stack, 'aws_kms_key').enable_key_rotation).toBe(true);
   });
 
-  test('lets only the deploy roles use the state key, and only the root user administer it', () => {
+  test('lets only the deploy roles and the root user use the state key', () => {
     const keyPolicy = statements(onlyResource(stack, 'aws_kms_key').policy);
-    expect(keyPolicy.map((s) => s.Sid)).toEqual(['BreakGlassAdministration', 'PlanReadsState', 'ApplyWritesState']);
-    expect(keyPolicy[0].Condition).toEqual({ StringEquals: { 'aws:PrincipalType': 'Account' } });
-    expect(keyPolicy[1].Principal.AWS).toEqual(['${aws_iam_role.plan-role.arn}']);
-    expect(keyPolicy[1].Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(keyPolicy[2].Principal.AWS).toEqual(['${aws_iam_role.apply-role-dev.arn}', '${aws_iam_role.apply-role-prod.arn}']);
+    expect(keyPolicy.map((s) => s.Sid)).toEqual(['AdministerThroughIam', 'BreakGlassUse', 'PlanReadsState', 'ApplyWritesState']);
+    const usesKey = (s: Json) => actionsOf(s).some((a) => a === 'kms:*' || /^kms:(Decrypt|Encrypt|ReEncrypt|GenerateDataKey)/.test(a));
+    expect(keyPolicy.filter(usesKey).map((s) => [s.Sid, s.Principal.AWS, s.Condition])).toEqual([
+      ['BreakGlassUse', expect.stringMatching(/:root$/), { StringEquals: { 'aws:PrincipalType': 'Account' } }],
+      ['PlanReadsState', ['${aws_iam_role.plan-role.arn}'], undefined],
+      ['ApplyWritesState', ['${aws_iam_role.apply-role-dev.arn}', '${aws_iam_role.apply-role-prod.arn}'], undefined],
+    ]);
+    expect(keyPolicy[2].Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  test('lets the configured operators use the state key too, and nobody else', () => {
+    const withOperator = bootstrapStack({ githubRepository: 'acme/tasks', state: { bucket: 'acme-tfstate', operatorArns: ['arn:aws:iam::123456789012:role/ops'] } });
+    const operators = statements(onlyResource(withOperator, 'aws_kms_key').policy).find((s) => s.Sid === 'OperatorsUseState')!;
+    expect(operators).toMatchObject({ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:role/ops'] }, Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'] });
+  });
+
+  test('delegates administering the state key to IAM (KMS refuses a policy that locks out its creator), never its use', () => {
+    const administer = statements(onlyResource(stack, 'aws_kms_key').policy)[0];
+    expect(administer.Principal.AWS).toMatch(/:root$/);
+    expect(administer.Condition).toBeUndefined();
+    expect(actionsOf(administer)).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion']));
+    expect(actionsOf(administer).filter((a) => /^kms:(\*|Decrypt|Encrypt|ReEncrypt|GenerateDataKey)/.test(a))).toEqual([]);
   });
 
   test('denies deleting state versions or changing the bucket policy to everyone but the root user', () => {
@@ -50,6 +67,15 @@ describe('Bootstrap stack: state', () => {
     expect(guard.Action).toEqual(expect.arrayContaining(['s3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy']));
     expect(guard.Condition.ArnNotEquals['aws:PrincipalArn']).toMatch(/^arn:\$\{.*\}:iam::\$\{.*\}:root$/);
     expect(policy.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  test('applies the state bucket policy last, so its guard never denies setting up versioning or lifecycle', () => {
+    const policy = resourcesOf(stack, 'aws_s3_bucket_policy').find((p) => p.bucket.includes('state_bucket'))!;
+    expect(policy.depends_on).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^aws_s3_bucket_versioning\.state_versioning/),
+      expect.stringMatching(/^aws_s3_bucket_lifecycle_configuration\.state_lifecycle/),
+      expect.stringMatching(/^aws_s3_bucket_public_access_block\.state_public-access-block/),
+    ]));
   });
 
   test('writes server access logs of the state bucket to a log bucket of its own', () => {

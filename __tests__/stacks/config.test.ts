@@ -19,7 +19,7 @@ describe('Configuration', () => {
   test('loads dev and prod with safe placeholders when nothing is set', () => {
     const config = testConfig();
     expect(config.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
-    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager' });
+    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager', operatorArns: [] });
     expect(config.githubRepository).toBe('example-org/taskmanager');
     expect(config.environments.every((e) => e.alarmEmail === 'alerts@example.com')).toBe(true);
   });
@@ -30,6 +30,12 @@ describe('Configuration', () => {
     expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 0, flowLogs: true }, database: { deletionProtection: true } });
     expect(dev.database.instanceClass).toBe('db.t4g.micro');
     expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 });
+  });
+
+  test('takes the principals that may use the state besides the deploy roles, each checked as an IAM ARN', () => {
+    expect(testConfig({ state: { operatorArns: ['arn:aws:iam::123456789012:role/ops'] } }).state.operatorArns).toEqual(['arn:aws:iam::123456789012:role/ops']);
+    expect(problems({ state: { operatorArns: ['arn:aws:iam::123456789012:role/ops', '*'] } })).toEqual(['state.operatorArns[1]: "*" is not an IAM role or user ARN']);
+    expect(problems({ state: { operatorArns: 'arn:aws:iam::123456789012:role/ops' } })).toEqual([expect.stringMatching(/^state\.operatorArns: must be a list of IAM role or user ARNs/)]);
   });
 
   test('takes per-user settings from environment variables over the file', () => {

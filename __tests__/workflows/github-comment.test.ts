@@ -2,7 +2,9 @@
 import { type GitHubLike, syncIssue, upsertComment } from '../../delivery/github';
 
 interface FakeComment { id: number; issue: number; body: string; user: { login: string; type: string } }
-interface FakeIssue { number: number; title: string; body: string; state: string; labels?: string[]; pull_request?: unknown }
+interface FakeIssue { number: number; title: string; body: string; state: string; labels?: string[]; pull_request?: unknown; user: { login: string; type: string } }
+
+const BOT = { login: 'github-actions[bot]', type: 'Bot' };
 
 function fakeGitHub() {
   const comments: FakeComment[] = [];
@@ -21,7 +23,7 @@ function fakeGitHub() {
         listForRepo,
         async createComment(p) {
           calls.push(`createComment ${p.issue_number}`);
-          const c = { id: nextId++, issue: p.issue_number, body: p.body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+          const c = { id: nextId++, issue: p.issue_number, body: p.body, user: BOT };
           comments.push(c);
           return { data: c };
         },
@@ -33,7 +35,7 @@ function fakeGitHub() {
         },
         async create(p) {
           calls.push(`create ${p.title}`);
-          const i = { number: nextId++, title: p.title, body: p.body, state: 'open', labels: p.labels };
+          const i = { number: nextId++, title: p.title, body: p.body, state: 'open', labels: p.labels, user: BOT };
           issues.push(i);
           return { data: i };
         },
@@ -88,7 +90,7 @@ describe('syncIssue (drift)', () => {
 
   it('opens one issue, updates it while drift lasts, closes it when gone', async () => {
     const gh = fakeGitHub();
-    gh.issues.push({ number: 1, title: 'unrelated', body: 'hello', state: 'open' });
+    gh.issues.push({ number: 1, title: 'unrelated', body: 'hello', state: 'open', user: { login: 'alice', type: 'User' } });
     expect(await syncIssue({ ...args, github: gh.github, body: drift('night 1'), open: true })).toMatchObject({ action: 'created' });
     const number = gh.issues[1].number;
     expect(await syncIssue({ ...args, github: gh.github, body: drift('night 2'), open: true })).toEqual({ action: 'updated', number });
@@ -102,5 +104,15 @@ describe('syncIssue (drift)', () => {
     expect(await syncIssue({ ...args, github: gh.github, body: drift('clean'), open: false })).toEqual({ action: 'none' });
     // Drift again: a new issue (the closed one stays closed).
     expect((await syncIssue({ ...args, github: gh.github, body: drift('night 4'), open: true })).action).toBe('created');
+  });
+
+  it('ignores an issue that someone else opened with the marker: it can neither hijack nor bury the report', async () => {
+    const gh = fakeGitHub();
+    gh.issues.push({ number: 1, title: 'Infrastructure drift', body: drift('fake: all fine'), state: 'open', user: { login: 'mallory', type: 'User' } });
+    gh.issues.push({ number: 2, title: 'Infrastructure drift', body: drift('fake from an app'), state: 'open', user: { login: 'some-app[bot]', type: 'Bot' } });
+    expect(await syncIssue({ ...args, github: gh.github, body: drift('night 1'), open: true })).toMatchObject({ action: 'created' });
+    expect(gh.issues.map((i) => [i.number, i.body])).toEqual([[1, drift('fake: all fine')], [2, drift('fake from an app')], [expect.any(Number), drift('night 1')]]);
+    expect(await syncIssue({ ...args, github: gh.github, body: drift('clean'), open: false })).toMatchObject({ action: 'closed', number: gh.issues[2].number });
+    expect(gh.issues.map((i) => i.state)).toEqual(['open', 'open', 'closed']);
   });
 });

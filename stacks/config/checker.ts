@@ -45,6 +45,15 @@ export class Checker {
     return this.pattern(field, value, /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'a GitHub repository as owner/name');
   }
 
+  /** IAM roles or users (`arn:aws:iam::123456789012:role/name`), e.g. principals of a key policy. */
+  iamPrincipalArns(field: string, value: unknown): string[] {
+    if (!Array.isArray(value)) {
+      this.fail(field, `must be a list of IAM role or user ARNs, got ${JSON.stringify(value)}`);
+      return [];
+    }
+    return value.map((arn, i) => this.pattern(`${field}[${i}]`, arn, /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'an IAM role or user ARN'));
+  }
+
   email(field: string, value: unknown): string {
     return this.satisfies(field, value, isEmail, 'an e-mail address');
   }

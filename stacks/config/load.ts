@@ -114,19 +114,20 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
   const defaultRegion = check.region('region', raw.region ?? DEFAULT_REGION);
   const githubRepository = check.githubRepository('githubRepository', raw.githubRepository ?? PLACEHOLDERS.githubRepository);
   const stateRaw = raw.state ?? {};
-  check.onlyKeys('state', stateRaw, ['bucket', 'region', 'keyPrefix']);
+  check.onlyKeys('state', stateRaw, ['bucket', 'region', 'keyPrefix', 'operatorArns']);
   const state: StateConfig = {
     bucket: check.bucketName('state.bucket', stateRaw.bucket ?? PLACEHOLDERS.stateBucket),
     region: check.region('state.region', stateRaw.region ?? defaultRegion),
     keyPrefix: check.keyPrefix('state.keyPrefix', stateRaw.keyPrefix ?? project),
   };
+  const operatorArns = check.iamPrincipalArns('state.operatorArns', stateRaw.operatorArns ?? []);
   const alarmEmail = raw.alarmEmail ?? PLACEHOLDERS.alarmEmail;
 
   const selected = selectEnvironments(raw.synthesize, check);
   const environments = selected.map((name) =>
     environmentConfig(check, name, raw.environments?.[name] ?? {}, { project, region: defaultRegion, alarmEmail, state }),
   );
-  return { project, githubRepository, state, environments };
+  return { project, githubRepository, state: { ...state, operatorArns }, environments };
 }
 
 function selectEnvironments(value: unknown, check: Checker): EnvironmentName[] {

@@ -12,6 +12,16 @@ export interface StateConfig {
   readonly keyPrefix: string;
 }
 
+/** The state settings of the whole project: where state lives, and who besides the deploy roles may use it. */
+export interface ProjectStateConfig extends StateConfig {
+  /**
+   * IAM role or user ARNs that may decrypt and write state besides the deploy roles and the account
+   * root (e.g. an operator role for `cdktf deploy` from a laptop); the state key refuses everyone else.
+   * @default none
+   */
+  readonly operatorArns: readonly string[];
+}
+
 export interface NetworkConfig {
   readonly vpcCidr: string;
   /** Exactly two AZs; taken from config so that no data source has to ask AWS at plan time. */
@@ -99,7 +109,7 @@ export interface ProjectConfig {
   readonly project: string;
   /** `owner/name` of the GitHub repository whose workflows may assume the deploy roles. */
   readonly githubRepository: string;
-  readonly state: StateConfig;
+  readonly state: ProjectStateConfig;
   /** The environments to synthesize, in order. */
   readonly environments: readonly EnvironmentConfig[];
 }

@@ -67,8 +67,8 @@ export class SecureBucket extends Construct {
     this.bucketArn = this.bucket.arn;
     const bucket = this.bucket.id;
 
-    new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+    const versioning = new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
       rule: [
         {
@@ -85,13 +85,7 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketPolicy(this, 'policy', {
-      bucket,
-      policy: policyDocument(denyInsecureTransport(this.bucketArn), ...(props.policyStatements?.(this.bucketArn) ?? [])),
-      // S3 rejects a policy while the public access block is being changed.
-      dependsOn: [publicAccessBlock],
-    });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+    const lifecycle = new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,
       rule: [
         {
@@ -102,6 +96,13 @@ export class SecureBucket extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
+    });
+    new S3BucketPolicy(this, 'policy', {
+      bucket,
+      policy: policyDocument(denyInsecureTransport(this.bucketArn), ...(props.policyStatements?.(this.bucketArn) ?? [])),
+      // Last: S3 rejects a policy while the public access block is being changed, and a policy that
+      // guards versioning or lifecycle (the state bucket's) would deny setting them up after it.
+      dependsOn: [publicAccessBlock, versioning, encryption, lifecycle],
     });
   }
 
