@@ -47,25 +47,38 @@ export async function validateStack(stackDir: string): Promise<void> {
   });
 }
 
-/** The override that makes `terraform plan` run with no AWS account: local state, fake keys, no AWS calls. */
-export const OFFLINE_OVERRIDE = {
-  terraform: { backend: { local: { path: 'offline.tfstate' } } },
-  provider: {
-    aws: {
-      access_key: 'AKIAOFFLINEPLAN00000',
-      secret_key: 'offline-plan-not-a-secret',
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-      skip_region_validation: true,
-    },
-  },
+/** Fake keys and the provider's skip flags: the AWS provider configures itself without an account. */
+const OFFLINE_AWS = {
+  access_key: 'AKIAOFFLINEPLAN00000',
+  secret_key: 'offline-plan-not-a-secret',
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
 };
+
+/**
+ * The override that makes `terraform plan` run with no AWS account: local state, and fake keys for
+ * every AWS provider configuration of the stack (the default one and each alias, e.g. us-east-1's).
+ */
+export function offlineOverride(stack: { provider?: { aws?: { alias?: string }[] } }): object {
+  const aliases = (stack.provider?.aws ?? [{}]).map((p) => p.alias);
+  return {
+    terraform: { backend: { local: { path: 'offline.tfstate' } } },
+    provider: { aws: aliases.map((alias) => (alias ? { alias, ...OFFLINE_AWS } : OFFLINE_AWS)) },
+  };
+}
+
+/** Writes `offline_override.tf.json` into a copy of a synthesized stack folder. */
+export function writeOfflineOverride(dir: string): void {
+  const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(offlineOverride(stack), null, 2));
+}
 
 /** Plans one stack offline and returns the JSON of `terraform show -json` for the saved plan. */
 export async function planStackOffline(stackDir: string): Promise<string> {
   return inScratchCopy(stackDir, async (dir) => {
-    fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+    writeOfflineOverride(dir);
     await initOffline(dir, true);
     await terraformOrThrow(['plan', '-refresh=false', '-input=false', '-no-color', '-lock=false', '-out=offline.tfplan'], { dir });
     return terraformOrThrow(['show', '-json', '-no-color', 'offline.tfplan'], { dir });

@@ -23,18 +23,26 @@ async function main(argv: readonly string[]): Promise<void> {
   const stacks = synthesizedStacks(outDir).filter((s) => only.length === 0 || only.includes(s.name));
   const plansDir = path.join(outDir, 'plans');
   if (command === 'plan') fs.mkdirSync(plansDir, { recursive: true });
+  // Every stack is checked even when one fails, so one run shows every problem.
+  const failed: string[] = [];
   await eachLimited(stacks, os.cpus().length, async (stack) => {
-    if (command === 'validate') {
-      await validateStack(stack.dir);
-      console.log(`${stack.name}: valid (terraform ${version})`);
-      return;
+    try {
+      if (command === 'validate') {
+        await validateStack(stack.dir);
+        console.log(`${stack.name}: valid (terraform ${version})`);
+        return;
+      }
+      const plan = await planStackOffline(stack.dir);
+      const file = path.join(plansDir, `${stack.name}.json`);
+      fs.writeFileSync(file, plan);
+      const changes = (JSON.parse(plan) as { resource_changes?: unknown[] }).resource_changes ?? [];
+      console.log(`${stack.name}: planned ${changes.length} resource changes -> ${file}`);
+    } catch (error) {
+      failed.push(stack.name);
+      console.error(`${stack.name}: ${(error as Error).message}`);
     }
-    const plan = await planStackOffline(stack.dir);
-    const file = path.join(plansDir, `${stack.name}.json`);
-    fs.writeFileSync(file, plan);
-    const changes = (JSON.parse(plan) as { resource_changes?: unknown[] }).resource_changes ?? [];
-    console.log(`${stack.name}: planned ${changes.length} resource changes -> ${file}`);
   });
+  if (failed.length > 0) throw new Error(`${command} failed for ${failed.join(', ')}`);
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

@@ -11,11 +11,13 @@ import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
 import { QueueWorker, WorkerBuild } from './constructs/queue-worker';
 import { SecurityGroups } from './constructs/security-groups';
-import { StaticAssets } from './constructs/static-assets';
+import { SITE_KEY_PREFIX, StaticAssets } from './constructs/static-assets';
+import { Edge } from './constructs/edge';
+import { EdgeFirewall } from './constructs/edge-firewall';
 import { workloadBoundaryArn } from './deploy/workload-boundary';
 import { accountIdOf, partitionOf } from './lib/arn';
 import { defaultTags, Naming } from './lib/naming';
-import { awsProvider } from './lib/provider';
+import { awsProvider, globalProvider } from './lib/provider';
 
 /** What the environment deploys, built once per synth and shared by every environment. */
 export interface Builds {
@@ -45,6 +47,7 @@ export class EnvironmentStack extends TerraformStack {
     const tags = defaultTags(props.project, env.name, env.tags);
 
     awsProvider(this, { region: env.region, project: props.project, environment: env.name, tags: env.tags });
+    const globalAws = globalProvider(this, { project: props.project, environment: env.name, tags: env.tags });
     new S3Backend(this, {
       bucket: env.state.bucket,
       key: stateKey(env.state.keyPrefix, id),
@@ -64,7 +67,7 @@ export class EnvironmentStack extends TerraformStack {
       naming,
       vpcId: this.network.vpcId,
       appPort: env.compute.appPort,
-      https: env.loadBalancer.certificateArn !== '',
+      edgeSubnetCidrs: env.network.privateSubnetCidrs,
     });
     this.database = new Database(this, 'database', {
       naming,
@@ -76,7 +79,7 @@ export class EnvironmentStack extends TerraformStack {
     const partition = partitionOf(this.network.vpcArn);
     // The apply role may only create roles inside the boundary that bootstrap made: every role carries it.
     Aspects.of(this).add(new PermissionsBoundary(workloadBoundaryArn(partition, accountIdOf(this.network.vpcArn), props.project)));
-    const alerts = new Alerts(this, 'alerts', { naming, email: env.alarmEmail, accountId: accountIdOf(this.network.vpcArn), partition });
+    const alerts = new Alerts(this, 'alerts', { naming, email: env.alarmEmail, accountId: accountIdOf(this.network.vpcArn), partition, region: env.region, globalProvider: globalAws });
     const worker = new QueueWorker(this, 'worker', {
       naming,
       region: env.region,
@@ -106,23 +109,43 @@ export class EnvironmentStack extends TerraformStack {
     worker.grantSendMessages(this.api.instanceRole);
     assets.staticBucket.grantRead(this.api.instanceRole, IMAGE_KEY_PREFIX, 'ReadImages');
 
+    const firewall = new EdgeFirewall(this, 'firewall', {
+      naming,
+      globalProvider: globalAws,
+      rateLimitPerIp: env.edge.rateLimitPerIp,
+      imageRateLimitPerIp: env.edge.imageRateLimitPerIp,
+    });
+    const edge = new Edge(this, 'edge', {
+      naming,
+      config: env.edge,
+      globalProvider: globalAws,
+      siteBucket: assets.staticBucket,
+      sitePrefix: SITE_KEY_PREFIX,
+      loadBalancer: this.api.loadBalancer,
+      firewall,
+      logRetentionDays: env.logRetentionDays,
+      forceDestroy: !env.database.deletionProtection,
+    });
+
     const observability = new Observability(this, 'observability', {
       region: env.region,
       dashboardName: env.observability.dashboardName,
       alerts,
       api: this.api,
       database: this.database,
+      edge: { distribution: edge, firewall },
       extraWidgets: worker.dashboardWidgets,
     });
 
-    new TerraformOutput(this, 'alb_url', { value: this.api.url, description: 'Where the API answers' });
+    new TerraformOutput(this, 'url', { value: edge.url, description: 'The HTTPS address users open: the web page, and the API under /api' });
+    new TerraformOutput(this, 'alb_dns_name', { value: this.api.loadBalancer.dnsName, description: 'The internal load balancer, reachable from inside the VPC only (operators: /metrics, /instance)' });
     new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl, description: 'The CloudWatch dashboard of this environment' });
     new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name, description: 'Log group of the API (one stream per instance)' });
     new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName, description: 'Bucket of the static files and the generated images (images/)' });
     new TerraformOutput(this, 'image_queue_url', { value: worker.queue.url, description: 'QUEUE_URL for `npm run enqueue`' });
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'The environment\'s VPC' });
-    new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds, description: 'Public subnets (load balancer; the instances too when there is no NAT)' });
-    new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds, description: 'Private subnets (database; the instances too with NAT)' });
+    new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds, description: 'Public subnets (NAT gateways; the API instances when there is no NAT)' });
+    new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds, description: 'Private subnets (database, internal load balancer, CloudFront VPC origin; the API instances with NAT)' });
   }
 }
 

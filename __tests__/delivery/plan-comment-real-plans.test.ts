@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OFFLINE_OVERRIDE, planStackOffline } from '../../delivery/offline-checks';
+import { planStackOffline, writeOfflineOverride } from '../../delivery/offline-checks';
 import { parsePlan, type PlanJson } from '../../delivery/plan/model';
 import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render';
 import { planStack } from '../../delivery/ci';
@@ -63,7 +63,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
   it('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {
     const dir = path.join(work, 'ci-dev');
     fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE));
+    writeOfflineOverride(dir);
     const summary = path.join(work, 'summary.md');
     const output = path.join(work, 'output.txt');
     const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
@@ -83,7 +83,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
   it('a lock file whose hash does not match the provider fails init', async () => {
     const dir = path.join(work, 'ci-bad-lock');
     fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE));
+    writeOfflineOverride(dir);
     const badLock = path.join(work, 'bad.lock.hcl');
     fs.writeFileSync(badLock, fs.readFileSync(LOCK_FILE, 'utf8').replace(/h1:[^"]+/, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
     const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: '', GITHUB_OUTPUT: '' };

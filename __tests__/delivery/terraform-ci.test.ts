@@ -87,7 +87,12 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
       const locking = await terraform(['plan', '-input=false', '-no-color', '-lock-timeout=0s'], { dir, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
       expect(locking.stderr).toContain('Error acquiring the state lock');
     } finally {
-      holder.kill();
+      // terraform console ignores SIGTERM while it waits on stdin: end its input, then make sure it is gone.
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      holder.stdin!.end();
+      const forced = setTimeout(() => holder.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(forced);
     }
   }, 60_000);
 

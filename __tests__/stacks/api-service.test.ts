@@ -160,16 +160,13 @@ describe('Auto Scaling group', () => {
 
 describe('Load balancer', () => {
   const prod = environmentStack('prod');
-  const https = environmentStack('prod', {
-    environments: { prod: { loadBalancer: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } } },
-  });
 
-  test('is internet-facing over both public subnets and drops invalid headers', () => {
+  test('is internal, in both private subnets, and drops invalid headers', () => {
     expect(onlyResource(dev, 'aws_lb')).toMatchObject({
-      internal: false,
+      internal: true,
       load_balancer_type: 'application',
       drop_invalid_header_fields: true,
-      subnets: [ref('aws_subnet', 'public-0', 'id'), ref('aws_subnet', 'public-1', 'id')],
+      subnets: [ref('aws_subnet', 'private-0', 'id'), ref('aws_subnet', 'private-1', 'id')],
       security_groups: [ref('aws_security_group', 'alb', 'id')],
     });
   });
@@ -192,26 +189,21 @@ describe('Load balancer', () => {
     expect(script).toContain('SHUTDOWN_TIMEOUT_MS=30000');
   });
 
-  test('forwards HTTP on 80 to the API when no certificate is configured', () => {
+  test('forwards HTTP on 80 to the API (viewers get HTTPS from CloudFront)', () => {
     expect(resourcesOf(dev, 'aws_lb_listener')).toEqual([
       expect.objectContaining({ port: 80, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: ref('aws_lb_target_group', 'targets', 'arn') }] }),
     ]);
   });
 
-  test('redirects HTTP to HTTPS with a TLS 1.2+ policy when a certificate is configured', () => {
-    const http = resourceNamed(https, 'aws_lb_listener', 'http_');
-    expect(http.default_action).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }]);
-    expect(resourceNamed(https, 'aws_lb_listener', 'https')).toMatchObject({
-      port: 443,
-      protocol: 'HTTPS',
-      certificate_arn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
-      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-    });
+  test('answers 404 itself for the operators\' paths under /api, so the edge never reaches /metrics or /instance', () => {
+    const rule = onlyResource(dev, 'aws_lb_listener_rule');
+    expect(rule.listener_arn).toBe(ref('aws_lb_listener', 'http', 'arn'));
+    expect(rule.condition).toEqual([{ path_pattern: { values: ['/api/metrics', '/api/metrics/*', '/api/instance', '/api/instance/*'] } }]);
+    expect(rule.action).toEqual([{ type: 'fixed-response', fixed_response: { status_code: '404', content_type: 'application/json', message_body: expect.stringContaining('not_found') } }]);
   });
 
-  test('outputs the URL of the API', () => {
-    expect(dev.output.alb_url.value).toBe(`http://${ref('aws_lb', 'alb', 'dns_name')}`);
-    expect(https.output.alb_url.value).toMatch(/^https:\/\//);
+  test('outputs its internal DNS name for operators', () => {
+    expect(dev.output.alb_dns_name.value).toBe(ref('aws_lb', 'alb', 'dns_name'));
   });
 });
 

@@ -27,7 +27,7 @@ describe('Configuration', () => {
   test('makes dev cheap and prod protected by default', () => {
     const [dev, prod] = testConfig().environments;
     expect(dev).toMatchObject({ namePrefix: 'taskmanager-dev', network: { natGateways: 0, flowLogs: false }, database: { deletionProtection: false } });
-    expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 0, flowLogs: true }, database: { deletionProtection: true } });
+    expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 1, flowLogs: true }, database: { deletionProtection: true } });
     expect(dev.database.instanceClass).toBe('db.t4g.micro');
     expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 });
   });

@@ -10,8 +10,8 @@ const dashboard = (stack: Json) => JSON.parse(onlyResource(stack, 'aws_cloudwatc
 describe('Buckets', () => {
   const buckets = resourcesOf(dev, 'aws_s3_bucket');
 
-  test('has a static and an artifacts bucket with unique, environment-prefixed names', () => {
-    expect(buckets.map((b) => b.bucket_prefix).sort()).toEqual(['taskmanager-dev-artifacts-', 'taskmanager-dev-static-']);
+  test('has a static, an artifacts and an edge-logs bucket with unique, environment-prefixed names', () => {
+    expect(buckets.map((b) => b.bucket_prefix).sort()).toEqual(['taskmanager-dev-artifacts-', 'taskmanager-dev-edge-logs-', 'taskmanager-dev-static-']);
     expect(dev.output.static_bucket.value).toBe(ref(dev, 'aws_s3_bucket', 'static', 'bucket'));
   });
 
@@ -87,6 +87,16 @@ describe('Dashboard', () => {
     expect(metricsOf('Database free storage')[0][1]).toBe('FreeStorageSpace');
   });
 
+  test('shows the edge\'s error rates, requests and WAF blocks, from us-east-1 where those metrics live', () => {
+    const distribution = ['DistributionId', ref(prod, 'aws_cloudfront_distribution', 'distribution', 'id'), 'Region', 'Global'];
+    expect(metricsOf('Edge error rates')).toEqual([['AWS/CloudFront', '4xxErrorRate', ...distribution], ['AWS/CloudFront', '5xxErrorRate', ...distribution]]);
+    expect(metricsOf('Edge requests')).toEqual([
+      ['AWS/CloudFront', 'Requests', ...distribution, { stat: 'Sum' }],
+      ['AWS/WAFV2', 'BlockedRequests', 'WebACL', 'taskmanager-prod-edge', 'Rule', 'ALL', { stat: 'Sum' }],
+    ]);
+    expect(widgets.filter((w) => w.properties.title?.startsWith('Edge')).map((w) => w.properties.region)).toEqual(['us-east-1', 'us-east-1']);
+  });
+
   test('shows the latest lines of the API log', () => {
     const log = widgets.find((w) => w.type === 'log')!;
     expect(log.properties.query).toMatch(/^SOURCE '\$\{aws_cloudwatch_log_group\.[^}]+\.name\}' \| fields @timestamp/);
@@ -98,16 +108,34 @@ describe('Alarms and the alerts topic', () => {
   const alarms = resourcesOf(dev, 'aws_cloudwatch_metric_alarm');
   const alarm = (name: string) => alarms.find((a) => a.alarm_name === `taskmanager-dev-${name}`)!;
 
-  test('fire on load balancer 5xx, API 5xx, unhealthy hosts, database CPU and free storage', () => {
+  test('fire on edge 5xx rate, load balancer 5xx, API 5xx, unhealthy hosts, database CPU and free storage', () => {
     // The queue worker adds its own three (queue-worker.test.ts).
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
-      ['alb-5xx', 'api-5xx', 'db-cpu', 'db-free-storage', 'image-dead-letters', 'image-queue-age', 'image-worker-errors', 'unhealthy-hosts']
+      ['alb-5xx', 'api-5xx', 'db-cpu', 'db-free-storage', 'edge-5xx-rate', 'image-dead-letters', 'image-queue-age', 'image-worker-errors', 'unhealthy-hosts']
         .map((n) => `taskmanager-dev-${n}`),
     );
     expect(alarm('unhealthy-hosts')).toMatchObject({ metric_name: 'UnHealthyHostCount', comparison_operator: 'GreaterThanThreshold', threshold: 0 });
     expect(alarm('db-cpu')).toMatchObject({ namespace: 'AWS/RDS', metric_name: 'CPUUtilization', threshold: 80 });
     expect(alarm('db-free-storage')).toMatchObject({ metric_name: 'FreeStorageSpace', comparison_operator: 'LessThanThreshold', threshold: 2 * 1024 ** 3 });
     expect(alarm('alb-5xx')).toMatchObject({ metric_name: 'HTTPCode_ELB_5XX_Count', dimensions: { LoadBalancer: ref(dev, 'aws_lb', 'alb', 'arn_suffix') } });
+    expect(alarm('edge-5xx-rate')).toMatchObject({
+      provider: 'aws.global',
+      namespace: 'AWS/CloudFront',
+      metric_name: '5xxErrorRate',
+      dimensions: { DistributionId: ref(dev, 'aws_cloudfront_distribution', 'distribution', 'id'), Region: 'Global' },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 5,
+    });
+  });
+
+  test('in another region than us-east-1, alarms on CloudFront metrics notify a second topic of their own in us-east-1', () => {
+    const ireland = environmentStack('dev', { environments: { dev: { region: 'eu-west-1' } } });
+    const topics = resourcesOf(ireland, 'aws_sns_topic');
+    expect(topics.map((t) => [t.name, t.provider]).sort()).toEqual([['taskmanager-dev-alerts', undefined], ['taskmanager-dev-global-alerts', 'aws.global']]);
+    const globalTopic = ref(ireland, 'aws_sns_topic', 'global-topic', 'arn');
+    const edgeAlarm = resourcesOf(ireland, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === 'taskmanager-dev-edge-5xx-rate')!;
+    expect(edgeAlarm).toMatchObject({ provider: 'aws.global', alarm_actions: [globalTopic], ok_actions: [globalTopic] });
+    expect(resourcesOf(ireland, 'aws_sns_topic_subscription').map((s) => s.provider ?? 'default').sort()).toEqual(['aws.global', 'default']);
   });
 
   test('all notify the topic when they fire and when they recover', () => {

@@ -21,27 +21,24 @@ function ingressPaths(stack: Json): { group: string; from: number; to: number; s
 
 describe('Security groups', () => {
   const dev = environmentStack('dev');
-  const https = environmentStack('prod', {
-    environments: { prod: { loadBalancer: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } } },
-  });
-
-  test('let the world reach only the load balancer, on 80 (and 443 with a certificate)', () => {
-    expect(ingressPaths(dev).filter((p) => WORLD.includes(p.source))).toEqual([
-      { group: 'taskmanager-dev-alb', from: 80, to: 80, source: '0.0.0.0/0' },
-    ]);
-    expect(ingressPaths(https).filter((p) => WORLD.includes(p.source)).map((p) => p.from).sort((a, b) => a - b)).toEqual([80, 443]);
-  });
+  const prod = environmentStack('prod');
 
   test.each([
     ['dev', dev],
-    ['prod with HTTPS', https],
-  ])('never open a port other than 80/443 to the world (%s)', (_name, stack) => {
-    const open = ingressPaths(stack).filter((p) => WORLD.includes(p.source) && !(p.from === p.to && [80, 443].includes(p.from)));
-    expect(open).toEqual([]);
+    ['prod', prod],
+  ])('open nothing to the world in %s: viewers reach only CloudFront', (_name, stack) => {
+    expect(ingressPaths(stack).filter((p) => WORLD.includes(p.source))).toEqual([]);
+  });
+
+  test('let only the private subnets, where CloudFront\'s VPC origin interfaces sit, reach the load balancer on 80', () => {
+    expect(ingressPaths(dev).filter((p) => p.group === 'taskmanager-dev-alb')).toEqual([
+      { group: 'taskmanager-dev-alb', from: 80, to: 80, source: '10.0.10.0/24' },
+      { group: 'taskmanager-dev-alb', from: 80, to: 80, source: '10.0.11.0/24' },
+    ]);
   });
 
   test('let the app port be reached only from the load balancer, and MySQL only from the app', () => {
-    const internal = ingressPaths(dev).filter((p) => !WORLD.includes(p.source));
+    const internal = ingressPaths(dev).filter((p) => p.group !== 'taskmanager-dev-alb');
     expect(internal).toEqual([
       { group: 'taskmanager-dev-app', from: 3000, to: 3000, source: 'taskmanager-dev-alb' },
       { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-app' },
@@ -67,7 +64,7 @@ describe('Security groups', () => {
       ...resourcesOf(dev, 'aws_vpc_security_group_ingress_rule'),
       ...resourcesOf(dev, 'aws_vpc_security_group_egress_rule'),
     ];
-    expect(all.length).toBe(9);
+    expect(all.length).toBe(10);
     expect(all.filter((r) => !r.description || r.description.length < 10)).toEqual([]);
   });
 });

@@ -28,6 +28,7 @@ const SHARED_WORKER = {
   maximumConcurrency: 2,
   maxReceiveCount: 4,
 };
+const SHARED_EDGE = { domainNames: [], certificateArn: '', priceClass: 'PriceClass_100' as const, imageRateLimitPerIp: 20 };
 const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', multiAz: false, allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
 
 /** What differs between environments by default: dev is cheap and disposable, prod is protected. */
@@ -37,17 +38,23 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     network: { ...SHARED_NETWORK, flowLogs: false },
     compute: { ...SHARED_COMPUTE },
     database: { ...SHARED_DATABASE, deletionProtection: false, backupRetentionDays: 1 },
-    loadBalancer: { certificateArn: '', deletionProtection: false },
+    loadBalancer: { deletionProtection: false },
+    edge: { ...SHARED_EDGE, rateLimitPerIp: 1000 },
+    auth: { selfSignUp: true, threatProtection: 'OFF', domainPrefix: '' },
     worker: { ...SHARED_WORKER },
     observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
     logRetentionDays: 14,
   },
   prod: {
     tags: {},
-    network: { ...SHARED_NETWORK, flowLogs: true },
+    // One NAT gateway: the instances leave the public subnets (about 33 USD a month plus data).
+    network: { ...SHARED_NETWORK, natGateways: 1, flowLogs: true },
     compute: { ...SHARED_COMPUTE },
     database: { ...SHARED_DATABASE, deletionProtection: true, backupRetentionDays: 7 },
-    loadBalancer: { certificateArn: '', deletionProtection: true },
+    loadBalancer: { deletionProtection: true },
+    edge: { ...SHARED_EDGE, rateLimitPerIp: 2000 },
+    // Operators invite the users of prod; Plus costs about 0.02 USD per monthly active user.
+    auth: { selfSignUp: false, threatProtection: 'ENFORCED', domainPrefix: '' },
     worker: { ...SHARED_WORKER, maximumConcurrency: 5 },
     // The names the SPEC keeps; other environments get their own so that they can share an account.
     observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },

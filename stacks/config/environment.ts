@@ -3,12 +3,12 @@ import { parseCidr } from '../../api/contract/validators';
 import { Checker, objectAt } from './checker';
 import { cidrContains, cidrsOverlap } from './cidr';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
-import type { ComputeConfig, DatabaseConfig, EnvironmentConfig, EnvironmentName, LoadBalancerConfig, NetworkConfig, ObservabilityConfig, StateConfig, WorkerConfig } from './schema';
+import { PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
 const ENVIRONMENT_KEYS = [
-  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'worker', 'observability', 'alarmEmail', 'logRetentionDays',
+  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays',
 ];
 
 export function environmentConfig(
@@ -27,7 +27,15 @@ export function environmentConfig(
   check.onlyKeys(`${at}.network`, network, ['vpcCidr', 'availabilityZones', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways', 'flowLogs']);
   check.onlyKeys(`${at}.compute`, compute, Object.keys(defaults.compute));
   check.onlyKeys(`${at}.database`, database, Object.keys(defaults.database));
-  const loadBalancer = { ...defaults.loadBalancer, ...objectAt(check, `${at}.loadBalancer`, raw.loadBalancer) } as Mutable<LoadBalancerConfig>;
+  const loadBalancer = { ...defaults.loadBalancer, ...objectAt(check, `${at}.loadBalancer`, raw.loadBalancer) } as Mutable<LoadBalancerConfig> & { certificateArn?: unknown };
+  if (loadBalancer.certificateArn !== undefined) {
+    check.fail(`${at}.loadBalancer.certificateArn`, 'has moved: the load balancer is internal behind CloudFront now; set edge.certificateArn (an ACM certificate in us-east-1) and edge.domainNames');
+    delete loadBalancer.certificateArn;
+  }
+  const edge = { ...defaults.edge, ...objectAt(check, `${at}.edge`, raw.edge) } as Mutable<EdgeConfig>;
+  check.onlyKeys(`${at}.edge`, edge, Object.keys(defaults.edge));
+  const auth = { ...defaults.auth, ...objectAt(check, `${at}.auth`, raw.auth) } as Mutable<AuthConfig>;
+  check.onlyKeys(`${at}.auth`, auth, Object.keys(defaults.auth));
   const observability = { ...defaults.observability, ...objectAt(check, `${at}.observability`, raw.observability) } as Mutable<ObservabilityConfig>;
   check.onlyKeys(`${at}.loadBalancer`, loadBalancer, Object.keys(defaults.loadBalancer));
   check.onlyKeys(`${at}.observability`, observability, Object.keys(defaults.observability));
@@ -49,11 +57,15 @@ export function environmentConfig(
       allocatedStorageGb: check.integer(`${at}.database.allocatedStorageGb`, database.allocatedStorageGb, 20, 6144),
       maxAllocatedStorageGb: check.integer(`${at}.database.maxAllocatedStorageGb`, database.maxAllocatedStorageGb, database.allocatedStorageGb, 6144),
     },
-    loadBalancer: {
-      certificateArn: loadBalancer.certificateArn === ''
+    loadBalancer: { deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection) },
+    edge: checkEdge(check, `${at}.edge`, edge),
+    auth: {
+      selfSignUp: check.boolean(`${at}.auth.selfSignUp`, auth.selfSignUp),
+      threatProtection: check.satisfies(`${at}.auth.threatProtection`, auth.threatProtection, (s) => (THREAT_PROTECTION_MODES as readonly string[]).includes(s), `one of ${THREAT_PROTECTION_MODES.join(', ')}`) as AuthConfig['threatProtection'],
+      // Cognito refuses prefixes with aws, amazon or cognito in them.
+      domainPrefix: auth.domainPrefix === ''
         ? ''
-        : check.pattern(`${at}.loadBalancer.certificateArn`, loadBalancer.certificateArn, /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN (or "" for HTTP only)'),
-      deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection),
+        : check.pattern(`${at}.auth.domainPrefix`, auth.domainPrefix, /^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a domain prefix of lower-case letters, digits and hyphens without aws, amazon or cognito'),
     },
     worker: {
       modelId: check.pattern(`${at}.worker.modelId`, worker.modelId, /^amazon\.(titan-image-generator-v\d|nova-canvas-v\d)(:\d+)?$/, 'a Titan Image Generator or Nova Canvas model id'),
@@ -120,4 +132,25 @@ function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): 
     check.fail(`${at}.desiredCapacity`, `must be between minSize (${compute.minSize}) and maxSize (${compute.maxSize})`);
   }
   return compute;
+}
+
+function checkEdge(check: Checker, at: string, raw: Mutable<EdgeConfig>): EdgeConfig {
+  const domainNames = Array.isArray(raw.domainNames)
+    ? raw.domainNames.map((d, i) => check.pattern(`${at}.domainNames[${i}]`, d, /^(?!-)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a lower-case DNS name like tasks.example.com'))
+    : (check.fail(`${at}.domainNames`, `must be a list of DNS names, got ${JSON.stringify(raw.domainNames)}`), []);
+  const certificateArn = raw.certificateArn === ''
+    ? ''
+    // CloudFront takes certificates from us-east-1 only.
+    : check.pattern(`${at}.certificateArn`, raw.certificateArn, /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN in us-east-1 (or "" for CloudFront\'s own)');
+  if (domainNames.length > 0 && certificateArn === '') check.fail(`${at}.certificateArn`, 'is required with domainNames (a us-east-1 ACM certificate that covers them)');
+  if (domainNames.length === 0 && certificateArn !== '') check.fail(`${at}.domainNames`, 'must name the host names the certificate is for');
+  const priceClass = check.satisfies(`${at}.priceClass`, raw.priceClass, (s) => (PRICE_CLASSES as readonly string[]).includes(s), `one of ${PRICE_CLASSES.join(', ')}`);
+  return {
+    domainNames,
+    certificateArn,
+    priceClass: priceClass as EdgeConfig['priceClass'],
+    // WAF rate-based rules take 10 to 2,000,000,000 requests per evaluation window.
+    rateLimitPerIp: check.integer(`${at}.rateLimitPerIp`, raw.rateLimitPerIp, 10, 2_000_000_000),
+    imageRateLimitPerIp: check.integer(`${at}.imageRateLimitPerIp`, raw.imageRateLimitPerIp, 10, 2_000_000_000),
+  };
 }

@@ -28,7 +28,10 @@ export interface NetworkConfig {
   readonly availabilityZones: readonly string[];
   readonly publicSubnetCidrs: readonly string[];
   readonly privateSubnetCidrs: readonly string[];
-  /** 0 (no NAT: app instances sit in the public subnets), 1 (shared) or 2 (one per AZ). */
+  /**
+   * 0: no NAT, the API instances sit in the public subnets with public addresses (egress only: their
+   * group admits the load balancer alone); 1 (shared) or 2 (one per AZ): the instances are private.
+   */
   readonly natGateways: number;
   /** VPC flow logs to CloudWatch Logs. */
   readonly flowLogs: boolean;
@@ -47,9 +50,36 @@ export interface ComputeConfig {
 }
 
 export interface LoadBalancerConfig {
-  /** ACM certificate ARN: when set, HTTPS on 443 and HTTP redirects to it; empty for HTTP only. */
-  readonly certificateArn: string;
+  /** Refuse to delete the (internal) load balancer. */
   readonly deletionProtection: boolean;
+}
+
+export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+
+/** The edge: CloudFront with AWS WAF in front of the site and the API. */
+export interface EdgeConfig {
+  /** Host names of your own (CNAMEs) besides the distribution's `*.cloudfront.net` name; empty for none. */
+  readonly domainNames: readonly string[];
+  /** ACM certificate in us-east-1 that covers `domainNames`; "" when there are none (CloudFront's own certificate). */
+  readonly certificateArn: string;
+  /** Which edge locations serve (PriceClass_100: North America and Europe, the cheapest). */
+  readonly priceClass: (typeof PRICE_CLASSES)[number];
+  /** Requests one client IP may make in 5 minutes before WAF blocks it. */
+  readonly rateLimitPerIp: number;
+  /** Image-generation requests (`POST /api/tasks/:id/image`, a Bedrock call each) one client IP may make in 5 minutes. */
+  readonly imageRateLimitPerIp: number;
+}
+
+export const THREAT_PROTECTION_MODES = ['OFF', 'AUDIT', 'ENFORCED'] as const;
+
+/** Sign-in (Amazon Cognito). */
+export interface AuthConfig {
+  /** Anyone may create an account (with a verified e-mail address); otherwise operators create users. */
+  readonly selfSignUp: boolean;
+  /** Cognito threat protection (compromised credentials, adaptive authentication); not OFF takes the Plus plan. */
+  readonly threatProtection: (typeof THREAT_PROTECTION_MODES)[number];
+  /** The hosted UI's domain prefix (globally unique per region); "" for `<namePrefix>-signin-<account id>`. */
+  readonly domainPrefix: string;
 }
 
 export interface WorkerConfig {
@@ -95,6 +125,8 @@ export interface EnvironmentConfig {
   readonly compute: ComputeConfig;
   readonly database: DatabaseConfig;
   readonly loadBalancer: LoadBalancerConfig;
+  readonly edge: EdgeConfig;
+  readonly auth: AuthConfig;
   readonly worker: WorkerConfig;
   readonly observability: ObservabilityConfig;
   /** Where alarms are e-mailed (SNS subscription). */

@@ -8,11 +8,12 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { ApiEnvironment } from '../../api/contract/api-settings';
-import { HEALTH_PATH } from '../../api/contract/http';
+import { EDGE_API_PREFIX, HEALTH_PATH, OPS_PATHS } from '../../api/contract/http';
 import { METRICS_NAMESPACE } from '../../api/contract/telemetry';
 import type { ComputeConfig, LoadBalancerConfig } from '../config';
 import { Naming } from '../lib/naming';
@@ -21,7 +22,7 @@ import { API_LOG_FILE, API_SHUTDOWN_TIMEOUT_SECONDS, cloudwatchAgentConfig, rend
 import { Database, DATABASE_NAME, MYSQL_PORT } from './database';
 import type { Network } from './network';
 import type { SecureBucket } from './secure-bucket';
-import type { SecurityGroups } from './security-groups';
+import { LOAD_BALANCER_PORT, type SecurityGroups } from './security-groups';
 
 /** Where API builds live in the artifacts bucket. */
 const API_ARTIFACT_PREFIX = 'api/';
@@ -40,16 +41,16 @@ export interface ApiServiceProps {
   /** Region of the instances (user data, the AWS SDK). */
   readonly region: string;
   /**
-   * The load balancer goes in the public subnets; the instances in the private subnets when the
-   * network has NAT, else in the public ones with a public address, reachable only through the
-   * load balancer's security group (SPEC N4).
+   * The internal load balancer goes in the private subnets (CloudFront reaches it through a VPC
+   * origin); the instances in the private subnets when the network has NAT, else in the public ones
+   * with a public address for their own egress, reachable only through the load balancer's group.
    */
   readonly network: Network;
   /** The load balancer's and the instances' security groups. */
   readonly securityGroups: SecurityGroups;
   /** Instance type, group size, port and volume. */
   readonly compute: ComputeConfig;
-  /** Certificate (HTTPS) and deletion protection of the load balancer. */
+  /** Deletion protection of the load balancer. */
   readonly loadBalancer: LoadBalancerConfig;
   /** What the instances run. */
   readonly build: ApiBuild;
@@ -76,10 +77,10 @@ function amazonLinuxAmi(instanceType: string): string {
 }
 
 /**
- * The API on EC2 behind an Application Load Balancer (SPEC C1-C3, O1-O2): the build shipped to
- * S3 by hash, a launch template that installs and runs it under systemd, an Auto Scaling group
+ * The API on EC2 behind an internal Application Load Balancer (SPEC C1-C3, O1-O2): the build shipped
+ * to S3 by hash, a launch template that installs and runs it under systemd, an Auto Scaling group
  * that rolls out every new build, target tracking on CPU, the log group the agent ships to, and
- * an instance role that can do only what the instance needs.
+ * an instance role that can do only what the instance needs. Viewers reach it through the edge.
  */
 export class ApiService extends Construct {
   readonly loadBalancer: Lb;
@@ -89,7 +90,6 @@ export class ApiService extends Construct {
   /** The instances' role: other constructs grant it access to what they own. */
   readonly instanceRole: GrantableRole;
   readonly logGroup: CloudwatchLogGroup;
-  readonly url: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
@@ -197,10 +197,10 @@ export class ApiService extends Construct {
 
     this.loadBalancer = new Lb(this, 'alb', {
       name: naming.name('alb'),
-      internal: false,
+      internal: true,
       loadBalancerType: 'application',
       securityGroups: [props.securityGroups.loadBalancer.id],
-      subnets: props.network.publicSubnetIds,
+      subnets: props.network.privateSubnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.loadBalancer.deletionProtection,
       idleTimeout: 60,
@@ -224,7 +224,7 @@ export class ApiService extends Construct {
         interval: 30,
       },
     });
-    this.addListeners(props.loadBalancer.certificateArn);
+    this.addListener();
 
     this.autoScalingGroup = new AutoscalingGroup(this, 'asg', {
       name: naming.name('api'),
@@ -254,29 +254,21 @@ export class ApiService extends Construct {
       },
     });
 
-    const scheme = props.loadBalancer.certificateArn ? 'https' : 'http';
-    this.url = `${scheme}://${this.loadBalancer.dnsName}`;
   }
 
-  private addListeners(certificateArn: string): void {
-    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
-    if (!certificateArn) {
-      new LbListener(this, 'http', { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction: forward });
-      return;
-    }
-    new LbListener(this, 'http', {
+  private addListener(): void {
+    const listener = new LbListener(this, 'http', {
       loadBalancerArn: this.loadBalancer.arn,
-      port: 80,
+      port: LOAD_BALANCER_PORT,
       protocol: 'HTTP',
-      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
     });
-    new LbListener(this, 'https', {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 443,
-      protocol: 'HTTPS',
-      certificateArn,
-      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-      defaultAction: forward,
+    // The operators' endpoints answer only inside the VPC: what comes from the edge (/api/...) never reaches them.
+    new LbListenerRule(this, 'ops-not-at-edge', {
+      listenerArn: listener.arn,
+      priority: 10,
+      condition: [{ pathPattern: { values: OPS_PATHS.flatMap((p) => [`${EDGE_API_PREFIX}${p}`, `${EDGE_API_PREFIX}${p}/*`]) } }],
+      action: [{ type: 'fixed-response', fixedResponse: { statusCode: '404', contentType: 'application/json', messageBody: JSON.stringify({ error: { code: 'not_found', message: 'No such resource.' } }) } }],
     });
   }
 }

@@ -4,6 +4,9 @@ import { METRICS_NAMESPACE, TASKS_CREATED_METRIC } from '../../api/contract/tele
 import { Alerts } from './alerts';
 import type { ApiService } from './api-service';
 import type { Database } from './database';
+import type { Edge } from './edge';
+import type { EdgeFirewall } from './edge-firewall';
+import { GLOBAL_REGION } from '../lib/provider';
 
 export interface ObservabilityProps {
   /** Region of the dashboard and its metrics. */
@@ -16,6 +19,8 @@ export interface ObservabilityProps {
   readonly api: ApiService;
   /** The database the dashboard shows and the alarms watch. */
   readonly database: Database;
+  /** The CloudFront distribution and its web ACL: error rates, blocked requests, an alarm on 5xx. */
+  readonly edge: { readonly distribution: Edge; readonly firewall: EdgeFirewall };
   /**
    * More rows for the dashboard, from other parts of the system (e.g. the queue worker).
    * @default none
@@ -96,6 +101,7 @@ export class Observability extends Construct {
           view: 'table',
         },
       },
+      ...edgeWidgets(props.edge),
       ...(props.extraWidgets ?? []),
     ];
     const dashboard = new CloudwatchDashboard(this, 'dashboard', {
@@ -105,6 +111,18 @@ export class Observability extends Construct {
     this.dashboardUrl = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboard.dashboardName}`;
 
     const everyFiveMinutes = { period: 300, evaluationPeriods: 1 };
+    alerts.addGlobalAlarm('edge-5xx-rate', {
+      name: 'edge-5xx-rate',
+      alarmDescription: 'More than 5% of the requests at the edge (CloudFront) answered 5xx for 10 minutes',
+      namespace: 'AWS/CloudFront',
+      metricName: '5xxErrorRate',
+      dimensions: { DistributionId: props.edge.distribution.distribution.id, Region: 'Global' },
+      statistic: 'Average',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 5,
+      period: 300,
+      evaluationPeriods: 2,
+    });
     alerts.addAlarm('alb-5xx', {
       name: 'alb-5xx',
       alarmDescription: 'The load balancer answered 5xx (no healthy target, or a target failed) at least 5 times in 5 minutes',
@@ -163,4 +181,20 @@ export class Observability extends Construct {
       ...everyFiveMinutes,
     });
   }
+}
+
+/** CloudFront's error rates and what WAF blocked; both kinds of metric exist in us-east-1 only. */
+function edgeWidgets(edge: ObservabilityProps['edge']): DashboardWidget[] {
+  const distribution = ['DistributionId', edge.distribution.distribution.id, 'Region', 'Global'];
+  const webAcl = ['WebACL', edge.firewall.metricName, 'Rule', 'ALL'];
+  return [
+    metricWidget(GLOBAL_REGION, 'Edge error rates (%)', [
+      ['AWS/CloudFront', '4xxErrorRate', ...distribution],
+      ['AWS/CloudFront', '5xxErrorRate', ...distribution],
+    ], { yAxis: { left: { min: 0 } } }),
+    metricWidget(GLOBAL_REGION, 'Edge requests and WAF blocks', [
+      ['AWS/CloudFront', 'Requests', ...distribution, { stat: 'Sum' }],
+      ['AWS/WAFV2', 'BlockedRequests', ...webAcl, { stat: 'Sum' }],
+    ]),
+  ];
 }

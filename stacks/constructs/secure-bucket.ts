@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -39,10 +40,15 @@ export interface SecureBucketProps {
    */
   readonly kmsKeyArn?: string;
   /**
-   * Statements added to the bucket policy after the TLS-only deny.
+   * Statements added to the bucket policy after the TLS-only deny (more with `addToResourcePolicy`).
    * @default none
    */
   readonly policyStatements?: (bucketArn: string) => PolicyStatement[];
+  /**
+   * Delete current objects this many days after they were written (logs).
+   * @default never
+   */
+  readonly expireObjectsAfterDays?: number;
 }
 
 /**
@@ -54,6 +60,9 @@ export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly bucketName: string;
   readonly bucketArn: string;
+  /** `<bucket>.s3.<region>.amazonaws.com`, the origin domain CloudFront reads through. */
+  readonly regionalDomainName: string;
+  private readonly policyStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -65,7 +74,9 @@ export class SecureBucket extends Construct {
     });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
+    this.regionalDomainName = this.bucket.bucketRegionalDomainName;
     const bucket = this.bucket.id;
+    this.policyStatements.push(denyInsecureTransport(this.bucketArn), ...(props.policyStatements?.(this.bucketArn) ?? []));
 
     const versioning = new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
@@ -93,17 +104,23 @@ export class SecureBucket extends Construct {
           status: 'Enabled',
           filter: [{ prefix: '' }],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
+          expiration: props.expireObjectsAfterDays ? [{ days: props.expireObjectsAfterDays }] : undefined,
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
     });
     new S3BucketPolicy(this, 'policy', {
       bucket,
-      policy: policyDocument(denyInsecureTransport(this.bucketArn), ...(props.policyStatements?.(this.bucketArn) ?? [])),
+      policy: Lazy.stringValue({ produce: () => policyDocument(...this.policyStatements) }),
       // Last: S3 rejects a policy while the public access block is being changed, and a policy that
       // guards versioning or lifecycle (the state bucket's) would deny setting them up after it.
       dependsOn: [publicAccessBlock, versioning, encryption, lifecycle],
     });
+  }
+
+  /** Adds a statement to the bucket policy (e.g. a service that reads or writes it). */
+  addToResourcePolicy(statement: PolicyStatement): void {
+    this.policyStatements.push(statement);
   }
 
   /** Lets `role` read the objects under `prefix` (`GetObject` covers `HeadObject`). */

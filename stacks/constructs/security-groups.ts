@@ -12,15 +12,21 @@ export interface SecurityGroupsProps {
   readonly vpcId: string;
   /** Port the API listens on. */
   readonly appPort: number;
-  /** Open 443 on the load balancer (a certificate is configured). */
-  readonly https: boolean;
+  /**
+   * Where the load balancer's traffic comes from: the private subnets, in which CloudFront puts the
+   * network interfaces of its VPC origin. Nothing on the internet reaches the internal load balancer.
+   */
+  readonly edgeSubnetCidrs: readonly string[];
 }
+
+/** The load balancer's listener: plain HTTP inside the VPC (viewers get HTTPS from CloudFront). */
+export const LOAD_BALANCER_PORT = 80;
 
 const ANYWHERE = '0.0.0.0/0';
 
 /**
- * Who may reach whom (SPEC C4), in one place: the world reaches the load balancer on 80/443,
- * the load balancer reaches the app port, the app reaches MySQL, and nothing else. Rules are
+ * Who may reach whom (SPEC C4), in one place: CloudFront's VPC origin reaches the internal load
+ * balancer, the load balancer reaches the app port, the app reaches MySQL, and nothing else. Rules are
  * separate resources so that the groups can reference each other without a cycle; there is no
  * SSH anywhere (operators use SSM Session Manager).
  */
@@ -41,21 +47,20 @@ export class SecurityGroups extends Construct {
         // A replacement group must exist before the old one goes, or its ENIs block the delete.
         lifecycle: { createBeforeDestroy: true },
       });
-    this.loadBalancer = group('alb', 'Load balancer: HTTP(S) from the internet, forwards to the API instances');
+    this.loadBalancer = group('alb', 'Internal load balancer: HTTP from CloudFront VPC origin, forwards to the API instances');
     this.app = group('app', 'API instances: the app port from the load balancer only');
     this.database = group('db', 'RDS MySQL: 3306 from the API instances only');
 
-    const publicPorts = props.https ? [80, 443] : [80];
-    for (const port of publicPorts) {
-      new VpcSecurityGroupIngressRule(this, `alb-in-${port}`, {
+    props.edgeSubnetCidrs.forEach((cidr, i) =>
+      new VpcSecurityGroupIngressRule(this, `alb-in-edge-${i}`, {
         securityGroupId: this.loadBalancer.id,
-        description: `${port === 443 ? 'HTTPS' : 'HTTP'} from the internet`,
+        description: 'HTTP from the CloudFront VPC origin interfaces in the private subnets',
         ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        cidrIpv4: ANYWHERE,
-      });
-    }
+        fromPort: LOAD_BALANCER_PORT,
+        toPort: LOAD_BALANCER_PORT,
+        cidrIpv4: cidr,
+      }),
+    );
     new VpcSecurityGroupEgressRule(this, 'alb-out-app', {
       securityGroupId: this.loadBalancer.id,
       description: 'To the API instances on the app port',

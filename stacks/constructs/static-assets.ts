@@ -9,6 +9,9 @@ export interface StaticAssetsProps {
   readonly forceDestroy: boolean;
 }
 
+/** Where the static site lives in the static bucket; CloudFront reads this prefix only. */
+export const SITE_KEY_PREFIX = 'site';
+
 /**
  * The environment's buckets: `static` for files the API serves and images the worker makes
  * (under `images/`), and `artifacts` for the builds the instances and the Lambda run. Names are

@@ -14,8 +14,8 @@ import { GITHUB_OIDC_HOST } from './github-trust';
 export const ATTACHABLE_MANAGED_POLICIES = ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'];
 /** Services our stacks hand roles to: EC2 (instance profile), Lambda (the worker), VPC flow logs. */
 export const PASS_ROLE_SERVICES = ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com'];
-/** Service-linked roles the services create on first use. */
-const SERVICE_LINKED_ROLES = ['autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'rds.amazonaws.com'];
+/** Service-linked roles the services create on first use (CloudFront's for the VPC origin's network interfaces). */
+const SERVICE_LINKED_ROLES = ['autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'rds.amazonaws.com', 'vpcorigin.cloudfront.amazonaws.com'];
 
 export interface ApplyScope {
   readonly project: string;
@@ -31,7 +31,8 @@ const DESCRIBE = [
   'ec2:Describe*', 'autoscaling:Describe*', 'elasticloadbalancing:Describe*', 'rds:Describe*', 'rds:ListTagsForResource',
   'logs:Describe*', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup', 'cloudwatch:Describe*', 'cloudwatch:GetDashboard',
   'cloudwatch:ListTagsForResource', 'sns:ListTopics', 'sqs:ListQueues', 'lambda:GetEventSourceMapping', 'lambda:ListEventSourceMappings',
-  'kms:ListAliases', 'ssm:DescribeParameters', 'iam:Get*', 'iam:List*',
+  'kms:ListAliases', 'ssm:DescribeParameters', 'iam:Get*', 'iam:List*', 'cloudfront:Get*', 'cloudfront:List*', 'wafv2:Get*', 'wafv2:List*',
+  'logs:GetDelivery*', 'logs:DescribeDeliver*',
 ];
 
 export function applyStatements(scope: ApplyScope): PolicyStatement[] {
@@ -70,6 +71,7 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     { Sid: 'CreateTaggedKeys', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/Environment': env.name } } },
     { Sid: 'ManageTaggedKeys', Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringEquals: envTag } },
     { Sid: 'ManageKeyAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: `arn:aws:kms:${region}:*:alias/${prefix}-*` },
+    ...edgeStatements(prefix, env.name),
     // IAM: roles of this environment only, always inside the boundary.
     { Sid: 'CreateBoundedRoles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
     { Sid: 'AttachAllowedManagedPolicies', Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn }, ArnEquals: { 'iam:PolicyARN': ATTACHABLE_MANAGED_POLICIES } } },
@@ -82,5 +84,21 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     { Sid: 'NeverTouchTheDeployRoles', Effect: 'Deny', Action: 'iam:*', Resource: [`arn:aws:iam::*:role/${scope.project}-github-*`, `arn:aws:iam::*:oidc-provider/${GITHUB_OIDC_HOST}`] },
     { Sid: 'NoRemoteCommandsOrSecretValues', Effect: 'Deny', Action: ['ssm:SendCommand', 'ssm:StartSession', 'secretsmanager:GetSecretValue'], Resource: '*' },
     { Sid: 'NeverRewriteTheStateBucket', Effect: 'Deny', Action: ['s3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:DeleteBucket'], Resource: [scope.stateBucketArn, `${scope.stateBucketArn}/*`] },
+  ];
+}
+
+/**
+ * The edge: CloudFront ids carry no names, so its resources are matched by the `Environment` tag
+ * (creating needs it in the request); WAF web ACLs and CloudWatch log deliveries by name, in us-east-1.
+ */
+function edgeStatements(prefix: string, environment: string): PolicyStatement[] {
+  const global = 'us-east-1';
+  return [
+    { Sid: 'CreateTaggedEdge', Effect: 'Allow', Action: ['cloudfront:CreateDistribution', 'cloudfront:CreateDistributionWithTags', 'cloudfront:CreateVpcOrigin', 'cloudfront:TagResource'], Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/Environment': environment } } },
+    { Sid: 'ManageTaggedEdge', Effect: 'Allow', Action: ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution', 'cloudfront:UpdateVpcOrigin', 'cloudfront:DeleteVpcOrigin', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:AllowVendedLogDeliveryForResource'], Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Environment': environment } } },
+    // Untaggable helpers of a distribution; a role of another environment could only change what its own distribution uses.
+    { Sid: 'ManageEdgePolicies', Effect: 'Allow', Action: ['cloudfront:CreateOriginAccessControl', 'cloudfront:UpdateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl', 'cloudfront:CreateResponseHeadersPolicy', 'cloudfront:UpdateResponseHeadersPolicy', 'cloudfront:DeleteResponseHeadersPolicy'], Resource: ['arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*'] },
+    { Sid: 'ManageWebAcl', Effect: 'Allow', Action: 'wafv2:*', Resource: [`arn:aws:wafv2:${global}:*:global/webacl/${prefix}-*/*`, `arn:aws:wafv2:${global}:*:global/managedruleset/*/*`] },
+    { Sid: 'ManageEdgeLogDelivery', Effect: 'Allow', Action: ['logs:PutDeliverySource', 'logs:PutDeliveryDestination', 'logs:DeleteDeliverySource', 'logs:DeleteDeliveryDestination', 'logs:CreateDelivery', 'logs:DeleteDelivery', 'logs:UpdateDeliveryConfiguration', 'logs:TagResource', 'logs:UntagResource'], Resource: [`arn:aws:logs:${global}:*:delivery-source:${prefix}-*`, `arn:aws:logs:${global}:*:delivery-destination:${prefix}-*`, `arn:aws:logs:${global}:*:delivery:*`] },
   ];
 }

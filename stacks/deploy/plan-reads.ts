@@ -14,10 +14,19 @@ const IAM_READS = ['iam:Get*', 'iam:List*'];
 const LOGS_READS = ['logs:Describe*', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup'];
 const RDS_READS = ['rds:Describe*', 'rds:ListTagsForResource'];
 const ELB_READS = ['elasticloadbalancing:Describe*'];
+const CLOUDFRONT_READS = ['cloudfront:ListTagsForResource'];
+const LOG_DELIVERY_READS = ['logs:GetDelivery', 'logs:GetDeliverySource', 'logs:GetDeliveryDestination', 'logs:DescribeDeliveries', 'logs:ListTagsForResource'];
 const LAMBDA_READS = ['lambda:GetFunction', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetFunctionConcurrency', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags'];
 
 export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
   aws_autoscaling_group: ['autoscaling:Describe*'],
+  aws_cloudfront_distribution: ['cloudfront:GetDistribution', ...CLOUDFRONT_READS],
+  aws_cloudfront_origin_access_control: ['cloudfront:GetOriginAccessControl'],
+  aws_cloudfront_response_headers_policy: ['cloudfront:GetResponseHeadersPolicy'],
+  aws_cloudfront_vpc_origin: ['cloudfront:GetVpcOrigin', ...CLOUDFRONT_READS],
+  aws_cloudwatch_log_delivery: LOG_DELIVERY_READS,
+  aws_cloudwatch_log_delivery_destination: LOG_DELIVERY_READS,
+  aws_cloudwatch_log_delivery_source: LOG_DELIVERY_READS,
   aws_autoscaling_policy: ['autoscaling:DescribePolicies'],
   aws_cloudwatch_dashboard: ['cloudwatch:GetDashboard'],
   aws_cloudwatch_log_group: LOGS_READS,
@@ -26,6 +35,7 @@ export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
   aws_db_parameter_group: RDS_READS,
   aws_db_subnet_group: RDS_READS,
   aws_default_security_group: EC2_READS,
+  aws_eip: EC2_READS,
   aws_flow_log: EC2_READS,
   aws_iam_instance_profile: IAM_READS,
   aws_iam_openid_connect_provider: IAM_READS,
@@ -41,7 +51,9 @@ export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
   aws_launch_template: EC2_READS,
   aws_lb: ELB_READS,
   aws_lb_listener: ELB_READS,
+  aws_lb_listener_rule: ELB_READS,
   aws_lb_target_group: ELB_READS,
+  aws_nat_gateway: EC2_READS,
   aws_route: EC2_READS,
   aws_route_table: EC2_READS,
   aws_route_table_association: EC2_READS,
@@ -66,6 +78,7 @@ export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
   aws_vpc_endpoint: EC2_READS,
   aws_vpc_security_group_egress_rule: EC2_READS,
   aws_vpc_security_group_ingress_rule: EC2_READS,
+  aws_wafv2_web_acl: ['wafv2:GetWebACL', 'wafv2:ListTagsForResource'],
 };
 
 /** Every read the plan role needs, once each, sorted. */

@@ -16,3 +16,15 @@ export function awsProvider(scope: Construct, props: AwsProviderProps): AwsProvi
     defaultTags: [{ tags: defaultTags(props.project, props.environment, props.tags) }],
   });
 }
+
+/** The region of CloudFront's own resources: WAF web ACLs for CloudFront, its metrics and log deliveries. */
+export const GLOBAL_REGION = 'us-east-1';
+
+/** A second provider (alias `global`) in us-east-1, with the same tags, for what CloudFront needs there. */
+export function globalProvider(scope: Construct, props: Omit<AwsProviderProps, 'region'>): AwsProvider {
+  return new AwsProvider(scope, 'aws-global', {
+    alias: 'global',
+    region: GLOBAL_REGION,
+    defaultTags: [{ tags: defaultTags(props.project, props.environment, props.tags) }],
+  });
+}
