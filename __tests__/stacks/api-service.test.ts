@@ -27,10 +27,10 @@ describe('API build artifact', () => {
 });
 
 describe('User data', () => {
-  test('installs Node.js 20 and the CloudWatch agent from the Amazon Linux repositories', () => {
+  test('installs Node.js 22 and the CloudWatch agent from the Amazon Linux repositories', () => {
     expect(script).toMatch(/^#!\/bin\/bash\n/);
     expect(script).toContain('set -euo pipefail');
-    expect(script).toContain('dnf install -y nodejs20 amazon-cloudwatch-agent');
+    expect(script).toContain('dnf install -y nodejs22 amazon-cloudwatch-agent');
   });
 
   test('fetches the artifact of this build and refuses it unless its hash matches', () => {
@@ -63,7 +63,7 @@ describe('User data', () => {
   test('installs a systemd unit that restarts on failure and reads that file', () => {
     const unit = /<<'UNIT'\n([\s\S]*?)\nUNIT/.exec(script)![1];
     expect(unit).toContain('EnvironmentFile=/etc/taskmanager.env');
-    expect(unit).toContain('ExecStart=/usr/bin/node-20 /opt/taskmanager/index.js');
+    expect(unit).toContain('ExecStart=/usr/bin/node-22 /opt/taskmanager/index.js');
     expect(unit).toContain('Restart=on-failure');
     expect(unit).toContain('User=taskmanager');
     expect(unit).toContain('TimeoutStopSec=40');
@@ -208,9 +208,17 @@ describe('Load balancer', () => {
 });
 
 describe('Instance role', () => {
-  test('is assumable by EC2 only and has SSM Session Manager instead of SSH', () => {
+  test('is assumable by EC2 only and has no managed policy attached', () => {
     expect(statements(role.assume_role_policy)).toEqual([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
-    expect(resourcesOf(dev, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+    expect(resourcesOf(dev, 'aws_iam_role_policy_attachment')).toEqual([]);
+  });
+
+  test('has the Session Manager agent\'s actions instead of SSH, and no parameter but its agent configuration', () => {
+    expect(statement('SessionManagerAgent').Action).toEqual([
+      'ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+    ]);
+    const ssmReads = instancePolicy.flatMap((s) => [s.Action].flat().filter((a: string) => a.startsWith('ssm:Get')).map((a: string) => [a, s.Resource]));
+    expect(ssmReads).toEqual([['ssm:GetParameter', ref('aws_ssm_parameter', 'agent-config', 'arn')]]);
   });
 
   test('reads only the API builds in the artifacts bucket', () => {
@@ -240,9 +248,9 @@ describe('Instance role', () => {
 
   test('allows nothing beyond those statements, and no wildcard action', () => {
     expect(instancePolicy.map((s) => s.Sid)).toEqual([
-      'ReadApiBuild', 'ReadDatabaseSecret', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SendImageJobs', 'ReadImages',
+      'ReadApiBuild', 'ReadDatabaseSecret', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'SendImageJobs', 'ReadImages',
     ]);
     expect(instancePolicy.flatMap((s) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
-    expect(instancePolicy.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['cloudwatch:PutMetricData', 'ec2:DescribeTags']);
+    expect(instancePolicy.filter((s) => s.Resource === '*').map((s) => s.Sid)).toEqual(['PutOwnMetrics', 'AgentDescribeTags', 'SessionManagerAgent']);
   });
 });

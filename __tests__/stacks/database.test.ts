@@ -17,15 +17,19 @@ describe('Database', () => {
   const devDb = onlyResource(dev, 'aws_db_instance');
   const prodDb = onlyResource(prod, 'aws_db_instance');
 
-  test('is MySQL 8.0 on db.t4g.micro with the taskmanager database and the admin user', () => {
+  test('is MySQL 8.4 (LTS) on db.t4g.micro with the taskmanager database and the admin user', () => {
     expect(devDb).toMatchObject({
       engine: 'mysql',
-      engine_version: '8.0',
+      engine_version: '8.4',
       instance_class: 'db.t4g.micro',
       db_name: 'taskmanager',
       username: 'admin',
       port: 3306,
     });
+  });
+
+  test('pins the certificate authority the API trusts, and upgrades an 8.0 instance in place', () => {
+    expect(devDb).toMatchObject({ ca_cert_identifier: 'rds-ca-rsa2048-g1', allow_major_version_upgrade: true });
   });
 
   test('lets RDS generate and keep the master password in Secrets Manager', () => {
@@ -65,7 +69,7 @@ describe('Database', () => {
   test('encrypts storage and requires TLS', () => {
     expect(devDb).toMatchObject({ storage_encrypted: true, storage_type: 'gp3' });
     const parameters = onlyResource(dev, 'aws_db_parameter_group');
-    expect(parameters.family).toBe('mysql8.0');
+    expect(parameters).toMatchObject({ family: 'mysql8.4', name: 'taskmanager-dev-mysql84' });
     expect(parameters.parameter).toEqual([{ name: 'require_secure_transport', value: '1' }]);
     expect(devDb.parameter_group_name).toBe(refTo(dev, 'aws_db_parameter_group', parameters, 'name'));
   });

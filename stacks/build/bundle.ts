@@ -31,6 +31,7 @@ export function bundle(options: BundleOptions): BundleResult {
     outfile: options.outFile,
     bundle: true,
     platform: 'node',
+    // The syntax both Node 20 (development machines) and Node 22 (EC2, Lambda) run.
     target: 'node20',
     format: 'cjs',
     minify: true,

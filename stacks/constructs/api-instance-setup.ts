@@ -9,6 +9,9 @@
 import type { ApiEnvironment } from '../../api/contract/api-settings';
 import { METRICS_NAMESPACE } from '../../api/contract/telemetry';
 
+/** The Node.js line the instances run: 22 LTS (20 reached its end of life on 2026-04-30), Amazon Linux 2023's `nodejs22`. */
+export const NODE_MAJOR = 22;
+
 /** The log file the API writes (LOG_FILE) and the agent ships (SPEC A3). */
 export const API_LOG_FILE = '/var/log/taskmanager.log';
 /** Longest the API takes to drain in-flight requests on SIGTERM; the ALB deregistration delay stays below it. */
@@ -35,7 +38,7 @@ export function renderUserData(p: UserDataParams): string {
 set -euo pipefail
 exec > >(tee -a /var/log/taskmanager-setup.log) 2>&1
 
-dnf install -y nodejs20 amazon-cloudwatch-agent
+dnf install -y nodejs${NODE_MAJOR} amazon-cloudwatch-agent
 
 id taskmanager >/dev/null 2>&1 || useradd --system --home-dir /opt/taskmanager --shell /sbin/nologin taskmanager
 install -d -o root -g root -m 0755 /opt/taskmanager
@@ -60,7 +63,7 @@ Wants=network-online.target
 User=taskmanager
 Group=taskmanager
 EnvironmentFile=/etc/taskmanager.env
-ExecStart=/usr/bin/node-20 /opt/taskmanager/index.js
+ExecStart=/usr/bin/node-${NODE_MAJOR} /opt/taskmanager/index.js
 Restart=on-failure
 RestartSec=5
 KillSignal=SIGTERM

@@ -4,7 +4,6 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -20,6 +19,7 @@ import { Naming } from '../lib/naming';
 import { GrantableRole } from '../lib/role';
 import { API_LOG_FILE, API_SHUTDOWN_TIMEOUT_SECONDS, cloudwatchAgentConfig, renderUserData } from './api-instance-setup';
 import { Database, DATABASE_NAME, MYSQL_PORT } from './database';
+import { SESSION_MANAGER_AGENT_ACTIONS } from '../lib/iam';
 import type { Network } from './network';
 import type { SecureBucket } from './secure-bucket';
 import { LOAD_BALANCER_PORT, type SecurityGroups } from './security-groups';
@@ -120,10 +120,6 @@ export class ApiService extends Construct {
       assumedBy: 'ec2.amazonaws.com',
       policyName: 'taskmanager-api',
     });
-    new IamRolePolicyAttachment(this, 'ssm-session-manager', {
-      role: this.instanceRole.role.name,
-      policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
-    });
     props.artifactsBucket.grantRead(this.instanceRole, API_ARTIFACT_PREFIX, 'ReadApiBuild');
     props.database.grantReadMasterSecret(this.instanceRole);
     this.instanceRole.addToPolicy(
@@ -143,6 +139,8 @@ export class ApiService extends Construct {
       { Sid: 'ReadAgentConfig', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: agentConfig.arn },
       // The agent reads the instance's tags for the AutoScalingGroupName dimension; the API has no resource-level form.
       { Sid: 'AgentDescribeTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
+      // Session Manager (operators' shell, no SSH) and nothing else of SSM: no parameters, no Run Command.
+      { Sid: 'SessionManagerAgent', Effect: 'Allow', Action: SESSION_MANAGER_AGENT_ACTIONS, Resource: '*' },
     );
     const profile = new IamInstanceProfile(this, 'instance-profile', { name: naming.name('api-instance'), role: this.instanceRole.role.name });
 

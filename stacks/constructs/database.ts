@@ -17,13 +17,18 @@ export interface DatabaseProps {
   readonly securityGroupId: string;
 }
 
+/** MySQL 8.4, the LTS line (8.0's standard support ended 2026-07-31); the parameter group family follows it. */
+export const MYSQL_VERSION = '8.4';
+/** The certificate authority the instance's certificate is signed by; the API trusts the Amazon RDS CAs. */
+export const RDS_CA = 'rds-ca-rsa2048-g1';
+
 /** Names the API relies on (SPEC D1). */
 export const DATABASE_NAME = 'taskmanager';
 export const DATABASE_USER = 'admin';
 export const MYSQL_PORT = 3306;
 
 /**
- * RDS MySQL 8.0 (SPEC D1): private subnets, not public, encrypted, TLS required, the master
+ * RDS MySQL 8.4 (SPEC D1): private subnets, not public, encrypted, TLS required with a pinned CA, the master
  * password generated and kept by RDS in Secrets Manager (never in state or code), backups and
  * log exports on; multi-AZ, deletion protection and the final snapshot from the config.
  */
@@ -44,9 +49,9 @@ export class Database extends Construct {
       subnetIds: props.subnetIds,
     });
     const parameters = new DbParameterGroup(this, 'parameters', {
-      name: naming.name('mysql80'),
-      family: 'mysql8.0',
-      description: 'Task manager MySQL 8.0: TLS only',
+      name: naming.name(`mysql${MYSQL_VERSION.replace('.', '')}`),
+      family: `mysql${MYSQL_VERSION}`,
+      description: `Task manager MySQL ${MYSQL_VERSION}: TLS only`,
       parameter: [{ name: 'require_secure_transport', value: '1' }],
       lifecycle: { createBeforeDestroy: true },
     });
@@ -55,7 +60,10 @@ export class Database extends Construct {
     this.instance = new DbInstance(this, 'instance', {
       identifier: this.identifier,
       engine: 'mysql',
-      engineVersion: '8.0',
+      engineVersion: MYSQL_VERSION,
+      // An existing 8.0 instance upgrades in place (README: upgrading the database).
+      allowMajorVersionUpgrade: true,
+      caCertIdentifier: RDS_CA,
       port: MYSQL_PORT,
       instanceClass: config.instanceClass,
       allocatedStorage: config.allocatedStorageGb,

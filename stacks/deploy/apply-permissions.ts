@@ -4,14 +4,13 @@
  * in ARNs, and by the `Environment` tag where it does not (EC2, KMS keys); the provider's
  * default_tags put that tag on every resource at creation. IAM is the way out of any sandbox, so
  * every role the apply role creates must carry the workload permissions boundary, may be passed
- * only to the services our stacks use, and may have only the managed policies listed below.
+ * only to the services our stacks use, and may have no managed policy attached at all (every
+ * permission is an inline policy that the boundary caps).
  */
 import type { EnvironmentConfig } from '../config';
 import type { PolicyStatement } from '../lib/iam';
 import { GITHUB_OIDC_HOST } from './github-trust';
 
-/** Managed policies a workload role may have attached (everything else is inline and bounded). */
-export const ATTACHABLE_MANAGED_POLICIES = ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'];
 /** Services our stacks hand roles to: EC2 (instance profile), Lambda (the worker), VPC flow logs. */
 export const PASS_ROLE_SERVICES = ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com'];
 /** Service-linked roles the services create on first use (CloudFront's for the VPC origin's network interfaces). */
@@ -74,8 +73,7 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     ...edgeStatements(prefix, env.name),
     // IAM: roles of this environment only, always inside the boundary.
     { Sid: 'CreateBoundedRoles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
-    { Sid: 'AttachAllowedManagedPolicies', Effect: 'Allow', Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn }, ArnEquals: { 'iam:PolicyARN': ATTACHABLE_MANAGED_POLICIES } } },
-    { Sid: 'ManageOwnRoles', Effect: 'Allow', Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy'], Resource: `arn:aws:iam::*:role/${prefix}-*` },
+    { Sid: 'ManageOwnRoles', Effect: 'Allow', Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy'], Resource: `arn:aws:iam::*:role/${prefix}-*` },
     { Sid: 'ManageInstanceProfiles', Effect: 'Allow', Action: ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile'], Resource: `arn:aws:iam::*:instance-profile/${prefix}-*` },
     { Sid: 'PassRolesToOurServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PassedToService': PASS_ROLE_SERVICES } } },
     { Sid: 'ServiceLinkedRoles', Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: 'arn:aws:iam::*:role/aws-service-role/*', Condition: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLES } } },

@@ -4,7 +4,7 @@
  * call, on the project's own resources. No IAM, no STS, no administration of anything, so a role
  * that the apply role creates can never be a way to more power than the apply role has.
  */
-import type { PolicyStatement } from '../lib/iam';
+import { SESSION_MANAGER_AGENT_ACTIONS, type PolicyStatement } from '../lib/iam';
 
 /** The boundary's name; the environment stacks build its ARN from it. */
 export function workloadBoundaryName(project: string): string {
@@ -25,17 +25,6 @@ export function workloadBoundaryStatements(project: string): PolicyStatement[] {
     { Sid: 'Telemetry', Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ec2:DescribeTags'], Resource: '*' },
     { Sid: 'ImageModels', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:*::foundation-model/*' },
     // What the SSM agent does for Session Manager (operators' shell access, no SSH anywhere).
-    {
-      Sid: 'SessionManagerAgent',
-      Effect: 'Allow',
-      Action: [
-        'ssm:UpdateInstanceInformation', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations', 'ssm:DescribeAssociation', 'ssm:GetDocument',
-        'ssm:DescribeDocument', 'ssm:UpdateAssociationStatus', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutInventory', 'ssm:PutComplianceItems',
-        'ssm:PutConfigurePackageResult', 'ssm:GetManifest', 'ssm:GetDeployablePatchSnapshotForInstance',
-        'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
-        'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply',
-      ],
-      Resource: '*',
-    },
+    { Sid: 'SessionManagerAgent', Effect: 'Allow', Action: SESSION_MANAGER_AGENT_ACTIONS, Resource: '*' },
   ];
 }

@@ -31,3 +31,15 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   };
 }
+
+/**
+ * What the SSM agent needs for Session Manager shells (the instance's registration and the session
+ * channels), instead of AmazonSSMManagedInstanceCore, which also reads every parameter of the account.
+ */
+export const SESSION_MANAGER_AGENT_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+];
