@@ -3,7 +3,7 @@
 # without ever changing an account that already exists:
 #   - TEST_MYSQL_URL set: that server and account are used as given; nothing is installed or changed.
 #   - otherwise the tests use their own account `taskmanager_test` (password taskmanager-test), allowed
-#     only on databases named `tm_*`. This script
+#     only on databases named `tm_*` (and to create the accounts the database set-up tests name tm_*). This script
 #       1. installs mariadb-server with apt-get when no server is installed (needs root; CI machines are fresh),
 #       2. starts mariadbd as the mysql user when nothing listens on the port,
 #       3. creates that one account (over the unix socket as the OS root user, which a Debian MariaDB
@@ -31,9 +31,14 @@ test_account_works() {
   command -v mariadb >/dev/null 2>&1 \
     && mariadb --protocol=tcp -h127.0.0.1 -P"$PORT" -u"$TEST_USER" -p"$TEST_PASSWORD" -e 'SELECT 1' >/dev/null 2>&1
 }
+# The database set-up tests create (and drop) accounts of their own, named tm_*.
+test_account_complete() {
+  test_account_works \
+    && mariadb --protocol=tcp -h127.0.0.1 -P"$PORT" -u"$TEST_USER" -p"$TEST_PASSWORD" -N -e 'SHOW GRANTS' 2>/dev/null | grep -q 'CREATE USER'
+}
 
 # Already set up by an earlier run: nothing to do (the common, fast path).
-if listening && test_account_works; then
+if listening && test_account_complete; then
   exit 0
 fi
 
@@ -74,7 +79,8 @@ fi
 
 # Our own account, created once; existing accounts (root included) are never altered.
 SQL="CREATE USER IF NOT EXISTS '${TEST_USER}'@'127.0.0.1' IDENTIFIED BY '${TEST_PASSWORD}';
-GRANT ALL PRIVILEGES ON \`tm\\_%\`.* TO '${TEST_USER}'@'127.0.0.1';"
+GRANT ALL PRIVILEGES ON \`tm\\_%\`.* TO '${TEST_USER}'@'127.0.0.1' WITH GRANT OPTION;
+GRANT CREATE USER ON *.* TO '${TEST_USER}'@'127.0.0.1';"
 created=false
 for _ in $(seq 1 20); do
   if command -v mariadb >/dev/null 2>&1 && mariadb --protocol=socket -uroot -e "$SQL" >/dev/null 2>&1; then
@@ -87,4 +93,4 @@ $created || fail "a server listens on 127.0.0.1:${PORT}, but this script cannot 
   (root cannot log in over the unix socket). Create one yourself, allowed to create and drop databases named tm_*,
   and set TEST_MYSQL_URL=mysql://user:pass@127.0.0.1:${PORT}"
 test_account_works || fail "created ${TEST_USER}, but it cannot log in over TCP on 127.0.0.1:${PORT}"
-say "ready on 127.0.0.1:${PORT}: account ${TEST_USER} (databases tm_*)"
+say "ready on 127.0.0.1:${PORT}: account ${TEST_USER} (databases tm_*, may create accounts for the set-up tests)"

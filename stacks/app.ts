@@ -1,14 +1,15 @@
 import { App } from 'cdktf';
-import { API_BUNDLE_FILE, bundleApi } from './build/bundle-api';
-import * as crypto from 'crypto';
 import * as path from 'path';
+import { API_BUNDLE_FILE, bundleApi } from './build/bundle-api';
 import { bundleWorker } from './build/bundle-worker';
-import { zipUnlessCurrent } from './build/zip';
+import { bundleLambda, packageLambda } from './build/lambda-package';
 import type { ProjectConfig } from './config';
 import { BootstrapStack } from './bootstrap-stack';
 import { Builds, EnvironmentStack } from './environment-stack';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
+/** The database set-up function's entry point, relative to the repository root. */
+const DATABASE_SETUP_ENTRY = 'api/db-setup/index.ts';
 
 export interface BuildAppOptions {
   /** The repository root: where the API and worker sources are and dist/ goes. */
@@ -20,12 +21,10 @@ export interface BuildAppOptions {
 /** Bundles what the environments deploy (cached: unchanged sources are not rebuilt). */
 export function buildDeployables(projectRoot: string): Builds {
   const api = bundleApi(API_BUNDLE_FILE, projectRoot);
-  const worker = bundleWorker(projectRoot);
-  const zipFile = path.join(worker.outDir, '..', 'worker.zip');
-  const zip = zipUnlessCurrent(zipFile, { 'index.js': worker.outFile });
   return {
     api: { file: api.outFile, sha256: api.sha256 },
-    worker: { zipFile, zipSha256Base64: crypto.createHash('sha256').update(zip).digest('base64'), handler: worker.handler },
+    worker: packageLambda(bundleWorker(projectRoot)),
+    databaseSetup: packageLambda(bundleLambda(projectRoot, DATABASE_SETUP_ENTRY, path.join('dist', 'bundles', 'db-setup'))),
   };
 }
 

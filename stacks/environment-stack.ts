@@ -7,9 +7,11 @@ import type { EnvironmentConfig } from './config';
 import { Alerts } from './constructs/alerts';
 import { ApiBuild, ApiService } from './constructs/api-service';
 import { Database } from './constructs/database';
+import { DatabaseAccounts } from './constructs/database-accounts';
 import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
-import { QueueWorker, WorkerBuild } from './constructs/queue-worker';
+import { QueueWorker } from './constructs/queue-worker';
+import type { LambdaPackage } from './build/lambda-package';
 import { SecurityGroups } from './constructs/security-groups';
 import { SITE_KEY_PREFIX, StaticAssets } from './constructs/static-assets';
 import { Edge } from './constructs/edge';
@@ -22,7 +24,9 @@ import { awsProvider, globalProvider } from './lib/provider';
 /** What the environment deploys, built once per synth and shared by every environment. */
 export interface Builds {
   readonly api: ApiBuild;
-  readonly worker: WorkerBuild;
+  readonly worker: LambdaPackage;
+  /** The function that keeps the database's application accounts in place. */
+  readonly databaseSetup: LambdaPackage;
 }
 
 export interface EnvironmentStackProps {
@@ -68,12 +72,22 @@ export class EnvironmentStack extends TerraformStack {
       vpcId: this.network.vpcId,
       appPort: env.compute.appPort,
       edgeSubnetCidrs: env.network.privateSubnetCidrs,
+      vpcCidr: env.network.vpcCidr,
     });
     this.database = new Database(this, 'database', {
       naming,
       config: env.database,
       subnetIds: this.network.privateSubnetIds,
       securityGroupId: groups.database.id,
+    });
+    new DatabaseAccounts(this, 'database-accounts', {
+      naming,
+      region: env.region,
+      database: this.database,
+      network: this.network,
+      securityGroups: groups,
+      build: props.builds.databaseSetup,
+      logRetentionDays: env.logRetentionDays,
     });
     const assets = new StaticAssets(this, 'assets', { naming, forceDestroy: !env.database.deletionProtection });
     const partition = partitionOf(this.network.vpcArn);

@@ -63,7 +63,7 @@ describe('Database', () => {
       refTo(stack, 'aws_subnet', resourceNamed(stack, 'aws_subnet', 'private-0'), 'id'),
       refTo(stack, 'aws_subnet', resourceNamed(stack, 'aws_subnet', 'private-1'), 'id'),
     ]);
-    expect(db.vpc_security_group_ids).toEqual([refTo(stack, 'aws_security_group', resourceNamed(stack, 'aws_security_group', 'db'), 'id')]);
+    expect(db.vpc_security_group_ids).toEqual([refTo(stack, 'aws_security_group', resourceNamed(stack, 'aws_security_group', 'security-groups_db_'), 'id')]);
   });
 
   test('encrypts storage and requires TLS', () => {

@@ -6,7 +6,7 @@ const dev = environmentStack('dev');
 const ref = (type: string, part: string, attribute: string) => refTo(dev, type, resourceNamed(dev, type, part), attribute);
 const queue = resourceNamed(dev, 'aws_sqs_queue', 'worker_queue');
 const dlq = resourceNamed(dev, 'aws_sqs_queue', 'dlq');
-const fn = onlyResource(dev, 'aws_lambda_function');
+const fn = resourceNamed(dev, 'aws_lambda_function', 'worker_function');
 const workerPolicy = statements(resourceNamed(dev, 'aws_iam_role_policy', 'worker_policy').policy);
 
 describe('Image queue', () => {
@@ -56,14 +56,14 @@ describe('Image worker Lambda', () => {
   test('is fed by the queue with partial batch failure reporting, batch size and concurrency from config', () => {
     expect(onlyResource(dev, 'aws_lambda_event_source_mapping')).toMatchObject({
       event_source_arn: ref('aws_sqs_queue', 'worker_queue', 'arn'),
-      function_name: ref('aws_lambda_function', 'function', 'arn'),
+      function_name: ref('aws_lambda_function', 'worker_function', 'arn'),
       function_response_types: ['ReportBatchItemFailures'],
       batch_size: 5,
       scaling_config: { maximum_concurrency: 2 },
     });
     const tuned = environmentStack('prod', { environments: { prod: { worker: { batchSize: 10, maximumConcurrency: 20, timeoutSeconds: 30, memoryMb: 1024 } } } });
     expect(onlyResource(tuned, 'aws_lambda_event_source_mapping')).toMatchObject({ batch_size: 10, scaling_config: { maximum_concurrency: 20 } });
-    expect(onlyResource(tuned, 'aws_lambda_function')).toMatchObject({ timeout: 30, memory_size: 1024 });
+    expect(resourceNamed(tuned, 'aws_lambda_function', 'worker_function')).toMatchObject({ timeout: 30, memory_size: 1024 });
     expect(resourceNamed(tuned, 'aws_sqs_queue', 'worker_queue').visibility_timeout_seconds).toBe(180);
   });
 });

@@ -1,4 +1,4 @@
-import { environmentStack, Json, refTo, resourceNamed, resourcesOf } from './synth';
+import { environmentStack, Json, refTo, resourcesOf } from './synth';
 
 const WORLD = ['0.0.0.0/0', '::/0'];
 
@@ -37,11 +37,13 @@ describe('Security groups', () => {
     ]);
   });
 
-  test('let the app port be reached only from the load balancer, and MySQL only from the app', () => {
+  test('let the app port be reached only from the load balancer, MySQL only from the app and the set-up function, endpoints from the VPC', () => {
     const internal = ingressPaths(dev).filter((p) => p.group !== 'taskmanager-dev-alb');
     expect(internal).toEqual([
       { group: 'taskmanager-dev-app', from: 3000, to: 3000, source: 'taskmanager-dev-alb' },
       { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-app' },
+      { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-db-setup' },
+      { group: 'taskmanager-dev-endpoints', from: 443, to: 443, source: '10.0.0.0/16' },
     ]);
   });
 
@@ -49,13 +51,16 @@ describe('Security groups', () => {
     expect(ingressPaths(dev).filter((p) => p.from <= 22 && 22 <= p.to)).toEqual([]);
   });
 
-  test('let the load balancer send only to the app port, and the app only HTTPS out and MySQL to the database', () => {
-    const egress = resourcesOf(dev, 'aws_vpc_security_group_egress_rule').map((r) => [r.from_port, r.cidr_ipv4 ?? 'group']);
-    expect(egress).toEqual(expect.arrayContaining([[3000, 'group'], [443, '0.0.0.0/0'], [3306, 'group']]));
-    expect(egress).toHaveLength(3);
-    const dbGroup = resourceNamed(dev, 'aws_security_group', 'db');
-    const dbRef = refTo(dev, 'aws_security_group', dbGroup, 'id');
-    expect(resourcesOf(dev, 'aws_vpc_security_group_egress_rule').filter((r) => r.security_group_id === dbRef)).toEqual([]);
+  test('let the load balancer send only to the app port, the app and the set-up function only HTTPS out and MySQL to the database', () => {
+    const nameOf = (ref: string) => resourcesOf(dev, 'aws_security_group').find((g) => refTo(dev, 'aws_security_group', g, 'id') === ref)?.name;
+    const egress = resourcesOf(dev, 'aws_vpc_security_group_egress_rule').map((r) => [nameOf(r.security_group_id), r.from_port, r.cidr_ipv4 ?? nameOf(r.referenced_security_group_id)]);
+    expect(egress).toEqual([
+      ['taskmanager-dev-alb', 3000, 'taskmanager-dev-app'],
+      ['taskmanager-dev-app', 3306, 'taskmanager-dev-db'],
+      ['taskmanager-dev-app', 443, '0.0.0.0/0'],
+      ['taskmanager-dev-db-setup', 3306, 'taskmanager-dev-db'],
+      ['taskmanager-dev-db-setup', 443, '0.0.0.0/0'],
+    ]);
   });
 
   test('describe every group and every rule', () => {
@@ -64,7 +69,7 @@ describe('Security groups', () => {
       ...resourcesOf(dev, 'aws_vpc_security_group_ingress_rule'),
       ...resourcesOf(dev, 'aws_vpc_security_group_egress_rule'),
     ];
-    expect(all.length).toBe(10);
+    expect(all.length).toBe(16);
     expect(all.filter((r) => !r.description || r.description.length < 10)).toEqual([]);
   });
 });

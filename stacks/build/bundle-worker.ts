@@ -8,21 +8,18 @@
  * bundle stays well under 1 MB (see docs/worker.md for the measured size).
  */
 import * as path from 'path';
-import { bundle, BundleResult } from './bundle';
+import { bundleLambda, LAMBDA_HANDLER, LambdaBundle } from './lambda-package';
 
 /** TypeScript entry point of the worker, relative to the repository root. */
 export const WORKER_ENTRY = 'api/worker/index.ts';
 /** The Lambda `handler` setting for the bundle. */
-export const WORKER_HANDLER = 'index.handler';
+export const WORKER_HANDLER = LAMBDA_HANDLER;
 /** Default output directory (zip this directory; it holds index.js and index.js.map). */
 export const WORKER_OUT_DIR = path.join('dist', 'bundles', 'worker');
 /** Budget the tests enforce. */
 export const WORKER_BUNDLE_MAX_BYTES = 1024 * 1024;
 
 /** Bundles the worker under `root` (the repository) into `outDir` (absolute or relative to `root`). */
-export function bundleWorker(root: string, outDir: string = WORKER_OUT_DIR): BundleResult & { handler: string; outDir: string } {
-  const out = path.resolve(root, outDir);
-  // Nothing is left out: the SDK clients are pinned by bundling them.
-  const result = bundle({ entry: path.join(root, WORKER_ENTRY), outFile: path.join(out, 'index.js') });
-  return { ...result, handler: WORKER_HANDLER, outDir: out };
+export function bundleWorker(root: string, outDir: string = WORKER_OUT_DIR): LambdaBundle {
+  return bundleLambda(root, WORKER_ENTRY, outDir);
 }

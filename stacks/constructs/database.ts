@@ -2,8 +2,10 @@ import { Construct } from 'constructs';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { DATABASE_NAME, MYSQL_PORT } from '../../api/contract/database';
 import type { DatabaseConfig } from '../config';
 import { Naming } from '../lib/naming';
+import { accountIdOf, partitionOf, regionOf } from '../lib/arn';
 import type { GrantableRole } from '../lib/role';
 
 export interface DatabaseProps {
@@ -22,10 +24,8 @@ export const MYSQL_VERSION = '8.4';
 /** The certificate authority the instance's certificate is signed by; the API trusts the Amazon RDS CAs. */
 export const RDS_CA = 'rds-ca-rsa2048-g1';
 
-/** Names the API relies on (SPEC D1). */
-export const DATABASE_NAME = 'taskmanager';
-export const DATABASE_USER = 'admin';
-export const MYSQL_PORT = 3306;
+/** The master user (SPEC D1): operators' and the set-up function's, never the API's. */
+export const MASTER_USER = 'admin';
 
 /**
  * RDS MySQL 8.4 (SPEC D1): private subnets, not public, encrypted, TLS required with a pinned CA, the master
@@ -71,8 +71,10 @@ export class Database extends Construct {
       storageType: 'gp3',
       storageEncrypted: true,
       dbName: DATABASE_NAME,
-      username: DATABASE_USER,
+      username: MASTER_USER,
       manageMasterUserPassword: true,
+      // The application's accounts sign in with short-lived IAM tokens (DatabaseAccounts), no passwords.
+      iamDatabaseAuthenticationEnabled: true,
       dbSubnetGroupName: subnetGroup.name,
       parameterGroupName: parameters.name,
       vpcSecurityGroupIds: [props.securityGroupId],
@@ -92,7 +94,18 @@ export class Database extends Construct {
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
   }
 
-  /** Lets `role` read the master user's secret (the API reads it at start). */
+  /** Lets `role` sign in as the MySQL account `user` with an IAM authentication token. */
+  grantConnect(role: GrantableRole, user: string, sid: string): void {
+    const arn = this.instance.arn;
+    role.addToPolicy({
+      Sid: sid,
+      Effect: 'Allow',
+      Action: 'rds-db:connect',
+      Resource: `arn:${partitionOf(arn)}:rds-db:${regionOf(arn)}:${accountIdOf(arn)}:dbuser:${this.instance.resourceId}/${user}`,
+    });
+  }
+
+  /** Lets `role` read the master user's secret (the set-up function; operators use it by hand). */
   grantReadMasterSecret(role: GrantableRole): void {
     role.addToPolicy({
       Sid: 'ReadDatabaseSecret',

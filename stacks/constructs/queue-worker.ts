@@ -7,6 +7,7 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { LambdaPackage } from '../build/lambda-package';
 import type { WorkerConfig } from '../config';
 import { IMAGE_KEY_PREFIX } from '../../api/contract/image-message';
 import { METRICS_NAMESPACE, WORKER_METRICS, WORKER_METRICS_SERVICE } from '../../api/contract/telemetry';
@@ -18,16 +19,6 @@ import { Alerts } from './alerts';
 import type { SecureBucket } from './secure-bucket';
 import { DashboardWidget, metricWidget } from './observability';
 
-/** A build of the worker: its Lambda deployment package. */
-export interface WorkerBuild {
-  /** The deployment package on this machine. */
-  readonly zipFile: string;
-  /** Base64 SHA-256 of the zip, as Lambda reports it: the function updates only when this changes. */
-  readonly zipSha256Base64: string;
-  /** The Lambda `handler` setting, e.g. `index.handler`. */
-  readonly handler: string;
-}
-
 export interface QueueWorkerProps {
   /** Resource names. */
   readonly naming: Naming;
@@ -38,7 +29,7 @@ export interface QueueWorkerProps {
   /** The bucket the images go to, under `images/` (IMAGE_KEY_PREFIX of the message contract). */
   readonly imagesBucket: SecureBucket;
   /** What the function runs. */
-  readonly build: WorkerBuild;
+  readonly build: LambdaPackage;
   /** Where the worker's alarms go. */
   readonly alerts: Alerts;
   /** Retention of the function's log group. */

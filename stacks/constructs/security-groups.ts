@@ -3,7 +3,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Naming } from '../lib/naming';
-import { MYSQL_PORT } from './database';
+import { MYSQL_PORT } from '../../api/contract/database';
 
 export interface SecurityGroupsProps {
   /** Group names. */
@@ -17,6 +17,8 @@ export interface SecurityGroupsProps {
    * network interfaces of its VPC origin. Nothing on the internet reaches the internal load balancer.
    */
   readonly edgeSubnetCidrs: readonly string[];
+  /** The VPC's CIDR: an interface endpoint admits HTTPS from inside it. */
+  readonly vpcCidr: string;
 }
 
 /** The load balancer's listener: plain HTTP inside the VPC (viewers get HTTPS from CloudFront). */
@@ -34,6 +36,10 @@ export class SecurityGroups extends Construct {
   readonly loadBalancer: SecurityGroup;
   readonly app: SecurityGroup;
   readonly database: SecurityGroup;
+  /** The database set-up function: MySQL to the database, HTTPS out (Secrets Manager). */
+  readonly databaseSetup: SecurityGroup;
+  /** Interface endpoints: HTTPS from inside the VPC. */
+  readonly endpoints: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
     super(scope, id);
@@ -49,7 +55,9 @@ export class SecurityGroups extends Construct {
       });
     this.loadBalancer = group('alb', 'Internal load balancer: HTTP from CloudFront VPC origin, forwards to the API instances');
     this.app = group('app', 'API instances: the app port from the load balancer only');
-    this.database = group('db', 'RDS MySQL: 3306 from the API instances only');
+    this.database = group('db', 'RDS MySQL: 3306 from the API instances and the set-up function only');
+    this.databaseSetup = group('db-setup', 'Database set-up function: MySQL to the database, HTTPS to Secrets Manager');
+    this.endpoints = group('endpoints', 'Interface endpoints: HTTPS from inside the VPC');
 
     props.edgeSubnetCidrs.forEach((cidr, i) =>
       new VpcSecurityGroupIngressRule(this, `alb-in-edge-${i}`, {
@@ -103,6 +111,38 @@ export class SecurityGroups extends Construct {
       toPort: MYSQL_PORT,
       referencedSecurityGroupId: this.app.id,
     });
-    // The database group has no egress rule: RDS answers on established connections only.
+    new VpcSecurityGroupIngressRule(this, 'db-in-setup', {
+      securityGroupId: this.database.id,
+      description: 'MySQL from the database set-up function',
+      ipProtocol: 'tcp',
+      fromPort: MYSQL_PORT,
+      toPort: MYSQL_PORT,
+      referencedSecurityGroupId: this.databaseSetup.id,
+    });
+    new VpcSecurityGroupEgressRule(this, 'setup-out-db', {
+      securityGroupId: this.databaseSetup.id,
+      description: 'MySQL to the database',
+      ipProtocol: 'tcp',
+      fromPort: MYSQL_PORT,
+      toPort: MYSQL_PORT,
+      referencedSecurityGroupId: this.database.id,
+    });
+    new VpcSecurityGroupEgressRule(this, 'setup-out-https', {
+      securityGroupId: this.databaseSetup.id,
+      description: 'HTTPS to Secrets Manager (its endpoint in the VPC, or through NAT)',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: ANYWHERE,
+    });
+    new VpcSecurityGroupIngressRule(this, 'endpoints-in-vpc', {
+      securityGroupId: this.endpoints.id,
+      description: 'HTTPS from inside the VPC',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: props.vpcCidr,
+    });
+    // The database and endpoint groups have no egress rule: they answer on established connections only.
   }
 }

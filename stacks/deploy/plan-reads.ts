@@ -48,6 +48,8 @@ export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
   aws_kms_key: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
   aws_lambda_event_source_mapping: ['lambda:GetEventSourceMapping', 'lambda:ListEventSourceMappings'],
   aws_lambda_function: LAMBDA_READS,
+  // Terraform keeps an invocation's result in state; refreshing it calls nothing.
+  aws_lambda_invocation: [],
   aws_launch_template: EC2_READS,
   aws_lb: ELB_READS,
   aws_lb_listener: ELB_READS,

@@ -12,3 +12,8 @@ export function accountIdOf(arn: string): string {
 export function partitionOf(arn: string): string {
   return Fn.element(Fn.split(':', arn), 1);
 }
+
+/** The region inside an ARN. */
+export function regionOf(arn: string): string {
+  return Fn.element(Fn.split(':', arn), 3);
+}

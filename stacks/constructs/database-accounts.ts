@@ -1,0 +1,115 @@
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { DATABASE_ACCOUNTS, DATABASE_NAME, MYSQL_PORT } from '../../api/contract/database';
+import type { SetupSettingName } from '../../api/db-setup/config';
+import type { LambdaPackage } from '../build/lambda-package';
+import { Naming } from '../lib/naming';
+import { GrantableRole } from '../lib/role';
+import type { Database } from './database';
+import type { Network } from './network';
+import type { SecurityGroups } from './security-groups';
+
+export interface DatabaseAccountsProps {
+  /** Resource names. */
+  readonly naming: Naming;
+  /** Region of the function (the Secrets Manager endpoint's service name). */
+  readonly region: string;
+  /** The database whose accounts the function keeps, with its master secret. */
+  readonly database: Database;
+  /** The function runs in a private subnet, next to the database. */
+  readonly network: Network;
+  /** The function's group (MySQL to the database, HTTPS out) and the endpoint's. */
+  readonly securityGroups: SecurityGroups;
+  /** What the function runs. */
+  readonly build: LambdaPackage;
+  /** Retention of the function's log group. */
+  readonly logRetentionDays: number;
+}
+
+/** The network interfaces a function in a VPC needs (AWSLambdaVPCAccessExecutionRole's actions). */
+const VPC_ACCESS = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+
+/**
+ * The application's MySQL accounts (`api`: rows only; `migrator`: the schema), which sign in with
+ * IAM database authentication: a Lambda in the VPC that Terraform invokes on every apply that
+ * changes it or the accounts, and that alone reads the master user's secret. Without NAT it reaches
+ * Secrets Manager through an interface endpoint in one private subnet (about 7.30 USD a month).
+ */
+export class DatabaseAccounts extends Construct {
+  readonly function: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: DatabaseAccountsProps) {
+    super(scope, id);
+    const { naming, network } = props;
+    const functionName = naming.name('db-setup');
+    const subnetIds = [network.privateSubnetIds[0]];
+
+    const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays });
+    const role = new GrantableRole(this, {
+      ids: { role: 'role', policy: 'policy' },
+      name: functionName,
+      description: 'Database set-up function: keeps the application accounts in place',
+      assumedBy: 'lambda.amazonaws.com',
+      policyName: 'db-setup',
+    });
+    role.addToPolicy(
+      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+      // Lambda creates the function's interfaces in the subnet; EC2 has no resource-level form for this.
+      { Sid: 'NetworkInterfaces', Effect: 'Allow', Action: VPC_ACCESS, Resource: '*' },
+    );
+    props.database.grantReadMasterSecret(role);
+
+    const endpoint = network.hasNat ? undefined : new VpcEndpoint(this, 'secrets-endpoint', {
+      vpcId: network.vpcId,
+      serviceName: `com.amazonaws.${props.region}.secretsmanager`,
+      vpcEndpointType: 'Interface',
+      subnetIds,
+      securityGroupIds: [props.securityGroups.endpoints.id],
+      privateDnsEnabled: true,
+      tags: naming.nameTag('secretsmanager-endpoint'),
+    });
+
+    const code = new TerraformAsset(this, 'code', { path: props.build.zipFile, type: AssetType.FILE });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName,
+      description: 'Keeps the task manager\'s MySQL accounts (IAM authentication) in place',
+      role: role.role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: props.build.handler,
+      filename: code.path,
+      sourceCodeHash: props.build.zipSha256Base64,
+      memorySize: 256,
+      // Long enough to wait for a database that is still starting.
+      timeout: 300,
+      vpcConfig: { subnetIds, securityGroupIds: [props.securityGroups.databaseSetup.id] },
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      environment: {
+        variables: setupEnvironment({
+          DB_HOST: props.database.address,
+          DB_PORT: String(MYSQL_PORT),
+          DB_NAME: DATABASE_NAME,
+          DB_SECRET_ARN: props.database.secretArn,
+        }),
+      },
+      dependsOn: [logGroup, role.policy],
+    });
+    const accounts = JSON.stringify(DATABASE_ACCOUNTS);
+    new LambdaInvocation(this, 'run', {
+      functionName: this.function.functionName,
+      input: JSON.stringify({ accounts: DATABASE_ACCOUNTS }),
+      // Invoked again whenever the function's code or the accounts change.
+      triggers: { code: props.build.zipSha256Base64, accounts },
+      dependsOn: [props.database.instance, ...(endpoint ? [endpoint] : [])],
+    });
+  }
+}
+
+/** The function's environment, with names its configuration reads (AWS_REGION is Lambda's own). */
+function setupEnvironment(variables: Partial<Record<SetupSettingName, string>>): Record<string, string> {
+  return variables as Record<string, string>;
+}
