@@ -23,6 +23,8 @@ export interface RunningApi {
 export interface ApiOptions {
   /** Who is calling (default: authentication off, every request the local user). */
   readonly auth?: Authenticator;
+  /** A built site folder to serve at `/` (SITE_DIR). */
+  readonly siteDir?: string;
   readonly clock?: Clock;
   readonly instance?: InstanceLookup;
   readonly database?: DatabaseHealth;
@@ -46,6 +48,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
   const app = createApp({
     auth: options.auth ?? localUser,
     apiBasePath: '/api',
+    siteDir: options.siteDir,
     tasks: new KnexTaskRepository(knex),
     idempotency: new KnexIdempotencyStore(knex, options.idempotencyTtlMs ?? 86_400_000),
     database: options.database ?? { ping: () => pingDatabase(knex, 1000) },
