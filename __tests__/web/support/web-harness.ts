@@ -37,7 +37,8 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-export async function startWebStack(name: string): Promise<WebStack> {
+/** `env`: more settings for the API process (e.g. image generation against local servers). */
+export async function startWebStack(name: string, env: Record<string, string> = {}): Promise<WebStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `tm-web-${name}-`));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -49,7 +50,7 @@ export async function startWebStack(name: string): Promise<WebStack> {
   const sqliteFile = path.join(work, 'tasks.sqlite');
   const api = spawnApi(
     buildTestBundle(`web-${name}`),
-    { PORT: String(port), SQLITE_FILE: sqliteFile, SITE_DIR: site.outDir, AUTH_ISSUER: issuer.url, AUTH_CLIENT_ID: CLIENT_ID },
+    { PORT: String(port), SQLITE_FILE: sqliteFile, SITE_DIR: site.outDir, AUTH_ISSUER: issuer.url, AUTH_CLIENT_ID: CLIENT_ID, ...env },
     work,
   );
   await api.waitForLine((l) => l.msg === 'listening');
