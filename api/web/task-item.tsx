@@ -87,8 +87,8 @@ export function TaskItem({ task, api, onChanged, onDeleted, onError }: TaskItemP
         >
           Delete
         </button>
+        <TaskImage task={task} api={api} onError={onError} />
       </div>
-      <TaskImage task={task} api={api} onError={onError} />
     </li>
   );
 }
@@ -149,7 +149,7 @@ function TaskImage({ task, api, onError }: { task: Task; api: TasksApi; onError:
 
   if (url) return <img class="task-image" src={url} alt={`Generated picture for “${task.title}”`} width={256} height={256} />;
   return (
-    <div class="image-line">
+    <>
       <button
         type="button"
         class="secondary"
@@ -161,7 +161,7 @@ function TaskImage({ task, api, onError }: { task: Task; api: TasksApi; onError:
       >
         {state === 'waiting' ? 'Making the picture…' : 'Picture'}
       </button>
-      {state === 'timed out' && <span> The picture is not ready yet; try again later.</span>}
-    </div>
+      {state === 'timed out' && <span class="later">The picture is not ready yet; try again later.</span>}
+    </>
   );
 }
