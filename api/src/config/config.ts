@@ -2,6 +2,7 @@ import * as path from 'path';
 import { ApiSettingName } from '../../contract/api-settings';
 import { ConfigError } from '../../contract/config-error';
 import { isBucketName, isHttpUrl } from '../../contract/validators';
+import { API_BASE_PATH } from '../../contract/web';
 
 export { ConfigError } from '../../contract/config-error';
 export { API_SETTINGS as SETTINGS } from '../../contract/api-settings';
@@ -245,7 +246,7 @@ function authSettings(env: Env, production: boolean): AuthSettings | undefined {
 }
 
 function basePath(env: Env): string {
-  const raw = value(env, 'API_BASE_PATH') ?? '/api';
+  const raw = value(env, 'API_BASE_PATH') ?? API_BASE_PATH;
   if (!/^(\/[A-Za-z0-9._-]+)+$/.test(raw)) throw ConfigError.of('API_BASE_PATH', `must be a path like /api (no trailing slash), got "${raw}"`);
   return raw;
 }
