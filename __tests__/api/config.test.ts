@@ -63,6 +63,54 @@ describe('configuration from environment variables', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  describe('authentication settings', () => {
+    const pool = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf';
+
+    it('off without any AUTH_* setting outside production', () => {
+      expect(loadConfig({}).auth).toBeUndefined();
+      expect(loadConfig({ NODE_ENV: 'development' }).auth).toBeUndefined();
+    });
+
+    it("AUTH_ISSUER + AUTH_CLIENT_ID turn it on, the keys at the issuer's /.well-known/jwks.json", () => {
+      expect(loadConfig({ AUTH_ISSUER: `${pool}/`, AUTH_CLIENT_ID: 'client123', NODE_ENV: 'production' }).auth).toEqual({
+        issuer: pool,
+        clientId: 'client123',
+        jwksUrl: `${pool}/.well-known/jwks.json`,
+      });
+    });
+
+    it('AUTH_JWKS_URL overrides where the keys are', () => {
+      const auth = loadConfig({ AUTH_ISSUER: pool, AUTH_CLIENT_ID: 'c', AUTH_JWKS_URL: 'https://keys.example/jwks.json' }).auth;
+      expect(auth?.jwksUrl).toBe('https://keys.example/jwks.json');
+    });
+
+    it('a local http issuer on 127.0.0.1 or localhost is allowed outside production', () => {
+      expect(loadConfig({ AUTH_ISSUER: 'http://127.0.0.1:9000', AUTH_CLIENT_ID: 'c' }).auth?.issuer).toBe('http://127.0.0.1:9000');
+      expect(loadConfig({ AUTH_ISSUER: 'http://localhost:9000', AUTH_CLIENT_ID: 'c' }).auth?.issuer).toBe('http://localhost:9000');
+    });
+
+    it.each([
+      [{ NODE_ENV: 'production' }, /^Invalid configuration: AUTH_ISSUER: is required when NODE_ENV=production/],
+      [{ NODE_ENV: 'production', AUTH_CLIENT_ID: 'c' }, /^Invalid configuration: AUTH_ISSUER: is required when NODE_ENV=production/],
+      [{ AUTH_CLIENT_ID: 'c' }, /^Invalid configuration: AUTH_ISSUER: is required with AUTH_CLIENT_ID/],
+      [{ AUTH_JWKS_URL: 'https://keys.example/jwks.json' }, /^Invalid configuration: AUTH_ISSUER: is required with AUTH_JWKS_URL/],
+      [{ AUTH_ISSUER: pool }, /^Invalid configuration: AUTH_CLIENT_ID: is required with AUTH_ISSUER/],
+      [{ AUTH_ISSUER: 'http://127.0.0.1:9000', AUTH_CLIENT_ID: 'c', NODE_ENV: 'production' }, /^Invalid configuration: AUTH_ISSUER: must be an https URL when NODE_ENV=production/],
+      [{ AUTH_ISSUER: 'http://issuer.example', AUTH_CLIENT_ID: 'c' }, /^Invalid configuration: AUTH_ISSUER: must be an https URL \(plain http only for a local issuer/],
+      [{ AUTH_ISSUER: pool, AUTH_CLIENT_ID: 'c', AUTH_JWKS_URL: 'http://keys.example/jwks.json' }, /^Invalid configuration: AUTH_JWKS_URL: must be an https URL/],
+      [{ AUTH_ISSUER: 'not a url', AUTH_CLIENT_ID: 'c' }, /^Invalid configuration: AUTH_ISSUER: /],
+      [{ API_BASE_PATH: 'api' }, /^Invalid configuration: API_BASE_PATH: /],
+      [{ API_BASE_PATH: '/api/' }, /^Invalid configuration: API_BASE_PATH: /],
+    ])('rejects %j with a message naming the variable', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+  });
+
+  it('serves a site folder only when SITE_DIR is set, resolved against the working directory; the base path defaults to /api', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({ siteDir: undefined, apiBasePath: '/api' });
+    expect(loadConfig({ SITE_DIR: 'dist/site', API_BASE_PATH: '/v1/api' }, '/srv/app')).toMatchObject({ siteDir: '/srv/app/dist/site', apiBasePath: '/v1/api' });
+  });
+
   it('every variable is documented in docs/api.md and read by the config module', () => {
     const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'api.md'), 'utf8');
     const source = fs.readFileSync(path.join(__dirname, '..', '..', 'api', 'src', 'config', 'config.ts'), 'utf8');

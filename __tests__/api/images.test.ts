@@ -7,6 +7,7 @@
  */
 import * as http from 'http';
 import { parseImageMessage, promptLimitFor, taskImageKey } from '../../api/contract/image-message';
+import { LOCAL_OWNER, ownerKey } from '../../api/contract/owner';
 import { loadConfig } from '../../api/src/config/config';
 import { AwsImageJobs, createAwsImageJobs } from '../../api/src/images/aws-image-jobs';
 import { processBatch } from '../../api/worker/processor';
@@ -18,6 +19,8 @@ import { sqliteBackend, TestDatabase } from './support/databases';
 
 const QUEUE_PATH = '/000000000000/taskmanager-test-images';
 const LIMIT = promptLimitFor();
+/** With authentication off every request is the local user, whose images live under its own prefix. */
+const OWNER_PREFIX = `images/owners/${ownerKey(LOCAL_OWNER)}`;
 
 let db: TestDatabase;
 let sqs: FakeSqs;
@@ -86,7 +89,7 @@ beforeEach(() => {
 });
 
 describe('POST /tasks/:id/image', () => {
-  it('queues one message { taskId, prompt: the title, requestId: the request id } and answers 202 with the key', async () => {
+  it('queues one message { taskId, prompt: the title, requestId: the request id, owner } and answers 202 with the key under the owner', async () => {
     const id = await createTask(api, 'Bake a croissant');
     const res = await postImage(api, id, undefined, { 'x-request-id': 'req-42.a' });
 
@@ -97,10 +100,10 @@ describe('POST /tasks/:id/image', () => {
     expect(sent.target).toBe('AmazonSQS.SendMessage');
     expect(sent.queueUrl).toBe(`${sqs.endpoint}${QUEUE_PATH}`);
     expect(sent.authorization).toMatch(/Credential=S3RVER\/\d{8}\/us-east-1\/sqs\/aws4_request/);
-    expect(JSON.parse(sent.body)).toEqual({ taskId: id, prompt: 'Bake a croissant', requestId: 'req-42.a' });
+    expect(JSON.parse(sent.body)).toEqual({ taskId: id, prompt: 'Bake a croissant', requestId: 'req-42.a', owner: LOCAL_OWNER });
     expect(res.body).toEqual({
       taskId: id,
-      key: `images/tasks/${id}.png`,
+      key: `${OWNER_PREFIX}/tasks/${id}.png`,
       status: 'queued',
       prompt: 'Bake a croissant',
       requestId: 'req-42.a',
@@ -108,7 +111,7 @@ describe('POST /tasks/:id/image', () => {
     });
     // The worker's own parser accepts the body and derives the same key from it.
     const parsed = parseImageMessage(sent.body, LIMIT);
-    expect(taskImageKey(parsed.taskId as number)).toBe(res.body.key);
+    expect(taskImageKey(parsed.taskId as number, parsed.owner)).toBe(res.body.key);
     expect(api.logs().find((l) => l.msg === 'image queued')).toMatchObject({ taskId: id, key: res.body.key, messageId: sent.messageId });
   });
 
@@ -120,8 +123,8 @@ describe('POST /tasks/:id/image', () => {
     expect(res.headers['x-request-id']).toBe('_x');
     expect(sqs.sent).toHaveLength(1);
     const body = JSON.parse(sqs.sent[0].body);
-    expect(body).toEqual({ taskId: id, prompt: 'A croissant on a blue plate', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(res.body).toMatchObject({ prompt: 'A croissant on a blue plate', requestId: body.requestId, key: `images/tasks/${id}.png` });
+    expect(body).toEqual({ taskId: id, prompt: 'A croissant on a blue plate', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), owner: LOCAL_OWNER });
+    expect(res.body).toMatchObject({ prompt: 'A croissant on a blue plate', requestId: body.requestId, key: `${OWNER_PREFIX}/tasks/${id}.png` });
   });
 
   it('with an Idempotency-Key, a retry answers the first 202 and queues nothing more', async () => {
@@ -236,10 +239,15 @@ describe('GET /tasks/:id/image', () => {
     expect(ready.headers['cache-control']).toBe('no-store');
     const location = new URL(ready.headers.location as string);
     expect(location.origin).toBe(servers.s3.endpoint);
-    expect(location.pathname).toBe(`/${servers.s3.bucket}/images/tasks/${id}.png`);
+    expect(location.pathname).toBe(`/${servers.s3.bucket}/${OWNER_PREFIX}/tasks/${id}.png`);
     expect(location.searchParams.get('X-Amz-Expires')).toBe('120');
     expect(location.searchParams.get('X-Amz-Credential')).toMatch(/^S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request$/);
-    expect(ready.body).toEqual({ taskId: id, key: `images/tasks/${id}.png`, url: location.href, expiresInSeconds: 120 });
+    expect(ready.body).toEqual({ taskId: id, key: `${OWNER_PREFIX}/tasks/${id}.png`, url: location.href, expiresInSeconds: 120 });
+
+    // A client asking for JSON (the web page: a cross-origin redirect is unreadable to it) gets the link as a 200.
+    const asJson = await request(api.url, 'GET', `/tasks/${id}/image`, { headers: { accept: 'application/json' } });
+    expect([asJson.status, asJson.headers.location, asJson.headers['cache-control']]).toEqual([200, undefined, 'no-store']);
+    expect(asJson.body).toMatchObject({ taskId: id, key: ready.body.key, expiresInSeconds: 120 });
 
     // Following the redirect from a plain HTTP client (no credentials) gets the PNG bytes.
     const image = await fetch(location);

@@ -3,7 +3,9 @@
  * scale-out: they must be idempotent and safe when they race.
  */
 import { createKnex, migrateToLatest } from '../../api/src/db/database';
-import { MIGRATIONS } from '../../api/src/db/migrations';
+import { LOCAL_OWNER } from '../../api/contract/owner';
+import { MIGRATIONS, migrationSource } from '../../api/src/db/migrations';
+import { KnexTaskRepository } from '../../api/src/tasks/task-repository';
 import { BACKENDS, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
 
 describe('migrations', () => {
@@ -37,6 +39,32 @@ describe('migrations', () => {
       await db.cleanup();
     }
   });
+
+  it.each(BACKENDS.map((b) => [b.name, b] as const))(
+    'adding owners on a populated %s table keeps every task, owned by the local user, and serves the list from the owner index',
+    async (name, backend) => {
+      const db = await backend.create('migrate_owner');
+      try {
+        await db.knex.migrate.rollback({ migrationSource }, true); // an empty database
+        await db.knex.migrate.up({ migrationSource }); // 001: tasks
+        await db.knex.migrate.up({ migrationSource }); // 002: idempotency keys
+        const at = name === 'mysql' ? '2030-01-01 00:00:00.000' : '2030-01-01T00:00:00.000Z';
+        await db.knex('tasks').insert(Array.from({ length: 50 }, (_, i) => ({ title: `old ${i}`, description: '', status: 'To Do', created_at: at, updated_at: at })));
+        await db.knex.migrate.up({ migrationSource });
+        expect(await db.knex('tasks').where('owner', LOCAL_OWNER).count({ n: '*' })).toEqual([{ n: 50 }]);
+        const listed = await new KnexTaskRepository(db.knex).list(LOCAL_OWNER, { limit: 100 });
+        expect(listed.map((t) => t.title)).toEqual(Array.from({ length: 50 }, (_, i) => `old ${i}`));
+        if (name === 'mysql') {
+          // The page query reads the owner's rows in index order: no full scan, no sort.
+          const [plan] = await db.knex.raw('EXPLAIN SELECT id, title FROM tasks WHERE owner = ? AND id > ? ORDER BY id LIMIT 21', [LOCAL_OWNER, 10]);
+          expect(plan[0]).toMatchObject({ key: 'tasks_owner_id_index' });
+          expect(plan[0].Extra).not.toMatch(/filesort/);
+        }
+      } finally {
+        await db.cleanup();
+      }
+    },
+  );
 
   it('reports a lock left by a crashed migrator instead of waiting forever', async () => {
     const database = uniqueDatabaseName('migrate_lock');

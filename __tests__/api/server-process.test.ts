@@ -103,6 +103,12 @@ describe('the bundled API as a process', () => {
     expect(api.lines().map((l) => l.msg)).toEqual(expect.arrayContaining(['starting', 'migrations up to date', 'listening', 'request', 'stopped']));
   });
 
+  it('without AUTH_* settings (local use) starts with authentication off and says so loudly', async () => {
+    const { api } = await startSqlite();
+    expect(api.lines().find((l) => String(l.msg).startsWith('AUTHENTICATION IS OFF'))).toMatchObject({ level: 'warn', owner: 'local' });
+    expect((await request(api.url, 'GET', '/tasks')).status).toBe(200);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ DATABASE_URL: 'postgres://u:p@localhost/db' }, 'DATABASE_URL'],
@@ -110,6 +116,7 @@ describe('the bundled API as a process', () => {
     [{ DB_SSL: 'maybe', DATABASE_URL: 'mysql://u:p@127.0.0.1/db' }, 'DB_SSL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ LOG_FILE: '/nonexistent-dir/x.log' }, 'LOG_FILE'],
+    [{ NODE_ENV: 'production' }, 'AUTH_ISSUER'],
   ])('refuses to start with %j, naming %s, exit code 1', async (env, variable) => {
     const api = spawnApi(bundle, { PORT: '0', SQLITE_FILE: path.join(workDir, 'never.sqlite'), ...env }, workDir);
     running.push(api);

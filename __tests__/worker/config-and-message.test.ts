@@ -1,4 +1,5 @@
 /** Pure parts: the worker's environment validation and the shared message/key contract. */
+import { createHash } from 'crypto';
 import {
   buildImageMessage,
   imageKeyFor,
@@ -90,6 +91,21 @@ describe('the image message contract', () => {
       prompt: 'p',
       requestId: 'r',
     });
+  });
+
+  it("with an owner (the API's messages), keys under the owner's hashed prefix; without one, as before owners existed", () => {
+    const owner = 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6';
+    const prefix = `images/owners/${createHash('sha256').update(owner).digest('base64url')}`;
+    expect(imageKeyFor({ taskId: 42, requestId: 'r', owner })).toBe(`${prefix}/tasks/42.png`);
+    expect(taskImageKey(42, owner)).toBe(`${prefix}/tasks/42.png`);
+    expect(imageKeyFor({ requestId: 'r-1', owner: 'a/b c' })).toMatch(/^images\/owners\/[\w-]{43}\/requests\/r-1\.png$/);
+    const built = buildImageMessage({ prompt: 'p', taskId: 42, requestId: 'r', owner });
+    expect(parseImageMessage(built.body, 512)).toEqual({ taskId: 42, prompt: 'p', requestId: 'r', owner });
+    expect(built.key).toBe(`${prefix}/tasks/42.png`);
+  });
+
+  it.each([[''], [42], ['x'.repeat(256)], ['line\nbreak']])('refuses the owner %j', (owner) => {
+    expect(() => parseImageMessage(JSON.stringify({ prompt: 'p', requestId: 'r', owner }), 512)).toThrow(/"owner" must be 1-255 characters/);
   });
 
   it('counts characters, not UTF-16 units, against the limit', () => {

@@ -68,6 +68,33 @@ export const API_SETTINGS = [
   },
   { name: 'IMAGES_BUCKET', default: '(unset)', description: 'Bucket the worker writes images to (under `images/`); `GET /tasks/{id}/image` presigns links into it.' },
   { name: 'IMAGE_URL_TTL_SECONDS', default: '300', description: 'Lifetime of the presigned image URL `GET /tasks/{id}/image` redirects to (1 s to 7 days).' },
+  {
+    name: 'AUTH_ISSUER',
+    default: '(unset: authentication off, refused with NODE_ENV=production)',
+    description:
+      'Issuer of the tokens the API accepts (`iss`): the Cognito user pool\'s `https://cognito-idp.<region>.amazonaws.com/<poolId>`. Set together with `AUTH_CLIENT_ID`. `https` only, except a local `http://127.0.0.1:<port>` or `http://localhost:<port>` issuer outside production.',
+  },
+  {
+    name: 'AUTH_CLIENT_ID',
+    default: '(unset)',
+    description: 'The app client whose tokens are accepted: an access token\'s `client_id` claim or an ID token\'s `aud` must equal it.',
+  },
+  {
+    name: 'AUTH_JWKS_URL',
+    default: '`<AUTH_ISSUER>/.well-known/jwks.json`',
+    description: 'Where the issuer\'s signing keys are, only where they are not at the issuer\'s own `/.well-known/jwks.json` (same URL rules as `AUTH_ISSUER`).',
+  },
+  {
+    name: 'API_BASE_PATH',
+    default: '/api',
+    description:
+      'The prefix the edge routes to the API: `/api/tasks` is answered as `/tasks` (the routes without it keep working). Only the task routes and `/health` are served under it, never `/metrics`, `/instance` or `/ready`.',
+  },
+  {
+    name: 'SITE_DIR',
+    default: '(unset)',
+    description: 'A built web page folder (`npm run build:site`) to serve at `/` (local use; on AWS the edge serves the site from S3).',
+  },
   { name: 'SQS_ENDPOINT', default: '(unset)', description: 'SQS endpoint override, for local tests only (a `QUEUE_URL` off AWS is its own endpoint).' },
   { name: 'S3_ENDPOINT', default: '(unset)', description: 'S3 endpoint override (path-style), for local tests only. Never set on AWS.' },
 ] as const satisfies readonly SettingDoc[];

@@ -3,7 +3,11 @@
  * `POST /tasks/:id/image`, the `npm run enqueue` CLI) and the consumer (the worker Lambda).
  *
  * Body on the queue (JSON):
- *   { "taskId"?: positive integer, "prompt": string, "requestId": string }
+ *   { "taskId"?: positive integer, "prompt": string, "requestId": string, "owner"?: string }
+ *
+ * `owner` (the `sub` of the user who asked, from the API) puts the image under that user's own
+ * prefix; messages without it (the enqueue CLI, producers from before sign-in) keep the keys
+ * they always had, so old and new producers and workers understand each other.
  *
  * The S3 key of the image is a pure function of the message, so a producer can answer with the
  * key before the image exists, the worker writes exactly there, and a redelivered message finds
@@ -12,6 +16,7 @@
  * Dependency-free (only `node:crypto`) so the API, the CLI and the Lambda bundle can all import it.
  */
 import { randomUUID } from 'crypto';
+import { isOwner, ownerKey } from './owner';
 
 /** Every generated image lives under this prefix (the worker's IAM policy is scoped to it). */
 export const IMAGE_KEY_PREFIX = 'images/';
@@ -39,6 +44,8 @@ export interface ImageMessage {
   readonly prompt: string;
   /** Correlates the producer's request with the worker's logs; keys the image when there is no task. */
   readonly requestId: string;
+  /** Whose image it is (a token's `sub`); when present the key is under the owner's prefix. */
+  readonly owner?: string;
 }
 
 export class InvalidImageMessageError extends Error {
@@ -68,26 +75,32 @@ export function promptLength(prompt: string): number {
 }
 
 /**
- * The deterministic S3 key of a message's image:
- * `images/tasks/<taskId>.png` with a task id, else `images/requests/<requestId>.png`.
+ * The deterministic S3 key of a message's image: `images/tasks/<taskId>.png` with a task id, else
+ * `images/requests/<requestId>.png`; with an owner, under `images/owners/<ownerKey(owner)>/`.
  */
-export function imageKeyFor(message: Pick<ImageMessage, 'taskId' | 'requestId'>): string {
+export function imageKeyFor(message: Pick<ImageMessage, 'taskId' | 'requestId' | 'owner'>): string {
+  let prefix = IMAGE_KEY_PREFIX;
+  if (message.owner !== undefined) {
+    assertOwner(message.owner);
+    prefix += `owners/${ownerKey(message.owner)}/`;
+  }
   if (message.taskId !== undefined) {
     assertTaskId(message.taskId);
-    return `${IMAGE_KEY_PREFIX}tasks/${message.taskId}.png`;
+    return `${prefix}tasks/${message.taskId}.png`;
   }
   assertRequestId(message.requestId);
-  return `${IMAGE_KEY_PREFIX}requests/${message.requestId}.png`;
+  return `${prefix}requests/${message.requestId}.png`;
 }
 
-/** The key of a task's image (what `GET /tasks/:id/image` looks for). */
-export function taskImageKey(taskId: number): string {
-  return imageKeyFor({ taskId, requestId: 'unused' });
+/** The key of a task's image (what `GET /tasks/:id/image` looks for), under its owner's prefix when given. */
+export function taskImageKey(taskId: number, owner?: string): string {
+  return imageKeyFor({ taskId, requestId: 'unused', owner });
 }
 
 export interface BuildImageMessageInput {
   readonly prompt: string;
   readonly taskId?: number;
+  readonly owner?: string;
   /** Generated (UUID v4) when absent. */
   readonly requestId?: string;
   /** Defaults to the limit of the default model. */
@@ -101,7 +114,7 @@ export function buildImageMessage(input: BuildImageMessageInput): {
   key: string;
 } {
   const message = validateImageMessage(
-    { taskId: input.taskId, prompt: input.prompt, requestId: input.requestId ?? randomUUID() },
+    { taskId: input.taskId, prompt: input.prompt, requestId: input.requestId ?? randomUUID(), owner: input.owner },
     input.maxPromptChars ?? promptLimitFor(),
   );
   return { message, body: JSON.stringify(message), key: imageKeyFor(message) };
@@ -145,12 +158,16 @@ export function validateImageMessage(value: unknown, maxPromptChars: number): Im
   }
   assertRequestId(requestId);
 
-  const taskId = record.taskId;
-  if (taskId === undefined || taskId === null) {
-    return { prompt, requestId };
-  }
-  assertTaskId(taskId);
-  return { taskId, prompt, requestId };
+  const owner = record.owner ?? undefined;
+  if (owner !== undefined) assertOwner(owner);
+  const taskId = record.taskId ?? undefined;
+  if (taskId !== undefined) assertTaskId(taskId);
+  // Absent fields stay absent, so a message without an owner is exactly what it was before owners.
+  return { ...(taskId !== undefined ? { taskId } : {}), prompt, requestId, ...(owner !== undefined ? { owner } : {}) };
+}
+
+function assertOwner(owner: unknown): asserts owner is string {
+  if (!isOwner(owner)) throw new InvalidImageMessageError('"owner" must be 1-255 characters without control characters');
 }
 
 function assertTaskId(taskId: unknown): asserts taskId is number {

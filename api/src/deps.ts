@@ -2,6 +2,7 @@
  * What the app is made of, injected by the server (and by tests, with real databases): the one
  * place every feature module reads its dependencies' types from, so no feature imports app.ts.
  */
+import type { Authenticator } from './auth/authenticator';
 import type { KnexIdempotencyStore } from './idempotency/idempotency';
 import type { ImageJobs } from './images/image-jobs';
 import type { InstanceLookup } from './instance/imds';
@@ -27,6 +28,12 @@ export interface DatabaseHealth {
 
 /** Everything the app uses, injected, so tests run the real app against real databases. */
 export interface AppDeps {
+  /** Who is calling: verified bearer tokens, or the one local user when authentication is off. */
+  readonly auth: Authenticator;
+  /** The edge's prefix for the API (`/api`), stripped before routing. */
+  readonly apiBasePath: string;
+  /** A built site folder to serve at `/` (local use); absent on AWS, where the edge serves the site. */
+  readonly siteDir?: string;
   readonly tasks: TaskRepository;
   /** Where `Idempotency-Key`s and the responses they stand for are kept. */
   readonly idempotency: KnexIdempotencyStore;

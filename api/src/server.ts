@@ -5,6 +5,7 @@
  */
 import * as http from 'http';
 import { createApp } from './app';
+import { authenticatorFor } from './auth/authenticator';
 import { systemClock } from './deps';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
 import { createKnex, migrateToLatest, pingDatabase, waitForDatabase } from './db/database';
@@ -32,6 +33,9 @@ async function start(config: ApiConfig, logger: JsonLogger): Promise<void> {
 
   let shuttingDown = false;
   const app = createApp({
+    auth: authenticatorFor(config.auth, logger),
+    apiBasePath: config.apiBasePath,
+    siteDir: config.siteDir,
     tasks: new KnexTaskRepository(knex),
     idempotency,
     database: { ping: () => pingDatabase(knex) },

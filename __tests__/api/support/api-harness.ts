@@ -2,6 +2,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import type { Knex } from 'knex';
 import { createApp } from '../../../api/src/app';
+import { Authenticator, localUser } from '../../../api/src/auth/authenticator';
 import type { Clock, DatabaseHealth } from '../../../api/src/deps';
 import { pingDatabase } from '../../../api/src/db/database';
 import type { ImageJobs } from '../../../api/src/images/image-jobs';
@@ -20,6 +21,10 @@ export interface RunningApi {
 }
 
 export interface ApiOptions {
+  /** Who is calling (default: authentication off, every request the local user). */
+  readonly auth?: Authenticator;
+  /** A built site folder to serve at `/` (SITE_DIR). */
+  readonly siteDir?: string;
   readonly clock?: Clock;
   readonly instance?: InstanceLookup;
   readonly database?: DatabaseHealth;
@@ -41,6 +46,9 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
   const lines: string[] = [];
   const logger = new JsonLogger({ level: 'debug', sinks: [{ write: (text) => lines.push(...text.trimEnd().split('\n')) }] });
   const app = createApp({
+    auth: options.auth ?? localUser,
+    apiBasePath: '/api',
+    siteDir: options.siteDir,
     tasks: new KnexTaskRepository(knex),
     idempotency: new KnexIdempotencyStore(knex, options.idempotencyTtlMs ?? 86_400_000),
     database: options.database ?? { ping: () => pingDatabase(knex, 1000) },

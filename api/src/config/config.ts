@@ -2,6 +2,7 @@ import * as path from 'path';
 import { ApiSettingName } from '../../contract/api-settings';
 import { ConfigError } from '../../contract/config-error';
 import { isBucketName, isHttpUrl } from '../../contract/validators';
+import { API_BASE_PATH } from '../../contract/web';
 
 export { ConfigError } from '../../contract/config-error';
 export { API_SETTINGS as SETTINGS } from '../../contract/api-settings';
@@ -45,7 +46,22 @@ export interface ImageSettings {
   readonly s3Endpoint?: string;
 }
 
+/** How tokens are verified; absent means authentication is off (never in production). */
+export interface AuthSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly jwksUrl: string;
+}
+
 export interface ApiConfig {
+  /** NODE_ENV=production: authentication is required and local shortcuts are refused. */
+  readonly production: boolean;
+  /** Token verification; undefined only outside production with no AUTH_* setting (every request is the local user). */
+  readonly auth?: AuthSettings;
+  /** The edge's prefix for the API (`/api`), stripped before routing. */
+  readonly apiBasePath: string;
+  /** A built site folder served at `/`, for local use. */
+  readonly siteDir?: string;
   readonly port: number;
   readonly host: string;
   readonly database: DatabaseSettings;
@@ -195,6 +211,46 @@ function imageSettings(env: Env): ImageSettings | undefined {
   };
 }
 
+/**
+ * An issuer or JWKS URL: https, or plain http to this machine outside production (a local test
+ * issuer), so tokens are never checked against keys fetched in cleartext on AWS.
+ */
+function authUrl(env: Env, name: ApiSettingName, production: boolean): string | undefined {
+  const raw = url(env, name);
+  if (raw === undefined) return undefined;
+  const { protocol, hostname } = new URL(raw);
+  if (protocol === 'https:') return raw;
+  if (production) throw ConfigError.of(name, `must be an https URL when NODE_ENV=production, got "${raw}"`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    throw ConfigError.of(name, `must be an https URL (plain http only for a local issuer on 127.0.0.1 or localhost), got "${raw}"`);
+  }
+  return raw;
+}
+
+/** AUTH_ISSUER and AUTH_CLIENT_ID switch verification on; with neither, authentication is off, which production refuses. */
+function authSettings(env: Env, production: boolean): AuthSettings | undefined {
+  const issuer = authUrl(env, 'AUTH_ISSUER', production);
+  const clientId = value(env, 'AUTH_CLIENT_ID');
+  const jwksUrl = authUrl(env, 'AUTH_JWKS_URL', production);
+  if (issuer === undefined) {
+    if (production) {
+      throw ConfigError.of('AUTH_ISSUER', 'is required when NODE_ENV=production (with AUTH_CLIENT_ID): authentication is never off in production');
+    }
+    if (clientId !== undefined || jwksUrl !== undefined) {
+      throw ConfigError.of('AUTH_ISSUER', `is required with ${clientId !== undefined ? 'AUTH_CLIENT_ID' : 'AUTH_JWKS_URL'} (authentication needs the issuer)`);
+    }
+    return undefined;
+  }
+  if (clientId === undefined) throw ConfigError.of('AUTH_CLIENT_ID', 'is required with AUTH_ISSUER (the app client whose tokens are accepted)');
+  return { issuer, clientId, jwksUrl: jwksUrl ?? `${issuer}/.well-known/jwks.json` };
+}
+
+function basePath(env: Env): string {
+  const raw = value(env, 'API_BASE_PATH') ?? API_BASE_PATH;
+  if (!/^(\/[A-Za-z0-9._-]+)+$/.test(raw)) throw ConfigError.of('API_BASE_PATH', `must be a path like /api (no trailing slash), got "${raw}"`);
+  return raw;
+}
+
 /** Reads and validates the whole configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): ApiConfig {
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
@@ -203,7 +259,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const logFile = value(env, 'LOG_FILE');
   const keepAliveTimeoutMs = integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
+  const production = env.NODE_ENV === 'production';
+  const siteDir = value(env, 'SITE_DIR');
   return {
+    production,
+    auth: authSettings(env, production),
+    apiBasePath: basePath(env),
+    siteDir: siteDir ? path.resolve(cwd, siteDir) : undefined,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: value(env, 'HOST') ?? '0.0.0.0',
     database: databaseSettings(env, cwd),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { LOCAL_OWNER, OWNER_MAX_LENGTH } from '../../contract/owner';
 
 /**
  * The schema's migrations, listed in code rather than found by scanning a directory, so they
@@ -59,6 +60,35 @@ export const MIGRATIONS: readonly Migration[] = [
     },
     async down(knex) {
       await knex.schema.dropTable('idempotency_keys');
+    },
+  },
+  {
+    // Tasks belong to a user (the token's `sub`). Safe on a populated table: the column comes
+    // with a default, so existing rows get LOCAL_OWNER (an instant ADD COLUMN on MySQL 8 and
+    // MariaDB; the indexes build online, without locking writes). The list query always filters
+    // by owner: (owner, id) serves it in id order, (owner, status, id) the status filter, and the
+    // old (status, id) index is dropped as nothing uses it any more.
+    name: '003_add_task_owner',
+    async up(knex) {
+      const mysql = knex.client.config.client === 'mysql2';
+      await knex.schema.alterTable('tasks', (table) => {
+        const owner = table.string('owner', OWNER_MAX_LENGTH).notNullable().defaultTo(LOCAL_OWNER);
+        // MySQL: compared byte for byte, as the issuer wrote it (the table's collation ignores case).
+        if (mysql) owner.collate('utf8mb4_bin');
+      });
+      await knex.schema.alterTable('tasks', (table) => {
+        table.index(['owner', 'id'], 'tasks_owner_id_index');
+        table.index(['owner', 'status', 'id'], 'tasks_owner_status_id_index');
+        table.dropIndex(['status', 'id'], 'tasks_status_id_index');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('tasks', (table) => {
+        table.index(['status', 'id'], 'tasks_status_id_index');
+        table.dropIndex(['owner', 'status', 'id'], 'tasks_owner_status_id_index');
+        table.dropIndex(['owner', 'id'], 'tasks_owner_id_index');
+      });
+      await knex.schema.alterTable('tasks', (table) => table.dropColumn('owner'));
     },
   },
 ];

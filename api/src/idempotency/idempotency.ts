@@ -10,6 +10,7 @@
 import { createHash } from 'crypto';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
+import { ownerKey } from '../../contract/owner';
 import { dateWriter, toIso } from '../db/database';
 import { HttpError } from '../http/errors';
 
@@ -21,7 +22,11 @@ const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 /** A request that carries a key: what it is scoped to and what it asked for. */
 export interface IdempotentRequest {
-  /** Whose and which operation the key belongs to, e.g. `POST /tasks`; the same key elsewhere is another key. */
+  /**
+   * Whose and which operation the key belongs to (`<ownerKey> POST /tasks`): the same key from
+   * another user or on another operation is another key. The owner is hashed (fixed length) so any
+   * `sub` fits the column.
+   */
   readonly scope: string;
   readonly key: string;
   /** SHA-256 of the validated request: equal for a true retry, different for another request. */
@@ -44,14 +49,14 @@ interface KeyRow {
 }
 
 /** The request's key, or undefined when it has none; a malformed key is a 400. */
-export function idempotentRequest(ctx: Context, scope: string, validatedInput: unknown): IdempotentRequest | undefined {
+export function idempotentRequest(ctx: Context, owner: string, operation: string, validatedInput: unknown): IdempotentRequest | undefined {
   const key = ctx.get(IDEMPOTENCY_HEADER);
   if (key === '') return undefined;
   if (!KEY_PATTERN.test(key)) {
     throw new HttpError(400, 'invalid_idempotency_key', `${IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters.`);
   }
   const fingerprint = createHash('sha256').update(JSON.stringify(validatedInput)).digest('hex');
-  return { scope, key, fingerprint };
+  return { scope: `${ownerKey(owner)} ${operation}`, key, fingerprint };
 }
 
 function respond(ctx: Context, response: StoredResponse, replayed: boolean): void {

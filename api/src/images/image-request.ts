@@ -42,18 +42,19 @@ export function parseImageRequest(body: unknown): { prompt?: string } {
 }
 
 /**
- * The queue message for a task's image, built and validated by the shared contract. The API's
+ * The queue message for a task's image (carrying its owner), built and validated by the shared contract. The API's
  * request id is reused when it satisfies the contract (it becomes part of a key only for
  * task-less messages), else the contract generates one.
  */
 export function imageMessageFor(
+  owner: string,
   taskId: number,
   prompt: string,
   requestId: string | undefined,
   maxPromptChars: number,
 ): { message: ImageMessage; body: string; key: string } {
   try {
-    return buildImageMessage({ taskId, prompt, requestId: usableRequestId(requestId), maxPromptChars });
+    return buildImageMessage({ owner, taskId, prompt, requestId: usableRequestId(requestId), maxPromptChars });
   } catch (error) {
     if (error instanceof InvalidImageMessageError) {
       throw validationError([{ field: 'prompt', problem: error.message.replace(/^"prompt" /, '') }]);

@@ -2,15 +2,18 @@ import type { Knex } from 'knex';
 import { dateWriter, toIso } from '../db/database';
 import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 
-/** Storage of tasks; the routes only see this interface, so tests and other stores can stand in. */
+/**
+ * Storage of tasks, always of one owner (the caller's `sub`): another owner's task does not exist
+ * for these methods. The routes only see this interface, so tests and other stores can stand in.
+ */
 export interface TaskRepository {
-  /** Up to `limit` tasks in id order, after `afterId`, optionally of one status. */
-  list(query: TaskListQuery): Promise<Task[]>;
-  get(id: number): Promise<Task | undefined>;
+  /** Up to `limit` of the owner's tasks in id order, after `afterId`, optionally of one status. */
+  list(owner: string, query: TaskListQuery): Promise<Task[]>;
+  get(owner: string, id: number): Promise<Task | undefined>;
   /** `within` runs the insert in a caller's transaction (e.g. with its idempotency key). */
-  create(input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task>;
-  update(id: number, patch: TaskPatch, now: Date): Promise<Task | undefined>;
-  remove(id: number): Promise<boolean>;
+  create(owner: string, input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task>;
+  update(owner: string, id: number, patch: TaskPatch, now: Date): Promise<Task | undefined>;
+  remove(owner: string, id: number): Promise<boolean>;
 }
 
 export const TASKS_TABLE = 'tasks';
@@ -44,23 +47,30 @@ export class KnexTaskRepository implements TaskRepository {
     this.time = dateWriter(knex);
   }
 
-  async list(query: TaskListQuery): Promise<Task[]> {
-    const builder = this.knex(TASKS_TABLE).select<TaskRow[]>(COLUMNS).orderBy('id', 'asc').limit(query.limit);
+  /** The owner's rows: every query starts here, so none can forget the owner. */
+  private owned(owner: string, db: Knex | Knex.Transaction = this.knex): Knex.QueryBuilder {
+    return db(TASKS_TABLE).where('owner', owner);
+  }
+
+  async list(owner: string, query: TaskListQuery): Promise<Task[]> {
+    // Walks the (owner, id) or (owner, status, id) index in id order.
+    const builder = this.owned(owner).select<TaskRow[]>(COLUMNS).orderBy('id', 'asc').limit(query.limit);
     if (query.afterId !== undefined) builder.where('id', '>', query.afterId);
     if (query.status !== undefined) builder.where('status', query.status);
     const rows: TaskRow[] = await builder;
     return rows.map(toTask);
   }
 
-  async get(id: number): Promise<Task | undefined> {
-    const row: TaskRow | undefined = await this.knex(TASKS_TABLE).first<TaskRow | undefined>(COLUMNS).where('id', id);
+  async get(owner: string, id: number): Promise<Task | undefined> {
+    const row: TaskRow | undefined = await this.owned(owner).first<TaskRow | undefined>(COLUMNS).where('id', id);
     return row ? toTask(row) : undefined;
   }
 
-  async create(input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task> {
+  async create(owner: string, input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task> {
     // One round trip: the stored row is exactly what we sent plus the generated id, so it is
     // not read back (DATETIME(3) and ISO text both keep the millisecond the Date has).
     const [id] = await (within ?? this.knex)(TASKS_TABLE).insert({
+      owner,
       title: input.title,
       description: input.description,
       status: input.status,
@@ -71,17 +81,17 @@ export class KnexTaskRepository implements TaskRepository {
     return { id: Number(id), ...input, createdAt: at, updatedAt: at };
   }
 
-  async update(id: number, patch: TaskPatch, now: Date): Promise<Task | undefined> {
+  async update(owner: string, id: number, patch: TaskPatch, now: Date): Promise<Task | undefined> {
     // Update then read, in one transaction so the answer is the row this request produced.
     return this.knex.transaction(async (trx) => {
-      await trx(TASKS_TABLE).where('id', id).update({ ...patch, updated_at: this.time(now) });
-      const row: TaskRow | undefined = await trx(TASKS_TABLE).first<TaskRow | undefined>(COLUMNS).where('id', id);
+      await this.owned(owner, trx).where('id', id).update({ ...patch, updated_at: this.time(now) });
+      const row: TaskRow | undefined = await this.owned(owner, trx).first<TaskRow | undefined>(COLUMNS).where('id', id);
       return row ? toTask(row) : undefined;
     });
   }
 
-  async remove(id: number): Promise<boolean> {
-    const deleted = await this.knex(TASKS_TABLE).where('id', id).del();
+  async remove(owner: string, id: number): Promise<boolean> {
+    const deleted = await this.owned(owner).where('id', id).del();
     return deleted > 0;
   }
 }

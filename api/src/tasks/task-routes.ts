@@ -1,4 +1,6 @@
 import type { Context } from 'koa';
+import { ownerOf } from '../auth/require-user';
+import { publicPath } from '../http/base-path';
 import { notFound } from '../http/errors';
 import { answerOnce, idempotentRequest } from '../idempotency/idempotency';
 import { readJsonBody } from '../http/json-body';
@@ -7,14 +9,17 @@ import { tasksCreatedEmfLine } from '../observability/emf';
 import type { Task } from './task';
 import { encodeCursor, parseListQuery, parseNewTask, parseTaskId, parseTaskPatch } from './task-schema';
 
-/** GET/POST /tasks and GET/PATCH/DELETE /tasks/:id. Validation happens before any database call. */
+/**
+ * GET/POST /tasks and GET/PATCH/DELETE /tasks/:id, each on the caller's own tasks only (another
+ * user's task is a 404, like one that does not exist). Validation happens before any database call.
+ */
 export const taskRoutes: RouteModule = (router, deps) => {
   const { tasks, idempotency, clock, logger, metrics, bodyLimitBytes } = deps;
 
   router.get('/tasks', async (ctx: Context) => {
     const query = parseListQuery(ctx.query);
     // One extra row tells whether another page exists without a COUNT query.
-    const rows = await tasks.list({ ...query, limit: query.limit + 1 });
+    const rows = await tasks.list(ownerOf(ctx), { ...query, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const hasMore = rows.length > query.limit;
     ctx.body = { tasks: page, nextCursor: hasMore ? encodeCursor(page[page.length - 1].id) : null };
@@ -23,10 +28,11 @@ export const taskRoutes: RouteModule = (router, deps) => {
   router.post('/tasks', async (ctx: Context) => {
     const input = parseNewTask(await readJsonBody(ctx, bodyLimitBytes));
     const now = clock.now();
-    const request = idempotentRequest(ctx, 'POST /tasks', input);
+    const owner = ownerOf(ctx);
+    const request = idempotentRequest(ctx, owner, 'POST /tasks', input);
     const outcome = await answerOnce(ctx, idempotency, request, now, async (trx) => {
-      const task = await tasks.create(input, now, trx);
-      return { status: 201, body: task, location: `/tasks/${task.id}` };
+      const task = await tasks.create(owner, input, now, trx);
+      return { status: 201, body: task, location: publicPath(ctx, `/tasks/${task.id}`) };
     });
     if (outcome === 'replayed') return;
     metrics.taskCreated();
@@ -36,7 +42,7 @@ export const taskRoutes: RouteModule = (router, deps) => {
 
   router.get('/tasks/:id', async (ctx: Context) => {
     const id = parseTaskId(ctx.params.id);
-    const task = await tasks.get(id);
+    const task = await tasks.get(ownerOf(ctx), id);
     if (!task) throw notFound(`Task ${id} does not exist.`);
     ctx.body = task;
   });
@@ -44,14 +50,14 @@ export const taskRoutes: RouteModule = (router, deps) => {
   router.patch('/tasks/:id', async (ctx: Context) => {
     const id = parseTaskId(ctx.params.id);
     const patch = parseTaskPatch(await readJsonBody(ctx, bodyLimitBytes));
-    const task = await tasks.update(id, patch, clock.now());
+    const task = await tasks.update(ownerOf(ctx), id, patch, clock.now());
     if (!task) throw notFound(`Task ${id} does not exist.`);
     ctx.body = task;
   });
 
   router.delete('/tasks/:id', async (ctx: Context) => {
     const id = parseTaskId(ctx.params.id);
-    if (!(await tasks.remove(id))) throw notFound(`Task ${id} does not exist.`);
+    if (!(await tasks.remove(ownerOf(ctx), id))) throw notFound(`Task ${id} does not exist.`);
     ctx.status = 204;
   });
 };

@@ -1,0 +1,234 @@
+/**
+ * The web page in Debian's Chromium, against the API bundle as a process (serving the built site,
+ * authentication on) and the local test issuer standing in for Cognito's hosted UI.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import knexFactory, { Knex } from 'knex';
+import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
+import { REPO_ROOT } from '../api/support/api-process';
+import { ARTIFACTS_DIR, browserAvailable, seriousAccessibilityViolations, startWebStack, WebStack, withScreenshot } from './support/web-harness';
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+describeInBrowser('the web page', () => {
+  let stack: WebStack;
+  let db: Knex;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const current = (): Page | undefined => page;
+  /** A test, with a screenshot in test-artifacts/ when it fails. */
+  const test = (name: string, body: () => Promise<void>) => it(name, withScreenshot(name, current, body));
+
+  beforeAll(async () => {
+    stack = await startWebStack('page');
+    db = knexFactory({ client: 'better-sqlite3', connection: { filename: stack.sqliteFile }, useNullAsDefault: true });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await stack?.close();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    page = undefined;
+  });
+
+  /** A fresh browser profile at the page, signed out. */
+  async function openPage(viewport = { width: 1000, height: 800 }): Promise<Page> {
+    context = await stack.browser.newContext({ viewport });
+    page = await context.newPage();
+    await page.goto(stack.url);
+    return page;
+  }
+
+  /** Signs in through the test issuer's hosted login form and waits for the list. */
+  async function signIn(target: Page, user: string): Promise<void> {
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    await target.getByLabel('User name').fill(user);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    await target.getByRole('heading', { name: 'Your tasks' }).waitFor();
+  }
+
+  async function signedInAs(user: string, viewport?: { width: number; height: number }): Promise<Page> {
+    const target = await openPage(viewport);
+    await signIn(target, user);
+    return target;
+  }
+
+  /** Tasks made through the API with the user's own token, as another device of theirs would. */
+  async function seed(user: string, titles: string[]): Promise<void> {
+    const token = await stack.issuer.sign(stack.issuer.accessClaims(user));
+    for (const title of titles) {
+      const res = await fetch(`${stack.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
+      expect(res.status).toBe(201);
+    }
+  }
+
+  /** Whether the focus lands on this element (Preact moves it after rendering, so it is waited for). */
+  async function focusLandsOn(target: Page, element: Locator): Promise<boolean> {
+    const handle = await element.elementHandle();
+    return target
+      .waitForFunction((el) => document.activeElement === el, handle, { timeout: 5000 })
+      .then(() => true, () => false);
+  }
+  /** The listed titles, once they are the expected ones (or after 5 s, whatever they are then). */
+  async function listed(target: Page, expected: string[]): Promise<string[]> {
+    await target
+      .waitForFunction((want) => JSON.stringify(Array.from(document.querySelectorAll('.tasks h3'), (h) => h.textContent)) === JSON.stringify(want), expected, { timeout: 5000 })
+      .catch(() => undefined);
+    return target.locator('.tasks h3').allTextContents();
+  }
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `Task ${from + i}`);
+  const item = (target: Page, title: string) => target.locator('li.task', { has: target.getByRole('heading', { name: title, exact: true }) });
+
+  beforeEach(async () => {
+    await db('tasks').del();
+  });
+
+  test('signed out, the page offers sign-in and has no serious accessibility violations', async () => {
+    const target = await openPage();
+    await target.getByRole('heading', { name: 'Sign in to see your tasks' }).waitFor();
+    expect(await seriousAccessibilityViolations(target)).toEqual([]);
+  });
+
+  test('signs in with the authorization code and PKCE (S256), and leaves no code in the address bar', async () => {
+    const target = await openPage();
+    const requests: Request[] = [];
+    target.on('request', (request) => requests.push(request));
+    await signIn(target, 'alice');
+    const authorize = new URL(requests.find((r) => r.url().includes('/oauth2/authorize'))!.url());
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('response_type')).toBe('code');
+    const token = requests.find((r) => r.url().endsWith('/oauth2/token'))!;
+    expect(new URLSearchParams(token.postData() ?? '').get('code_verifier')).toMatch(/^[\w-]{43,128}$/);
+    expect(new URL(target.url()).search).toBe('');
+    await target.getByText('No tasks yet: add one above.').waitFor();
+  });
+
+  test('creates a task: it is listed, announced, and the focus is back in the title field', async () => {
+    const target = await signedInAs('alice');
+    await target.getByLabel('Title').fill('Water the plants');
+    await target.getByLabel('Description (optional)').fill('The ficus too');
+    await target.getByRole('button', { name: 'Add task' }).click();
+    await target.getByRole('status').getByText('Task “Water the plants” added.').waitFor();
+    expect(await listed(target, ['Water the plants'])).toEqual(['Water the plants']);
+    await item(target, 'Water the plants').getByText('The ficus too').waitFor();
+    expect(await focusLandsOn(target, target.getByLabel('Title'))).toBe(true);
+    await target.waitForFunction(() => (document.getElementById('new-title') as HTMLInputElement).value === '', undefined, { timeout: 5000 }).catch(() => undefined);
+    expect(await target.getByLabel('Title').inputValue()).toBe('');
+  });
+
+  test('edits a task in place with the keyboard; the focus returns to its Edit button', async () => {
+    await seed('alice', ['Draft the report']);
+    const target = await signedInAs('alice');
+    await item(target, 'Draft the report').getByRole('button', { name: 'Edit' }).click();
+    expect(await focusLandsOn(target, target.getByRole('form', { name: 'Edit “Draft the report”' }).getByLabel('Title'))).toBe(true);
+    await target.keyboard.press('Control+A');
+    await target.keyboard.type('Send the report');
+    await target.keyboard.press('Enter');
+    await target.getByRole('status').getByText('Task “Send the report” saved.').waitFor();
+    expect(await listed(target, ['Send the report'])).toEqual(['Send the report']);
+    expect(await focusLandsOn(target, item(target, 'Send the report').getByRole('button', { name: 'Edit' }))).toBe(true);
+  });
+
+  test('completes a task and reopens it; the focus stays on the button', async () => {
+    await seed('alice', ['Pay the rent']);
+    const target = await signedInAs('alice');
+    await item(target, 'Pay the rent').getByRole('button', { name: 'Complete' }).click();
+    await item(target, 'Pay the rent').getByText('Done', { exact: true }).waitFor();
+    expect(await focusLandsOn(target, item(target, 'Pay the rent').getByRole('button', { name: 'Reopen' }))).toBe(true);
+    await item(target, 'Pay the rent').getByRole('button', { name: 'Reopen' }).click();
+    await item(target, 'Pay the rent').getByText('To Do', { exact: true }).waitFor();
+  });
+
+  test('deletes a task; the focus moves to the list heading', async () => {
+    await seed('alice', ['Old idea', 'Keep me']);
+    const target = await signedInAs('alice');
+    await item(target, 'Old idea').getByRole('button', { name: 'Delete' }).click();
+    await target.getByRole('status').getByText('Task “Old idea” deleted.').waitFor();
+    expect(await listed(target, ['Keep me'])).toEqual(['Keep me']);
+    expect(await focusLandsOn(target, target.getByRole('heading', { name: 'Your tasks' }))).toBe(true);
+  });
+
+  test('pages through 23 tasks ten at a time, forward and back', async () => {
+    await seed('alice', range(1, 23));
+    const target = await signedInAs('alice');
+    const next = target.getByRole('button', { name: 'Next page' });
+    const previous = target.getByRole('button', { name: 'Previous page' });
+    expect(await listed(target, range(1, 10))).toEqual(range(1, 10));
+    expect(await previous.isDisabled()).toBe(true);
+    await next.click();
+    await target.getByText('Page 2').waitFor();
+    expect(await listed(target, range(11, 20))).toEqual(range(11, 20));
+    await next.click();
+    await target.getByText('Page 3').waitFor();
+    expect(await listed(target, range(21, 23))).toEqual(range(21, 23));
+    expect(await next.isDisabled()).toBe(true);
+    await previous.click();
+    await target.getByText('Page 2').waitFor();
+    expect(await listed(target, range(11, 20))).toEqual(range(11, 20));
+  });
+
+  test("shows the API's error to the user: a picture on a server without image generation is a 503 alert", async () => {
+    await seed('alice', ['A lighthouse']);
+    const target = await signedInAs('alice');
+    await item(target, 'A lighthouse').getByRole('button', { name: 'Picture' }).click();
+    await target.getByRole('alert').getByText(/The server could not do this \(503\)\. Image generation is not configured/).waitFor();
+  });
+
+  test('a refused token (401) asks to sign in again, with the focus on that button, and signing in again works', async () => {
+    await seed('alice', ['Still mine']);
+    const target = await signedInAs('alice');
+    await target.evaluate(() => sessionStorage.setItem('taskmanager.session', JSON.stringify({ accessToken: 'forged.token.value', expiresAt: Date.now() + 3_600_000 })));
+    await item(target, 'Still mine').getByRole('button', { name: 'Complete' }).click();
+    await target.getByRole('alert').getByText('Your session has ended. Sign in again to continue.').waitFor();
+    expect(await focusLandsOn(target, target.getByRole('button', { name: 'Sign in again' }))).toBe(true);
+    await target.keyboard.press('Enter');
+    await target.getByLabel('User name').fill('alice');
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    await item(target, 'Still mine').waitFor();
+  });
+
+  test("another user sees none of alice's tasks", async () => {
+    await seed('alice', ['Alice only']);
+    const target = await signedInAs('bob');
+    await target.getByText('No tasks yet: add one above.').waitFor();
+  });
+
+  test('signed in, with tasks and an open edit form, the page has no serious accessibility violations', async () => {
+    await seed('alice', ['Check contrast', 'Label every field']);
+    const target = await signedInAs('alice');
+    await item(target, 'Check contrast').getByRole('button', { name: 'Edit' }).click();
+    await target.getByRole('form', { name: 'Edit “Check contrast”' }).waitFor();
+    expect(await seriousAccessibilityViolations(target)).toEqual([]);
+  });
+
+  test('fits a phone-sized screen (360 px) without sideways scrolling', async () => {
+    await seed('alice', ['A title long enough to wrap across more than one line on a small phone screen']);
+    const target = await signedInAs('alice', { width: 360, height: 740 });
+    await item(target, 'A title long enough to wrap across more than one line on a small phone screen').waitFor();
+    expect(await target.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await target.screenshot({ path: path.join(ARTIFACTS_DIR, 'page-phone.png'), fullPage: true });
+  });
+
+  test('signs out through the hosted UI and comes back signed out', async () => {
+    const target = await signedInAs('alice');
+    await target.getByRole('button', { name: 'Sign out' }).click();
+    await target.getByRole('heading', { name: 'Sign in to see your tasks' }).waitFor();
+    expect(await target.evaluate(() => sessionStorage.getItem('taskmanager.session'))).toBeNull();
+  });
+
+  test("takes the README's screenshot of the page (docs/screenshot.png with SAVE_SCREENSHOT=1)", async () => {
+    await seed('alice', ['Water the plants', 'Send the report', 'Book the dentist']);
+    const target = await signedInAs('alice', { width: 800, height: 640 });
+    await item(target, 'Send the report').getByRole('button', { name: 'Complete' }).click();
+    await item(target, 'Send the report').getByText('Done', { exact: true }).waitFor();
+    const file = process.env.SAVE_SCREENSHOT === '1' ? path.join(REPO_ROOT, 'docs', 'screenshot.png') : path.join(ARTIFACTS_DIR, 'page.png');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await target.evaluate(() => window.scrollTo(0, 0));
+    await target.screenshot({ path: file, fullPage: true });
+    expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+  });
+});
