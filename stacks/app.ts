@@ -3,6 +3,7 @@ import * as path from 'path';
 import { API_BUNDLE_FILE, bundleApi } from './build/bundle-api';
 import { bundleWorker } from './build/bundle-worker';
 import { bundleLambda, packageLambda } from './build/lambda-package';
+import { bundleSite } from './build/bundle-site';
 import type { ProjectConfig } from './config';
 import { BootstrapStack } from './bootstrap-stack';
 import { Builds, EnvironmentStack } from './environment-stack';
@@ -25,6 +26,8 @@ export function buildDeployables(projectRoot: string): Builds {
     api: { file: api.outFile, sha256: api.sha256 },
     worker: packageLambda(bundleWorker(projectRoot)),
     databaseSetup: packageLambda(bundleLambda(projectRoot, DATABASE_SETUP_ENTRY, path.join('dist', 'bundles', 'db-setup'))),
+    // Not dist/site, which `npm run api` serves with a local config.json of its own.
+    site: bundleSite(projectRoot, { outDir: path.join('dist', 'bundles', 'site') }).files,
   };
 }
 

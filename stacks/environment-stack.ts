@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { IMAGE_KEY_PREFIX } from '../api/contract/image-message';
+import { API_BASE_PATH } from '../api/contract/web';
 import { Aspects, IAspect, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { IConstruct } from 'constructs';
@@ -12,9 +13,12 @@ import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
 import { QueueWorker } from './constructs/queue-worker';
 import type { LambdaPackage } from './build/lambda-package';
+import type { SiteFile } from './build/bundle-site';
 import { SecurityGroups } from './constructs/security-groups';
 import { SITE_KEY_PREFIX, StaticAssets } from './constructs/static-assets';
 import { Edge } from './constructs/edge';
+import { SIGN_IN_SCOPES, SignIn } from './constructs/sign-in';
+import { StaticSite } from './constructs/static-site';
 import { EdgeFirewall } from './constructs/edge-firewall';
 import { workloadBoundaryArn } from './deploy/workload-boundary';
 import { accountIdOf, partitionOf } from './lib/arn';
@@ -27,6 +31,8 @@ export interface Builds {
   readonly worker: LambdaPackage;
   /** The function that keeps the database's application accounts in place. */
   readonly databaseSetup: LambdaPackage;
+  /** The web page's files. */
+  readonly site: readonly SiteFile[];
 }
 
 export interface EnvironmentStackProps {
@@ -140,6 +146,26 @@ export class EnvironmentStack extends TerraformStack {
       logRetentionDays: env.logRetentionDays,
       forceDestroy: !env.database.deletionProtection,
     });
+    const signIn = new SignIn(this, 'sign-in', {
+      naming,
+      region: env.region,
+      config: env.auth,
+      accountId: accountIdOf(this.network.vpcArn),
+      appUrls: edge.urls,
+      localUrls: [LOCAL_APP_URL],
+      deletionProtection: env.database.deletionProtection,
+    });
+    edge.allowSignInFrom(signIn.hostedUiUrl);
+    this.api.addEnvironment({ AUTH_ISSUER: signIn.issuer, AUTH_CLIENT_ID: signIn.client.id });
+    new StaticSite(this, 'site', {
+      bucket: assets.staticBucket,
+      prefix: SITE_KEY_PREFIX,
+      files: props.builds.site,
+      runtimeConfig: {
+        apiBase: API_BASE_PATH,
+        auth: { issuer: signIn.issuer, clientId: signIn.client.id, domain: signIn.hostedUiUrl, scopes: SIGN_IN_SCOPES },
+      },
+    });
 
     const observability = new Observability(this, 'observability', {
       region: env.region,
@@ -153,6 +179,7 @@ export class EnvironmentStack extends TerraformStack {
 
     new TerraformOutput(this, 'url', { value: edge.url, description: 'The HTTPS address users open: the web page, and the API under /api' });
     new TerraformOutput(this, 'alb_dns_name', { value: this.api.loadBalancer.dnsName, description: 'The internal load balancer, reachable from inside the VPC only (operators: /metrics, /instance)' });
+    new TerraformOutput(this, 'user_pool_id', { value: signIn.userPool.id, description: 'The Cognito user pool (operators create users here when self sign-up is off)' });
     new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl, description: 'The CloudWatch dashboard of this environment' });
     new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name, description: 'Log group of the API (one stream per instance)' });
     new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName, description: 'Bucket of the static files and the generated images (images/)' });
@@ -162,6 +189,9 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds, description: 'Private subnets (database, internal load balancer, CloudFront VPC origin; the API instances with NAT)' });
   }
 }
+
+/** Where `npm run api` serves the page, which may sign in against the environment's user pool too. */
+const LOCAL_APP_URL = 'http://localhost:3000';
 
 /** Where a stack's state lives in the state bucket. */
 export function stateKey(keyPrefix: string, stackId: string): string {

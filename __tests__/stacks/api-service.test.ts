@@ -15,7 +15,7 @@ const ref = (type: string, part: string, attribute: string) => refTo(dev, type, 
 
 describe('API build artifact', () => {
   test('uploads the bundled API to the artifacts bucket under a key holding its hash', () => {
-    const object = onlyResource(dev, 'aws_s3_object');
+    const object = resourceNamed(dev, 'aws_s3_object', 'api_artifact');
     expect(object.key).toBe(`api/${build.sha256}/index.js`);
     expect(object.bucket).toBe(ref('aws_s3_bucket', 'artifacts', 'bucket'));
     expect(object.source).toMatch(/^assets\/api_build_[A-Z0-9_]+\/[A-F0-9]+\/index\.js$/);
@@ -57,6 +57,8 @@ describe('User data', () => {
       SHUTDOWN_TIMEOUT_MS: '30000',
       QUEUE_URL: ref('aws_sqs_queue', 'worker_queue', 'url'),
       IMAGES_BUCKET: ref('aws_s3_bucket', 'static', 'bucket'),
+      AUTH_ISSUER: `https://cognito-idp.us-east-1.amazonaws.com/${ref('aws_cognito_user_pool', 'users', 'id')}`,
+      AUTH_CLIENT_ID: ref('aws_cognito_user_pool_client', 'web', 'id'),
     });
   });
 

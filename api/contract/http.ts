@@ -3,7 +3,5 @@ export const HEALTH_PATH = '/health';
 export const READY_PATH = '/ready';
 export const METRICS_PATH = '/metrics';
 export const INSTANCE_PATH = '/instance';
-/** Where the edge (CloudFront) routes the API: `/api/tasks` reaches the API's `/tasks`. */
-export const EDGE_API_PREFIX = '/api';
 /** Operators' endpoints, never reachable through the edge. */
 export const OPS_PATHS = [METRICS_PATH, INSTANCE_PATH] as const;

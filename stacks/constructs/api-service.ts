@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { AssetType, Fn, Lazy, TerraformAsset } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -12,7 +12,8 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { ApiEnvironment } from '../../api/contract/api-settings';
-import { EDGE_API_PREFIX, HEALTH_PATH, OPS_PATHS } from '../../api/contract/http';
+import { HEALTH_PATH, OPS_PATHS } from '../../api/contract/http';
+import { API_BASE_PATH } from '../../api/contract/web';
 import { METRICS_NAMESPACE } from '../../api/contract/telemetry';
 import type { ComputeConfig, LoadBalancerConfig } from '../config';
 import { Naming } from '../lib/naming';
@@ -91,6 +92,7 @@ export class ApiService extends Construct {
   /** The instances' role: other constructs grant it access to what they own. */
   readonly instanceRole: GrantableRole;
   readonly logGroup: CloudwatchLogGroup;
+  private readonly environment: ApiEnvironment;
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
@@ -145,27 +147,31 @@ export class ApiService extends Construct {
     );
     const profile = new IamInstanceProfile(this, 'instance-profile', { name: naming.name('api-instance'), role: this.instanceRole.role.name });
 
-    const userData = renderUserData({
-      region: props.region,
-      artifactBucket: props.artifactsBucket.bucketName,
-      artifactKey: artifact.key,
-      artifactSha256: props.build.sha256,
-      agentConfigParameter: agentConfig.name,
-      environment: {
-        NODE_ENV: 'production',
-        HOST: '0.0.0.0',
-        PORT: compute.appPort,
-        AWS_REGION: props.region,
-        DB_HOST: props.database.address,
-        DB_PORT: MYSQL_PORT,
-        DB_NAME: DATABASE_NAME,
-        DB_SECRET_ARN: props.database.secretArn,
-        DB_SSL: 'true',
-        LOG_FILE: API_LOG_FILE,
-        LOG_LEVEL: 'info',
-        SHUTDOWN_TIMEOUT_MS: API_SHUTDOWN_TIMEOUT_SECONDS * 1000,
-        ...props.environment,
-      },
+    this.environment = {
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      PORT: compute.appPort,
+      AWS_REGION: props.region,
+      DB_HOST: props.database.address,
+      DB_PORT: MYSQL_PORT,
+      DB_NAME: DATABASE_NAME,
+      DB_SECRET_ARN: props.database.secretArn,
+      DB_SSL: 'true',
+      LOG_FILE: API_LOG_FILE,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: API_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      ...props.environment,
+    };
+    // Rendered at synth, after every addEnvironment() call (sign-in settings come from constructs made later).
+    const userData = Lazy.stringValue({
+      produce: () => Fn.base64encode(renderUserData({
+        region: props.region,
+        artifactBucket: props.artifactsBucket.bucketName,
+        artifactKey: artifact.key,
+        artifactSha256: props.build.sha256,
+        agentConfigParameter: agentConfig.name,
+        environment: this.environment,
+      })),
     });
 
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
@@ -186,7 +192,7 @@ export class ApiService extends Construct {
         },
       ],
       monitoring: { enabled: false },
-      userData: Fn.base64encode(userData),
+      userData,
       updateDefaultVersion: true,
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({
         resourceType,
@@ -255,6 +261,11 @@ export class ApiService extends Construct {
 
   }
 
+  /** Adds settings to the API process's environment (names the API reads; a typo fails the type-check). */
+  addEnvironment(variables: ApiEnvironment): void {
+    Object.assign(this.environment, variables);
+  }
+
   private addListener(): void {
     const listener = new LbListener(this, 'http', {
       loadBalancerArn: this.loadBalancer.arn,
@@ -266,7 +277,7 @@ export class ApiService extends Construct {
     new LbListenerRule(this, 'ops-not-at-edge', {
       listenerArn: listener.arn,
       priority: 10,
-      condition: [{ pathPattern: { values: OPS_PATHS.flatMap((p) => [`${EDGE_API_PREFIX}${p}`, `${EDGE_API_PREFIX}${p}/*`]) } }],
+      condition: [{ pathPattern: { values: OPS_PATHS.flatMap((p) => [`${API_BASE_PATH}${p}`, `${API_BASE_PATH}${p}/*`]) } }],
       action: [{ type: 'fixed-response', fixedResponse: { statusCode: '404', contentType: 'application/json', messageBody: JSON.stringify({ error: { code: 'not_found', message: 'No such resource.' } }) } }],
     });
   }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
-import { EDGE_API_PREFIX, OPS_PATHS } from '../../api/contract/http';
+import { OPS_PATHS } from '../../api/contract/http';
+import { API_BASE_PATH } from '../../api/contract/web';
 import { Naming } from '../lib/naming';
 
 export interface EdgeFirewallProps {
@@ -64,7 +65,7 @@ export class EdgeFirewall extends Construct {
           name: 'block-ops-paths',
           priority: 0,
           action: { block: {} },
-          statement: { or_statement: [{ statement: OPS_PATHS.map((path) => uriPath('STARTS_WITH', `${EDGE_API_PREFIX}${path}`)) }] },
+          statement: { or_statement: [{ statement: OPS_PATHS.map((path) => uriPath('STARTS_WITH', `${API_BASE_PATH}${path}`)) }] },
           visibilityConfig: visibility('ops-paths'),
         },
         {

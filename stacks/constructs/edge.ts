@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
@@ -8,7 +9,7 @@ import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudw
 import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
 import type { Lb } from '@cdktf/provider-aws/lib/lb';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { EDGE_API_PREFIX } from '../../api/contract/http';
+import { API_BASE_PATH } from '../../api/contract/web';
 import type { EdgeConfig } from '../config';
 import { Naming } from '../lib/naming';
 import type { EdgeFirewall } from './edge-firewall';
@@ -64,11 +65,6 @@ export interface EdgeProps {
   readonly logRetentionDays: number;
   /** Let `terraform destroy` empty the log bucket (disposable environments). */
   readonly forceDestroy: boolean;
-  /**
-   * Origins the page may send the user to and fetch tokens from (the sign-in domain).
-   * @default none
-   */
-  readonly signInOrigins?: readonly string[];
 }
 
 /**
@@ -82,6 +78,9 @@ export class Edge extends Construct {
   readonly distribution: CloudfrontDistribution;
   /** The HTTPS URL users open. */
   readonly url: string;
+  /** Every HTTPS URL the distribution answers on: its own domain names, then CloudFront's. */
+  readonly urls: string[];
+  private readonly signInOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -114,7 +113,7 @@ export class Edge extends Construct {
         frameOptions: { frameOption: 'DENY', override: true },
         referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
         xssProtection: { protection: true, modeBlock: true, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.signInOrigins), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: Lazy.stringValue({ produce: () => contentSecurityPolicy(this.signInOrigins) }), override: true },
       },
     });
 
@@ -154,7 +153,7 @@ export class Edge extends Construct {
         responseHeadersPolicyId: headers.id,
       },
       orderedCacheBehavior: [{
-        pathPattern: `${EDGE_API_PREFIX}/*`,
+        pathPattern: `${API_BASE_PATH}/*`,
         targetOriginId: 'api',
         // A redirect would turn a POST into a GET: API calls over HTTP are refused instead.
         viewerProtocolPolicy: 'https-only',
@@ -168,8 +167,8 @@ export class Edge extends Construct {
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate,
     });
-    const domain = config.domainNames[0] ?? this.distribution.domainName;
-    this.url = `https://${domain}`;
+    this.urls = [...config.domainNames, this.distribution.domainName].map((domain) => `https://${domain}`);
+    this.url = this.urls[0];
 
     // The bucket admits this distribution, for the site's keys only (not the users' images).
     props.siteBucket.addToResourcePolicy({
@@ -181,6 +180,11 @@ export class Edge extends Construct {
       Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
     });
     this.addAccessLogs(props);
+  }
+
+  /** Lets the page send people to `origin` to sign in, and fetch tokens from it (content security policy). */
+  allowSignInFrom(origin: string): void {
+    this.signInOrigins.push(origin);
   }
 
   /** Standard logging (v2): CloudWatch Logs delivers the access logs to S3, no bucket ACLs needed. */

@@ -15,7 +15,7 @@ export interface SignInProps {
   /** Account id (from a resource ARN): the default domain prefix holds it, so it is unique. */
   readonly accountId: string;
   /** Where the page lives (`https://...`, no trailing slash): sign-in returns there, sign-out too. */
-  readonly appUrl: string;
+  readonly appUrls: readonly string[];
   /** Local addresses that may sign in too (`http://localhost:<port>`), for `npm run api`. */
   readonly localUrls: readonly string[];
   /** Keep the user pool (and its users) from being deleted. */
@@ -75,7 +75,7 @@ export class SignIn extends Construct {
     });
     this.hostedUiUrl = `https://${domain.domain}.auth.${props.region}.amazoncognito.com`;
 
-    const returnUrls = [props.appUrl, ...props.localUrls].map((url) => `${url}/`);
+    const returnUrls = [...props.appUrls, ...props.localUrls].map((url) => `${url}/`);
     this.client = new CognitoUserPoolClient(this, 'web', {
       name: naming.name('web'),
       userPoolId: this.userPool.id,

@@ -31,7 +31,7 @@ const DESCRIBE = [
   'logs:Describe*', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup', 'cloudwatch:Describe*', 'cloudwatch:GetDashboard',
   'cloudwatch:ListTagsForResource', 'sns:ListTopics', 'sqs:ListQueues', 'lambda:GetEventSourceMapping', 'lambda:ListEventSourceMappings',
   'kms:ListAliases', 'ssm:DescribeParameters', 'iam:Get*', 'iam:List*', 'cloudfront:Get*', 'cloudfront:List*', 'wafv2:Get*', 'wafv2:List*',
-  'logs:GetDelivery*', 'logs:DescribeDeliver*',
+  'logs:GetDelivery*', 'logs:DescribeDeliver*', 'cognito-idp:Describe*', 'cognito-idp:GetUserPoolMfaConfig', 'cognito-idp:ListTagsForResource',
 ];
 
 export function applyStatements(scope: ApplyScope): PolicyStatement[] {
@@ -71,6 +71,9 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     { Sid: 'ManageTaggedKeys', Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringEquals: envTag } },
     { Sid: 'ManageKeyAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: `arn:aws:kms:${region}:*:alias/${prefix}-*` },
     ...edgeStatements(prefix, env.name),
+    // User pool ids carry no names: creating needs the environment's tag, changing needs it on the pool.
+    { Sid: 'CreateTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:CreateUserPool', 'cognito-idp:TagResource'], Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/Environment': env.name } } },
+    { Sid: 'ManageTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:CreateUserPoolClient', 'cognito-idp:UpdateUserPoolClient', 'cognito-idp:DeleteUserPoolClient', 'cognito-idp:CreateUserPoolDomain', 'cognito-idp:UpdateUserPoolDomain', 'cognito-idp:DeleteUserPoolDomain', 'cognito-idp:UntagResource'], Resource: `arn:aws:cognito-idp:${region}:*:userpool/*`, Condition: { StringEquals: envTag } },
     // IAM: roles of this environment only, always inside the boundary.
     { Sid: 'CreateBoundedRoles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
     { Sid: 'ManageOwnRoles', Effect: 'Allow', Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy'], Resource: `arn:aws:iam::*:role/${prefix}-*` },
