@@ -7,13 +7,16 @@
  * every job; write scopes only where used (`id-token` with configure-aws-credentials,
  * `pull-requests`/`issues` with github-script); every action pinned to the full commit SHA of
  * the verified table below with its version in a comment; no long-lived AWS keys; the plan role
- * outside environments and the apply role only inside one; Terraform 1.11.4 unwrapped; apply
+ * outside environments and the apply role only inside one; Terraform 1.11.4 unwrapped; Node.js 22; apply
  * only in an environment with a non-cancelling concurrency group; plans and applies only after
  * the check job (lint + tests); checkouts that do not persist the token.
  */
 import { parseDocument } from 'yaml';
 
-/** From shared/actions-pins.md (each release tag resolved to its commit); a test keeps them equal. */
+/**
+ * Each action's release tag resolved to its commit in the action's own repository (read on
+ * 2026-11-22); docs/delivery.md lists them for readers, and a test keeps that table equal to this.
+ */
 export const PINNED_ACTIONS: Readonly<Record<string, { sha: string; version: string }>> = {
   'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
   'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
@@ -26,6 +29,8 @@ export const PINNED_ACTIONS: Readonly<Record<string, { sha: string; version: str
 };
 
 export const TERRAFORM_VERSION = '1.11.4';
+/** Production runs Node.js 22 LTS, so CI does too. */
+export const NODE_VERSION = 22;
 const AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials';
 const GITHUB_SCRIPT = 'actions/github-script';
 
@@ -169,7 +174,7 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     }
     const [name, version] = ref.split('@');
     const pin = PINNED_ACTIONS[actionName(name)];
-    if (!pin) at(where, `${name} is not in the verified pin table (shared/actions-pins.md)`);
+    if (!pin) at(where, `${name} is not in the verified pin table (PINNED_ACTIONS in delivery/workflow-policy.ts)`);
     else if (!/^[0-9a-f]{40}$/.test(version ?? '')) at(where, `${name}@${version}: pin to the full 40-character commit SHA`);
     else if (version !== pin.sha) at(where, `${name}@${version}: not the verified SHA ${pin.sha} (${pin.version})`);
     else if (comment !== pin.version) at(where, `${name}: the comment must name the pinned version (# ${pin.version})`);
@@ -203,6 +208,9 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     for (const step of stepsUsing(job, 'hashicorp/setup-terraform')) {
       if (String(step.with?.terraform_version) !== TERRAFORM_VERSION) at(where, `setup-terraform: terraform_version must be ${TERRAFORM_VERSION}`);
       if (step.with?.terraform_wrapper !== false) at(where, 'setup-terraform: set terraform_wrapper: false');
+    }
+    for (const step of stepsUsing(job, 'actions/setup-node')) {
+      if (Number(step.with?.['node-version']) !== NODE_VERSION) at(where, `setup-node: node-version must be ${NODE_VERSION} (the Node.js production runs)`);
     }
     for (const step of stepsUsing(job, 'actions/checkout')) {
       if (step.with?.['persist-credentials'] !== false) at(where, 'checkout: set persist-credentials: false');

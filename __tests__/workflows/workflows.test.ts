@@ -69,6 +69,7 @@ describe('policy rules fire on broken workflows', () => {
     ['plan before tests', 'ci.yml', /(name: Plan \$\{\{ matrix.stack \}\}\n {4})needs: check/, '$1needs: []', /job plan: plans and applies must need the check job/],
     ['persisted checkout token', 'check.yml', 'persist-credentials: false', 'persist-credentials: true', /persist-credentials: false/],
     ['no timeout', 'drift.yml', /\n {4}timeout-minutes: 10/, '', /job report: set timeout-minutes/],
+    ['Node.js 20', 'check.yml', 'node-version: 22', 'node-version: 20', /setup-node: node-version must be 22/],
   ];
   it.each(cases)('%s', (_name, file, from, to, expected) => {
     expect(checkWorkflow(byName(file))).toEqual([]);
@@ -76,10 +77,10 @@ describe('policy rules fire on broken workflows', () => {
     expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
-  it('the pins equal the verified table in shared/actions-pins.md', () => {
-    const table = path.resolve(REPO, '../shared/actions-pins.md');
-    const rows = [...fs.readFileSync(table, 'utf8').matchAll(/^\| ([\w-]+\/[\w-]+) \| (v[\d.]+) \| ([0-9a-f]{40}) \|/gm)];
-    expect(rows.length).toBe(8);
+  it('the pins equal the table in docs/delivery.md', () => {
+    const table = fs.readFileSync(path.join(REPO, 'docs/delivery.md'), 'utf8');
+    const rows = [...table.matchAll(/^\| ([\w-]+\/[\w-]+) \| (v[\d.]+) \| ([0-9a-f]{40}) \|$/gm)];
+    expect(rows.length).toBe(Object.keys(PINNED_ACTIONS).length);
     expect(Object.fromEntries(rows.map((r) => [r[1], { sha: r[3], version: r[2] }]))).toEqual(PINNED_ACTIONS);
   });
 
