@@ -89,7 +89,7 @@ describe('Configuration', () => {
     expect(problems(file).join('\n')).toContain(expected);
   });
 
-  test('the policy expects prod to be protected and each environment to run small classes, with nothing waived by default', () => {
+  test('the policy expects prod to be protected and each environment to run small classes', () => {
     const config = testConfig();
     const [dev, prod] = config.environments;
     expect(dev.policy).toMatchObject({ production: false, interfaceEndpoints: false });

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { hasChanges, parsePlan, summarize } from './model';
+import { hasChanges, parsePlan, type PlanJson, summarize } from './model';
 import type { StackResult } from './render';
 
 export type StackSpec =
@@ -62,6 +62,20 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
+/** Reads and parses a plan file; an unreadable one is an error that says what is wrong with it. */
+export function readPlanFile(file: string): PlanJson {
+  const text = readIfExists(file);
+  if (text === undefined) throw new PlanFileError(`No plan: ${file} was not found (the plan step failed before writing it).`);
+  if (text.trim() === '') throw new PlanFileError(`No plan: ${file} is empty.`);
+  try {
+    return parsePlan(text);
+  } catch (error) {
+    throw new PlanFileError(`${file} is not a Terraform JSON plan: ${(error as Error).message}`);
+  }
+}
+
+export class PlanFileError extends Error {}
+
 /** Reads what a stack spec points at; every problem becomes a failed stack, never an exception. */
 export function loadStack(spec: StackSpec): StackResult {
   if (spec.kind === 'skipped') return { stack: spec.stack, status: 'skipped', reason: spec.reason };
@@ -69,13 +83,11 @@ export function loadStack(spec: StackSpec): StackResult {
     const text = readIfExists(spec.file);
     return { stack: spec.stack, status: 'failed', error: text ?? `(the error output ${spec.file} was not found)` };
   }
-  const text = readIfExists(spec.file);
-  if (text === undefined) return { stack: spec.stack, status: 'failed', error: `No plan: ${spec.file} was not found (the plan step failed before writing it).` };
-  if (text.trim() === '') return { stack: spec.stack, status: 'failed', error: `No plan: ${spec.file} is empty.` };
   try {
-    return { stack: spec.stack, status: 'planned', plan: parsePlan(text) };
+    return { stack: spec.stack, status: 'planned', plan: readPlanFile(spec.file) };
   } catch (error) {
-    return { stack: spec.stack, status: 'failed', error: `${spec.file} is not a Terraform JSON plan: ${(error as Error).message}` };
+    if (!(error instanceof PlanFileError)) throw error;
+    return { stack: spec.stack, status: 'failed', error: error.message };
   }
 }
 
