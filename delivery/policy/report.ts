@@ -36,28 +36,33 @@ function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }
 
+function failureRow(f: Finding): string {
+  const expired = f.expiredWaiver ? ` (waiver expired ${f.expiredWaiver})` : '';
+  return `| ${ICON[f.severity]} ${f.severity} | ${code(f.rule)} | ${cell(`${code(f.stack)} ${code(f.path)}`)}<br>${cell(code(f.address))} | ${cell(f.failure + expired)} | ${cell(f.fix)} |`;
+}
+
+function capped(rows: string[], maxRows: number, more: (n: number) => string): string[] {
+  return rows.length > maxRows ? [...rows.slice(0, maxRows), more(rows.length - maxRows)] : rows;
+}
+
 /**
- * The policy section of the PR comment: failures first (most severe first), then the waivers,
- * then the count of passes; each list capped at `maxRows`, the rest counted.
+ * The policy section of the PR comment: failures first (most severe first; low-severity ones
+ * folded), then the waivers, then the count of passes. Each list is capped at `maxRows`.
  */
 export function policyMarkdown(result: PolicyResult, maxRows = 20): string {
   const status = result.blocking ? `❌ ${plural(result.blocking, 'blocking failure')}` : result.failures.length ? '⚠️ passed with warnings' : '✅ passed';
   const out = [`#### Policy: ${status}`, ''];
-  if (result.failures.length) {
-    out.push('| | Rule | Resource | Problem | Fix |', '|---|---|---|---|---|');
-    for (const f of result.failures.slice(0, maxRows)) {
-      const expired = f.expiredWaiver ? ` (waiver expired ${f.expiredWaiver})` : '';
-      out.push(`| ${ICON[f.severity]} ${f.severity} | ${code(f.rule)} | ${cell(`${code(f.stack)} ${code(f.path)}`)}<br>${cell(code(f.address))} | ${cell(f.failure + expired)} | ${cell(f.fix)} |`);
-    }
-    if (result.failures.length > maxRows) out.push(`| | | … and ${result.failures.length - maxRows} more | | |`);
-    out.push('');
+  const header = ['| | Rule | Resource | Problem | Fix |', '|---|---|---|---|---|'];
+  const serious = result.failures.filter((f) => f.severity !== 'low');
+  const low = result.failures.filter((f) => f.severity === 'low');
+  if (serious.length) out.push(...header, ...capped(serious.map(failureRow), maxRows, (n) => `| | | … and ${n} more | | |`), '');
+  if (low.length) {
+    out.push(`<details><summary>${plural(low.length, 'low-severity warning')}</summary>`, '', ...header, ...capped(low.map(failureRow), maxRows, (n) => `| | | … and ${n} more | | |`), '', '</details>', '');
   }
   if (result.waived.length) {
-    out.push(`<details><summary>${plural(result.waived.length, 'waived failure')}</summary>`, '', '| Rule | Resource | Reason | Until |', '|---|---|---|---|');
-    for (const f of result.waived.slice(0, maxRows)) out.push(`| ${code(f.rule)} | ${cell(`${code(f.stack)} ${code(f.path)}`)} | ${cell(f.waiver!.reason)} | ${f.waiver!.expires} |`);
-    if (result.waived.length > maxRows) out.push(`| … and ${result.waived.length - maxRows} more | | | |`);
-    out.push('', '</details>', '');
+    const rows = result.waived.map((f) => `| ${code(f.rule)} | ${cell(`${code(f.stack)} ${code(f.path)}`)} | ${cell(f.waiver!.reason)} | ${f.waiver!.expires} |`);
+    out.push(`<details><summary>${plural(result.waived.length, 'waived failure')}</summary>`, '', '| Rule | Resource | Reason | Until |', '|---|---|---|---|', ...capped(rows, maxRows, (n) => `| … and ${n} more | | | |`), '', '</details>', '');
   }
-  out.push(`${plural(result.passed, 'check')} of ${result.rules} rules passed on ${result.stacks.map(code).join(', ')}.`);
+  out.push(`${plural(result.passed, 'check')} passed (${result.rules} rules on ${result.stacks.map(code).join(', ')}).`);
   return out.join('\n');
 }
