@@ -251,6 +251,17 @@ describe('AWS-shaped plans', () => {
     expect(md).toContain('#### ⏭️ `prod`: not planned\n\nFork: no credentials.');
   });
 
+  it('addresses are escaped like values: a raw newline in a for_each key stays on its line', () => {
+    const address = 'aws_s3_object.page["a\nb\u0007"]';
+    const plan: PlanJson = { format_version: '1.2', resource_changes: [{ address, type: 'aws_s3_object', mode: 'managed', change: { actions: ['delete'], before: { key: 'a' } } }] };
+    const md = renderComment([planned('dev', plan)]);
+    expect(md).toContain('- 🔴 **destroy** `aws_s3_object.page["a\\nb\\u0007"]`');
+    expect(md).toContain('# aws_s3_object.page["a\\nb\\u0007"] will be destroyed');
+    expect(md).toContain('> - `dev`: **destroy** `aws_s3_object.page["a\\nb\\u0007"]`');
+    expect(md).not.toContain(address);
+    expect(md.split('\n').some((line) => line.startsWith('b'))).toBe(false);
+  });
+
   it('values with backticks cannot break out of the code block', () => {
     const plan: PlanJson = { format_version: '1.2', resource_changes: [{ address: 'aws_ssm_parameter.x', type: 'aws_ssm_parameter', mode: 'managed', change: { actions: ['create'], before: null, after: { description: '```\n</details>\n# injected' }, after_unknown: {}, after_sensitive: {} } }] };
     const md = renderComment([planned('dev', plan)]);
@@ -360,6 +371,27 @@ describe('CLI', () => {
     expect(markdown).toContain('<sub>Commit `0123456` · [workflow run](https://github.com/acme/tm/actions/runs/42)</sub>');
     expect(markdown).toContain('| `dev` | 🟡 changes |');
     expect(fs.readFileSync(output, 'utf8')).toBe('has_changes=true\nfailed=false\n');
+  });
+
+  it('exits 1 on an unreadable plan, and still renders the comment that says so', () => {
+    fs.writeFileSync(path.join(tmp, 'garbage.json'), 'not json at all');
+    const result = run([`dev=${path.join(tmp, 'garbage.json')}`, `prod=${path.join(OWN_PLANS, 'aws-no-changes.json')}`], {});
+    expect(result.exitCode).toBe(1);
+    expect(result.problem).toBe('a plan failed or could not be read');
+    expect(result.markdown).toContain('| `dev` | ❌ failed |');
+    expect(result.markdown).toContain('garbage.json is not a Terraform JSON plan: not JSON');
+    expect(run([`prod=${path.join(OWN_PLANS, 'aws-no-changes.json')}`], {}).exitCode).toBe(0);
+  });
+
+  it('a fork\'s pull request: not planned, says how a maintainer plans it, and fails with --require-plan', () => {
+    const sha = 'c'.repeat(40);
+    const result = run(['--require-plan', `dev=fork:42:${sha}`], {});
+    expect(result.exitCode).toBe(1);
+    expect(result.markdown).toContain('| `dev` | ⏭️ not planned |');
+    expect(result.markdown).toContain('This pull request comes from a fork: GitHub gives its workflow runs no OIDC token, so there are no AWS credentials, no plan and no AWS data here');
+    expect(result.markdown).toContain(`with \`pr\` = \`42\` and \`sha\` = \`${sha}\``);
+    expect(run([`dev=fork:42:${sha}`], {}).exitCode).toBe(0); // without --require-plan, a skip is no failure
+    expect(() => run(['dev=fork:42'], {})).toThrow('fork: expected <pr number>:<40-hex head sha>');
   });
 
   it('outcome: no changes, changes, drift only, failure', () => {

@@ -1,5 +1,5 @@
 /** The cost estimate for a terminal, for the PR comment, and for the README's figures. */
-import { code } from '../plan/render';
+import { cell, code } from '../plan/markdown';
 import type { ResourceCost, SideCost, StackCost } from './estimate';
 
 /** Cents, half up (54.785 is $54.79, whatever binary floating point makes of it). */
@@ -44,10 +44,6 @@ export function costText(costs: readonly StackCost[]): string {
     out.push('');
   }
   return `${out.join('\n')}`;
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
 }
 
 /** One row per stack: after the plan, the change, what is not priced, the usage-based parts. */

@@ -1,13 +1,9 @@
 /** The policy result for people (terminal, PR comment) and for machines (--json). */
-import { code } from '../plan/render';
+import { cell, code, plural } from '../plan/markdown';
 import type { Finding, PolicyResult } from './engine';
 import { isBlocking, type Severity } from './rule';
 
 const ICON: Record<Severity, string> = { critical: '🔴', high: '🔴', medium: '🟡', low: '⚪' };
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function where(f: Finding): string {
   return f.path === f.address ? f.address : `${f.path} (${f.address})`;
@@ -29,11 +25,6 @@ export function policyText(result: PolicyResult): string {
 
 export function policyJson(result: PolicyResult): string {
   return `${JSON.stringify({ ok: result.blocking === 0, ...result }, null, 2)}\n`;
-}
-
-/** One table cell: no line breaks, no pipes. */
-function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }
 
 function failureRow(f: Finding): string {
