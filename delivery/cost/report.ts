@@ -66,7 +66,8 @@ export function costMarkdown(costs: readonly StackCost[], maxRows = 15): string 
     if (c.changes.length > maxRows) rows.push(`| … and ${c.changes.length - maxRows} more | | | |`);
     out.push('', `<details><summary>${code(c.stack)}: ${c.changes.length} priced resource${c.changes.length === 1 ? '' : 's'} change</summary>`, '', '| Resource | What | Now | After |', '|---|---|--:|--:|', ...rows, '', '</details>');
   }
-  out.push('', `<sub>List prices from the checked-in tables (delivery/cost/prices), ${costs.map((c) => `${c.region ?? '?'} read ${c.pricesRead ?? 'never'}`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}; usage-based parts are not estimated.</sub>`);
+  const read = [...new Set(costs.filter((c) => c.pricesRead).map((c) => `${c.region} read ${c.pricesRead}`))];
+  out.push('', `<sub>List prices from the checked-in tables (delivery/cost/prices${read.length ? `: ${read.join(', ')}` : ''}); usage-based parts are not estimated.</sub>`);
   return out.join('\n');
 }
 
