@@ -13,7 +13,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import type { PolicyWaiver } from '../../stacks/config';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { checkPolicy } from '../../delivery/policy/check';
-import { evaluatePolicy, type PolicyResult } from '../../delivery/policy/engine';
+import { evaluatePolicy, type PolicyResult, WAIVER_RULES } from '../../delivery/policy/engine';
 import { policyMarkdown, policyText } from '../../delivery/policy/report';
 import { RULES } from '../../delivery/policy/rules';
 import { StackView } from '../../delivery/policy/stack';
@@ -90,6 +90,14 @@ describe('the policy check', () => {
   });
 });
 
+describe('the rules as docs/delivery.md lists them', () => {
+  it('are every rule, with its severity and title', () => {
+    const docs = fs.readFileSync(path.join(__dirname, '../../docs/delivery.md'), 'utf8');
+    const rows = [...docs.matchAll(/^\| `([A-Z][A-Z0-9_-]+)` \| (critical|high|medium|low) \| (.+) \|$/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual([...RULES, ...Object.values(WAIVER_RULES)].map((r) => [r.id, r.severity, r.title]));
+  });
+});
+
 describe('waivers', () => {
   /** A stack with SSH open to the world (critical) and logs kept forever (medium), with construct paths. */
   const stackNamed = (name: 'dev' | 'prod') => {
@@ -141,7 +149,7 @@ describe('waivers', () => {
   it('the comment section lists failures first (most severe first), then the waivers, then the passes', () => {
     const md = policyMarkdown(check([waiver({ rule: 'CKV_AWS_66', resource: 'aws_cloudwatch_log_group.logs' })]));
     expect(md).toMatch(/^#### Policy: ❌ 1 blocking failure\n/);
-    const order = ['| 🔴 critical | `TM_OPEN_INGRESS` | `dev` `dev/bastion`<br>`aws_security_group.sg` |', '<details><summary>1 waived failure</summary>', '| `CKV_AWS_66` | `dev` `aws_cloudwatch_log_group.logs` | a test bastion | 2026-12-01 |', `1 check passed (${RULES.length} rules on \`dev\`).`].map((t) => md.indexOf(t));
+    const order = ['| 🔴 critical | `TM_OPEN_INGRESS` | `dev` `dev/bastion` `aws_security_group.sg` |', '<details><summary>1 waived failure</summary>', '| `CKV_AWS_66` | `dev` `aws_cloudwatch_log_group.logs` | a test bastion | 2026-12-01 |', `1 check passed (${RULES.length} rules on \`dev\`).`].map((t) => md.indexOf(t));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
