@@ -40,6 +40,8 @@ export interface ContextLike {
   sha?: string;
   runId?: number;
   serverUrl?: string;
+  /** The event; for a push, `before` is the commit the branch was at. */
+  payload?: { before?: string };
 }
 
 /** The link to this workflow run, when the context says which. */

@@ -3,7 +3,12 @@
  * after: planned_values, links: the configuration's references). Our real stacks' offline plans
  * are priced in plan-comment-real-plans.test.ts.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { estimateStack } from '../../delivery/cost/estimate';
+import { UsageError } from '../../delivery/plan/comment';
+import { run as costCli } from '../../scripts/cost';
 import { PRICE_TABLES } from '../../delivery/cost/prices';
 import { costMarkdown, costText, money, signed, updateReadme, README_BEGIN, README_END } from '../../delivery/cost/report';
 import type { CostPlan } from '../../delivery/cost/snapshot';
@@ -160,5 +165,21 @@ describe('cost estimate', () => {
     const updated = updateReadme(readme, [cost]);
     expect(updated).toMatch(/^intro\n<!-- cost:begin[^\n]*-->\n\| Stack \| Region \|[\s\S]*\| `dev` \| us-east-1 \| \$32\.85 \| \+\$32\.85 \| 0 \| NAT data processed \|\n<!-- cost:end -->\noutro\n$/);
     expect(() => updateReadme('no block', [cost])).toThrow('the README has no');
+  });
+
+  it('the command line: text, --markdown, --update-readme, and usage errors', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-'));
+    const file = path.join(dir, 'dev.json');
+    fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', ...plan([], [nat]) }));
+    expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
+    expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 | NAT data processed |');
+    const readme = path.join(dir, 'README.md');
+    fs.writeFileSync(readme, `# x\n${README_BEGIN}\n${README_END}\n`);
+    expect(costCli(['--update-readme', readme, `dev=${file}`])).toBe(`${readme}: cost figures of dev updated\n`);
+    expect(fs.readFileSync(readme, 'utf8')).toContain('| `dev` | us-east-1 | $32.85 |');
+    expect(() => costCli([])).toThrow(UsageError);
+    expect(() => costCli(['dev'])).toThrow('expected <stack>=<plan.json>');
+    expect(() => costCli([`dev=${path.join(dir, 'missing.json')}`])).toThrow('was not found');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

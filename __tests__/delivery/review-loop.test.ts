@@ -65,7 +65,8 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     gh.pulls.push({ number: pr, merged_at: '2026-12-01T12:00:00Z', merge_commit_sha: mergeCommit, head: { sha: head }, commits: [head] });
   }
 
-  const mainContext = (commit: string) => ({ repo, issue: { number: 0 }, sha: commit, runId: 77, serverUrl: 'https://github.com' });
+  /** The context of a push to main, which was at `before` (the PRs here were planned on base bbbb...). */
+  const mainContext = (commit: string, before = sha('b')) => ({ repo, issue: { number: 0 }, sha: commit, runId: 77, serverUrl: 'https://github.com', payload: { before } });
 
   it('reviewed plan = plan on main: the stack applies, exactly that plan, and the result goes back to the PR and the commit', async () => {
     const gh = fakeGitHub();
@@ -124,10 +125,11 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const moved = synth(state, { app: { input: 'v2' } });
     const main = jobEnv();
     const { plans } = await planJob(moved);
-    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('d')), plansDir: plans, synthDir: moved, stacks: ['dev'], env: main.env });
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('d'), sha('9')), plansDir: plans, synthDir: moved, stacks: ['dev'], env: main.env });
     const [verdict] = review.verdicts;
     expect(verdict).toMatchObject({ verdict: 'differs', reason: 'the plan differs from the one reviewed on #20' });
     expect(verdict.differences).toEqual([
+      'the base moved since the plan: #20 was planned on `bbbbbbb`, main was at `9999999` when it merged (requiring up-to-date branches re-plans such a PR before it can merge)',
       'the synthesized configuration is not the one that was planned (the code changed, e.g. the base branch moved)',
       '`terraform_data.app`: **create** as reviewed, but with other values',
     ]);

@@ -89,7 +89,7 @@ describeWithTerraform('the review loop\'s pieces on real plans (terraform_data)'
     expect(md).toContain('#### ✅ `dev`: 0 added, 0 changed, 1 destroyed in');
     expect(md).toContain('secret = (sensitive value)\nvalue = "v1"');
     expect(md).not.toContain('hunter2');
-    expect(applyStatus(parseApplyLog('prod', undefined)).description).toMatch(/^no apply log: the job stopped before terraform apply/);
+    expect(applyStatus(parseApplyLog('prod', undefined)).description).toMatch(/^no apply log: its apply job did not reach terraform apply/);
   }, 60_000);
 
   it('labels: changes, destroys, no changes, and policy:failed beside them; none of the plan labels when a plan failed', () => {

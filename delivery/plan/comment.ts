@@ -56,7 +56,8 @@ export function parseStackSpecs(args: readonly string[], dir?: string): StackSpe
   return stacks;
 }
 
-function readIfExists(file: string): string | undefined {
+/** A file's text, or undefined when it cannot be read. */
+export function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {

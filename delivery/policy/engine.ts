@@ -4,7 +4,7 @@
  * its own. A waiver naming no known rule fails too; one that matches nothing is reported (low).
  */
 import type { PolicyWaiver } from '../../stacks/config';
-import { isBlocking, type Rule, type Severity } from './rule';
+import { isBlocking, type Severity } from './rule';
 import { RULES } from './rules';
 import { PLAN_RULES } from './rules/plan';
 import type { StackView } from './stack';
@@ -40,7 +40,7 @@ export interface PolicyResult {
 /** The rules about the waivers themselves. */
 export const WAIVER_RULES = {
   expired: { id: 'TM_WAIVER_EXPIRED', severity: 'high', title: 'Waivers are renewed or removed when they expire', fix: 'Fix the finding, or renew the waiver with a new reason and expiry in a reviewed change' },
-  unknown: { id: 'TM_WAIVER_UNKNOWN_RULE', severity: 'high', title: 'Waivers name rules that exist', fix: 'Use a rule id from docs/delivery.md (Policy rules)' },
+  unknown: { id: 'TM_WAIVER_UNKNOWN_RULE', severity: 'high', title: 'Waivers name rules that exist', fix: 'Use a rule id from docs/delivery.md (Policy)' },
   unused: { id: 'TM_WAIVER_UNUSED', severity: 'low', title: 'Waivers match a failure', fix: 'Remove the waiver: nothing fails any more' },
 } as const;
 
@@ -50,7 +50,6 @@ export interface EvaluateOptions {
   readonly waivers: readonly PolicyWaiver[];
   /** Today, YYYY-MM-DD (UTC). */
   readonly today: string;
-  readonly rules?: readonly Rule[];
 }
 
 export function today(now: Date = new Date()): string {
@@ -62,7 +61,7 @@ function matches(waiver: PolicyWaiver, finding: Omit<Finding, 'waiver' | 'expire
 }
 
 export function evaluatePolicy(stacks: readonly StackView[], options: EvaluateOptions): PolicyResult {
-  const rules = options.rules ?? RULES;
+  const rules = RULES;
   const known = new Set([...rules.map((r) => r.id), ...Object.values(WAIVER_RULES).map((r) => r.id)]);
   const used = new Set<PolicyWaiver>();
   let passed = 0;

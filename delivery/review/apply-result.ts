@@ -32,7 +32,7 @@ export interface ApplyResult {
 
 export function parseApplyLog(stack: string, text: string | undefined): ApplyResult {
   const empty = { stack, ok: false, applied: [], failed: [], outputs: {} };
-  if (text === undefined) return { ...empty, missing: 'no apply log: the job stopped before terraform apply (the digest check, credentials or init failed; see its log)' };
+  if (text === undefined) return { ...empty, missing: 'no apply log: its apply job did not reach terraform apply (an earlier stack failed, or the digest check, credentials or init did, or the run was cancelled; see the run)' };
   const messages: Message[] = text.split('\n').filter((l) => l.trim().startsWith('{')).flatMap((l) => {
     try {
       return [JSON.parse(l) as Message];

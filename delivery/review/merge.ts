@@ -46,6 +46,8 @@ export interface MergeReviewOptions {
   readonly approved?: Readonly<Record<string, string>>;
   /** The merge commit. */
   readonly sha: string;
+  /** Where main was before the merge (a push's `before`). */
+  readonly previousMain?: string;
   readonly runUrl?: string;
   readonly today?: string;
 }
@@ -90,7 +92,10 @@ function decide(result: StackResult, current: StackFingerprint | undefined, o: M
   const reviewed = fingerprint.stacks[result.stack];
   if (!reviewed) return { ...none, digest, verdict: 'not-reviewed', reason: `the reviewed plan of #${pr.number} has no plan of ${code(result.stack)} (it failed there)` };
   if (reviewed.digest === digest) return { ...none, digest, verdict: 'apply', reason: `the plan is the one reviewed on #${pr.number} (digest \`${digest.slice(0, 12)}\`)` };
-  return { digest, verdict: 'differs', reason: `the plan differs from the one reviewed on #${pr.number}`, differences: current ? differences(reviewed, current) : [] };
+  const moved = fingerprint.base && o.previousMain && fingerprint.base !== o.previousMain
+    ? [`the base moved since the plan: #${pr.number} was planned on ${code(fingerprint.base.slice(0, 7))}, main was at ${code(o.previousMain.slice(0, 7))} when it merged (requiring up-to-date branches re-plans such a PR before it can merge)`]
+    : [];
+  return { digest, verdict: 'differs', reason: `the plan differs from the one reviewed on #${pr.number}`, differences: [...moved, ...(current ? differences(reviewed, current) : [])] };
 }
 
 function decisionHelp(v: StackVerdict, o: MergeReviewOptions): string[] {

@@ -27,8 +27,6 @@ export interface PlanReview {
   readonly status: { readonly state: 'success' | 'failure'; readonly description: string };
   /** The commit the plan was of (the status goes there). */
   readonly head?: string;
-  readonly fingerprint: Fingerprint;
-  readonly policy?: PolicyResult;
 }
 
 export interface PlanReviewOptions {
@@ -87,5 +85,5 @@ export function planReview(options: PlanReviewOptions): PlanReview {
   if (synthDir && planned.length) sections.push(costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan))));
   const fingerprint: Fingerprint = { version: 1, head: options.head, base: options.base, stacks: fingerprints(planned, synthDir) };
   const body = renderComment(results, { context: options.context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint) });
-  return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head, fingerprint, policy };
+  return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head };
 }

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../stacks/config';
 import { type ContextLike, findComment, type GitHubLike, markerLine, mergedPullRequest, runUrl, setStatus, syncLabels, upsertComment } from '../github';
-import { loadStack, parseStackSpecs } from '../plan/comment';
+import { loadStack, parseStackSpecs, readIfExists } from '../plan/comment';
 import { DEFAULT_MARKER } from '../plan/render';
 import { applyMarkdown, applyStatus, parseApplyLog, type ApplyResult } from './apply-result';
 import { readFingerprint } from './fingerprint';
@@ -32,10 +32,6 @@ interface StepArgs {
 
 function append(file: string | undefined, text: string): void {
   if (file) fs.appendFileSync(file, text);
-}
-
-function readIfExists(file: string): string | undefined {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 }
 
 /** The review file that `plan-comment --review` wrote. */
@@ -68,7 +64,7 @@ export async function reviewMainPush(args: StepArgs & { readonly plansDir: strin
   const approved = parseApprovals(args.approve, args.stacks);
   const reviewed = await reviewedPlan(args, sha);
   const results = parseStackSpecs(args.stacks, args.plansDir).map(loadStack);
-  const review = reviewMerge({ results, synthDir: args.synthDir, config: loadConfig({ env }), reviewed, approved, sha, runUrl: runUrl(context) });
+  const review = reviewMerge({ results, synthDir: args.synthDir, config: loadConfig({ env }), reviewed, approved, sha, previousMain: context.payload?.before, runUrl: runUrl(context) });
   append(env.GITHUB_STEP_SUMMARY, review.markdown);
   append(env.GITHUB_OUTPUT, `apply=${JSON.stringify(review.apply)}\n`);
   if (reviewed.pr) await upsertComment({ github, context, body: review.markdown, marker: DEPLOY_MARKER, issueNumber: reviewed.pr.number });
