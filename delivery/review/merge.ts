@@ -7,6 +7,7 @@
 import type { ProjectConfig } from '../../stacks/config';
 import { estimateStack } from '../cost/estimate';
 import { costMarkdown } from '../cost/report';
+import { markerLine } from '../github';
 import { UsageError } from '../plan/comment';
 import { code } from '../plan/markdown';
 import { hasChanges, summarize } from '../plan/model';
@@ -17,6 +18,9 @@ import { policyMarkdown } from '../policy/report';
 import { differences } from './compare';
 import type { Fingerprint, StackFingerprint } from './fingerprint';
 import { fingerprints } from './pull-request';
+
+/** The comment on a merged pull request that says what its merge deployed. */
+export const DEPLOY_MARKER = 'taskmanager-deploy';
 
 export type Verdict = 'apply' | 'no-changes' | 'differs' | 'not-reviewed' | 'policy-failed' | 'plan-failed';
 
@@ -113,7 +117,7 @@ export function reviewMerge(o: MergeReviewOptions): MergeReview {
   const blockingFor = (stack: string) => policy.failures.filter((f) => isBlocking(f.severity) && (f.stack === stack || f.stack === 'config')).length;
   const verdicts = o.results.map((r) => ({ stack: r.stack, ...decide(r, current[r.stack], o, blockingFor(r.stack)) }));
   const pr = o.reviewed.pr;
-  const out = [`<!-- taskmanager-deploy -->`, `### Deploy of ${code(o.sha.slice(0, 7))}${pr ? ` (merge of #${pr.number})` : ''}`, '', '| Stack | Decision | Why |', '|---|---|---|'];
+  const out = [markerLine(DEPLOY_MARKER), `### Deploy of ${code(o.sha.slice(0, 7))}${pr ? ` (merge of #${pr.number})` : ''}`, '', '| Stack | Decision | Why |', '|---|---|---|'];
   for (const v of verdicts) out.push(`| ${code(v.stack)} | ${ICON[v.verdict]} | ${v.reason} |`);
   for (const v of verdicts.filter((x) => x.verdict === 'differs' || x.verdict === 'not-reviewed')) {
     out.push('', `#### ${code(v.stack)}: ${v.verdict === 'differs' ? 'the plan on main differs from the reviewed one' : 'no reviewed plan to compare with'}`, '');

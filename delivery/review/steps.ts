@@ -16,11 +16,9 @@ import { loadStack, parseStackSpecs, readIfExists } from '../plan/comment';
 import { DEFAULT_MARKER } from '../plan/render';
 import { applyMarkdown, applyStatus, parseApplyLog, type ApplyResult } from './apply-result';
 import { readFingerprint } from './fingerprint';
-import { type MergeReview, parseApprovals, type Reviewed, reviewMerge, type Verdict } from './merge';
+import { DEPLOY_MARKER, type MergeReview, parseApprovals, type Reviewed, reviewMerge, type Verdict } from './merge';
 import { PLAN_LABELS, PLAN_STATUS, type PlanReview } from './pull-request';
 
-/** The comment on a merged pull request that says what its merge deployed. */
-export const DEPLOY_MARKER = 'taskmanager-deploy';
 const RESULTS_MARKER = '<!-- taskmanager-apply-results -->';
 
 interface StepArgs {
