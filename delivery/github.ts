@@ -1,15 +1,15 @@
 /**
- * What the workflows do through the GitHub API, run inside actions/github-script:
- *
- *   const m = require(`${process.env.GITHUB_WORKSPACE}/dist/scripts/github-comment.js`);
- *   await m.upsertComment({ github, context, body, marker: 'taskmanager-plan' });
- *   await m.syncIssue({ github, context, body, marker: 'taskmanager-drift', title, open: true });
+ * The GitHub API calls the workflows make, inside actions/github-script (through
+ * dist/scripts/github-steps.js): the one PR comment per marker, the drift issue, the PR's labels,
+ * commit statuses, and the pull request a merge commit came from.
  *
  * `github` is the Octokit client that github-script passes in; only the few REST calls below are
  * used, so the tests drive these functions with an in-memory fake of them.
  */
 
 interface Comment { id: number; body?: string | null; user?: { login?: string; type?: string } | null }
+interface Label { name: string }
+interface PullRequest { number: number; merged_at?: string | null; merge_commit_sha?: string | null; head: { sha: string } }
 interface Issue { number: number; title: string; body?: string | null; state?: string; pull_request?: unknown; user?: { login?: string; type?: string } | null }
 
 export interface GitHubLike {
@@ -22,6 +22,13 @@ export interface GitHubLike {
       listForRepo: unknown;
       create(params: { owner: string; repo: string; title: string; body: string; labels?: string[] }): Promise<{ data: Issue }>;
       update(params: { owner: string; repo: string; issue_number: number; body?: string; state?: 'open' | 'closed'; state_reason?: string }): Promise<{ data: Issue }>;
+      listLabelsOnIssue: unknown;
+      addLabels(params: { owner: string; repo: string; issue_number: number; labels: string[] }): Promise<unknown>;
+      removeLabel(params: { owner: string; repo: string; issue_number: number; name: string }): Promise<unknown>;
+    };
+    repos: {
+      listPullRequestsAssociatedWithCommit: unknown;
+      createCommitStatus(params: { owner: string; repo: string; sha: string; state: 'success' | 'failure' | 'pending' | 'error'; context: string; description?: string; target_url?: string }): Promise<unknown>;
     };
   };
 }
@@ -29,6 +36,17 @@ export interface GitHubLike {
 export interface ContextLike {
   repo: { owner: string; repo: string };
   issue: { number: number };
+  /** The commit the workflow runs for. */
+  sha?: string;
+  runId?: number;
+  serverUrl?: string;
+  /** The event; for a push, `before` is the commit the branch was at. */
+  payload?: { before?: string };
+}
+
+/** The link to this workflow run, when the context says which. */
+export function runUrl(context: ContextLike): string | undefined {
+  return context.serverUrl && context.runId ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}` : undefined;
 }
 
 export function markerLine(marker: string): string {
@@ -46,13 +64,23 @@ function writtenByActions(item: { user?: { login?: string } | null }): boolean {
   return item.user?.login === ACTIONS_LOGIN;
 }
 
-/** Updates the pull request's comment that starts with the marker, or creates it: one comment per PR. */
-export async function upsertComment(args: { github: GitHubLike; context: ContextLike; body: string; marker: string; issueNumber?: number }): Promise<{ action: 'created' | 'updated'; id: number }> {
-  const { github, context, body, marker } = args;
+/** Our comment on an issue or pull request that starts with the marker, if there is one. */
+export async function findComment(args: { github: GitHubLike; context: ContextLike; marker: string; issueNumber: number }): Promise<Comment | undefined> {
+  const { github, context, marker } = args;
+  const comments = await github.paginate<Comment>(github.rest.issues.listComments, { ...context.repo, issue_number: args.issueNumber, per_page: 100 });
+  return comments.find((c) => writtenByActions(c) && (c.body ?? '').trimStart().startsWith(markerLine(marker)));
+}
+
+/**
+ * Updates the pull request's comment that starts with the marker, or creates it: one comment per
+ * PR and marker. `body` may be a function of the existing body (to keep part of it).
+ */
+export async function upsertComment(args: { github: GitHubLike; context: ContextLike; body: string | ((existing?: string) => string); marker: string; issueNumber?: number }): Promise<{ action: 'created' | 'updated'; id: number }> {
+  const { github, context, marker } = args;
   const issue_number = args.issueNumber ?? context.issue.number;
+  const existing = await findComment({ github, context, marker, issueNumber: issue_number });
+  const body = typeof args.body === 'function' ? args.body(existing?.body ?? undefined) : args.body;
   if (!body.includes(markerLine(marker))) throw new Error(`the comment body lacks its marker ${markerLine(marker)}`);
-  const comments = await github.paginate<Comment>(github.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
-  const existing = comments.find((c) => writtenByActions(c) && (c.body ?? '').trimStart().startsWith(markerLine(marker)));
   if (existing) {
     await github.rest.issues.updateComment({ ...context.repo, comment_id: existing.id, body });
     return { action: 'updated', id: existing.id };
@@ -84,4 +112,31 @@ export async function syncIssue(args: { github: GitHubLike; context: ContextLike
   await github.rest.issues.createComment({ ...context.repo, issue_number: existing.number, body: `${markerLine(`${marker}-resolved`)}\nThe latest check found nothing to report: closing.\n\n${body.replace(markerLine(marker), '')}` });
   await github.rest.issues.update({ ...context.repo, issue_number: existing.number, state: 'closed', state_reason: 'completed' });
   return { action: 'closed', number: existing.number };
+}
+
+/** Makes the issue's labels among `managed` exactly `wanted`; labels outside `managed` are left alone. */
+export async function syncLabels(args: { github: GitHubLike; context: ContextLike; issueNumber: number; wanted: readonly string[]; managed: readonly string[] }): Promise<{ added: string[]; removed: string[] }> {
+  const { github, context, issueNumber: issue_number } = args;
+  const current = (await github.paginate<Label>(github.rest.issues.listLabelsOnIssue, { ...context.repo, issue_number, per_page: 100 })).map((l) => l.name);
+  const added = args.wanted.filter((l) => !current.includes(l));
+  const removed = current.filter((l) => args.managed.includes(l) && !args.wanted.includes(l));
+  // Adding a label the repository does not have yet creates it.
+  if (added.length) await github.rest.issues.addLabels({ ...context.repo, issue_number, labels: added });
+  for (const name of removed) await github.rest.issues.removeLabel({ ...context.repo, issue_number, name });
+  return { added, removed };
+}
+
+/** A commit status (at most 140 characters of description, as GitHub allows). */
+export async function setStatus(args: { github: GitHubLike; context: ContextLike; sha: string; name: string; state: 'success' | 'failure' | 'pending' | 'error'; description: string; targetUrl?: string }): Promise<void> {
+  const { github, context } = args;
+  await github.rest.repos.createCommitStatus({ ...context.repo, sha: args.sha, state: args.state, context: args.name, description: args.description.slice(0, 140), target_url: args.targetUrl });
+}
+
+/** The merged pull request a commit on the default branch came from (its merge or squash commit), if any. */
+export async function mergedPullRequest(args: { github: GitHubLike; context: ContextLike; sha: string }): Promise<{ number: number; headSha: string } | undefined> {
+  const { github, context, sha } = args;
+  const pulls = await github.paginate<PullRequest>(github.rest.repos.listPullRequestsAssociatedWithCommit, { ...context.repo, commit_sha: sha, per_page: 100 });
+  const merged = pulls.filter((p) => p.merged_at);
+  const pr = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
+  return pr ? { number: pr.number, headSha: pr.head.sha } : undefined;
 }

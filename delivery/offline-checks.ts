@@ -9,12 +9,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { init, terraform, terraformOrThrow } from './terraform';
 
-/** The stacks of a synthesized app, from cdktf's manifest: name and folder. */
-export function synthesizedStacks(outDir: string): { name: string; dir: string }[] {
+/** The stacks of a synthesized app, from cdktf's manifest: name, folder and synthesized JSON file. */
+export function synthesizedStacks(outDir: string): { name: string; dir: string; file: string }[] {
   const manifestFile = path.join(outDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} not found: run \`npm run synth\` first`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { name: string; workingDirectory: string }> };
-  return Object.values(manifest.stacks).map((stack) => ({ name: stack.name, dir: path.join(outDir, stack.workingDirectory) }));
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { name: string; workingDirectory: string; synthesizedStackPath: string }> };
+  return Object.values(manifest.stacks).map((stack) => ({
+    name: stack.name,
+    dir: path.join(outDir, stack.workingDirectory),
+    file: path.join(outDir, stack.synthesizedStackPath),
+  }));
 }
 
 /** Works on a copy of the stack folder, so that nothing Terraform writes lands in cdktf.out. */

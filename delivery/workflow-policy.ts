@@ -7,13 +7,18 @@
  * every job; write scopes only where used (`id-token` with configure-aws-credentials,
  * `pull-requests`/`issues` with github-script); every action pinned to the full commit SHA of
  * the verified table below with its version in a comment; no long-lived AWS keys; the plan role
- * outside environments and the apply role only inside one; Terraform 1.11.4 unwrapped; apply
+ * outside environments and the apply role only inside one; Terraform 1.11.4 unwrapped; Node.js 22; apply
  * only in an environment with a non-cancelling concurrency group; plans and applies only after
- * the check job (lint + tests); checkouts that do not persist the token.
+ * the check job (lint + tests); checkouts that do not persist the token; push limited to main when
+ * pull requests are planned (one plan per PR head); no job both holds AWS credentials and writes to
+ * GitHub; apply runs only the stacks the review job decided; piped terraform runs with pipefail.
  */
 import { parseDocument } from 'yaml';
 
-/** From shared/actions-pins.md (each release tag resolved to its commit); a test keeps them equal. */
+/**
+ * Each action's release tag resolved to its commit in the action's own repository (read on
+ * 2026-11-22); docs/delivery.md lists them for readers, and a test keeps that table equal to this.
+ */
 export const PINNED_ACTIONS: Readonly<Record<string, { sha: string; version: string }>> = {
   'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
   'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
@@ -26,6 +31,8 @@ export const PINNED_ACTIONS: Readonly<Record<string, { sha: string; version: str
 };
 
 export const TERRAFORM_VERSION = '1.11.4';
+/** Production runs Node.js 22 LTS, so CI does too. */
+export const NODE_VERSION = 22;
 const AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials';
 const GITHUB_SCRIPT = 'actions/github-script';
 
@@ -34,7 +41,12 @@ const WRITE_SCOPES: Readonly<Record<string, string>> = {
   'id-token': AWS_CREDENTIALS,
   'pull-requests': GITHUB_SCRIPT,
   issues: GITHUB_SCRIPT,
+  statuses: GITHUB_SCRIPT,
 };
+/** Scopes that write to GitHub: never in the same job as AWS credentials. */
+const GITHUB_WRITES = ['pull-requests', 'issues', 'statuses', 'contents'];
+/** The github-script step that decides which stacks apply (delivery/review/steps.ts). */
+const REVIEW_STEP = /\breviewMainPush\(/;
 
 export interface Step {
   name?: string;
@@ -52,6 +64,8 @@ export interface Job {
   needs?: string | string[];
   if?: string | boolean;
   uses?: string;
+  /** Inputs of a reusable workflow (`uses: ./.github/workflows/...`). */
+  with?: Record<string, unknown>;
   'runs-on'?: unknown;
   environment?: unknown;
   permissions?: unknown;
@@ -142,7 +156,14 @@ export function checkWorkflow(file: WorkflowFile): string[] {
   }
 
   // Triggers
-  if (triggers(workflow).includes('pull_request_target')) at('on', 'pull_request_target runs fork code with a write token and secrets: use pull_request');
+  const events = triggers(workflow);
+  if (events.includes('pull_request_target')) at('on', 'pull_request_target runs fork code with a write token and secrets: use pull_request');
+  if (events.includes('push') && events.includes('pull_request')) {
+    const branches = (workflow.on as { push?: { branches?: unknown } }).push?.branches;
+    if (!Array.isArray(branches) || branches.length !== 1 || branches[0] !== 'main') {
+      at('on', 'push runs on pull request branches too: a PR head would be planned twice (push and pull_request); limit push to branches: [main]');
+    }
+  }
 
   // Top-level permissions: read-only
   const top = permissionMap(workflow.permissions);
@@ -169,7 +190,7 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     }
     const [name, version] = ref.split('@');
     const pin = PINNED_ACTIONS[actionName(name)];
-    if (!pin) at(where, `${name} is not in the verified pin table (shared/actions-pins.md)`);
+    if (!pin) at(where, `${name} is not in the verified pin table (PINNED_ACTIONS in delivery/workflow-policy.ts)`);
     else if (!/^[0-9a-f]{40}$/.test(version ?? '')) at(where, `${name}@${version}: pin to the full 40-character commit SHA`);
     else if (version !== pin.sha) at(where, `${name}@${version}: not the verified SHA ${pin.sha} (${pin.version})`);
     else if (comment !== pin.version) at(where, `${name}: the comment must name the pinned version (# ${pin.version})`);
@@ -188,6 +209,8 @@ export function checkWorkflow(file: WorkflowFile): string[] {
         else if (stepsUsing(job, needed).length === 0) at(where, `${scope}: write without a ${needed} step`);
       }
       if (stepsUsing(job, AWS_CREDENTIALS).length > 0 && perms['id-token'] !== 'write') at(where, `${AWS_CREDENTIALS} needs id-token: write`);
+      const githubWrites = GITHUB_WRITES.filter((scope) => perms[scope] === 'write');
+      if (perms['id-token'] === 'write' && githubWrites.length) at(where, `id-token: write beside ${githubWrites.join(', ')}: write: a job with AWS credentials never writes to GitHub (report from a job without them)`);
     }
     if (job.uses === undefined && job['timeout-minutes'] === undefined) at(where, 'set timeout-minutes');
 
@@ -203,6 +226,9 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     for (const step of stepsUsing(job, 'hashicorp/setup-terraform')) {
       if (String(step.with?.terraform_version) !== TERRAFORM_VERSION) at(where, `setup-terraform: terraform_version must be ${TERRAFORM_VERSION}`);
       if (step.with?.terraform_wrapper !== false) at(where, 'setup-terraform: set terraform_wrapper: false');
+    }
+    for (const step of stepsUsing(job, 'actions/setup-node')) {
+      if (Number(step.with?.['node-version']) !== NODE_VERSION) at(where, `setup-node: node-version must be ${NODE_VERSION} (the Node.js production runs)`);
     }
     for (const step of stepsUsing(job, 'actions/checkout')) {
       if (step.with?.['persist-credentials'] !== false) at(where, 'checkout: set persist-credentials: false');
@@ -224,6 +250,17 @@ export function checkWorkflow(file: WorkflowFile): string[] {
       }
       if (runs(job, /\b(npm|npx|node)\b/)) at(where, 'apply must not run npm or node scripts');
       if (!runs(job, /sha256sum/)) at(where, "apply must check the plan artifact's digest before applying");
+      // The stacks to apply come from the review: no changes, a failed policy or a plan that differs from the reviewed one apply nothing.
+      const matrix = String(job.strategy?.matrix?.stack ?? '');
+      const from = /^\$\{\{\s*fromJSON\(needs\.([\w-]+)\.outputs\.apply\)\s*\}\}$/.exec(matrix)?.[1];
+      if (!from || !needsOf(job).includes(from) || !(workflow.jobs[from]?.steps ?? []).some((s) => REVIEW_STEP.test(String(s.with?.script ?? '')))) {
+        at(where, 'apply only the stacks the review decided: strategy.matrix.stack = ${{ fromJSON(needs.<review>.outputs.apply) }} of a job that runs reviewMainPush');
+      }
+    }
+    for (const step of job.steps ?? []) {
+      if (typeof step.run === 'string' && /terraform (apply|plan)\b[^\n]*\|/.test(step.run) && !/set -o pipefail/.test(step.run)) {
+        at(where, 'a step piping terraform output must `set -o pipefail`, or a failed terraform looks like success');
+      }
     }
   }
   return problems;

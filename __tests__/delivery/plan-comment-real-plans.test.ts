@@ -1,7 +1,7 @@
 /**
- * The plan comment of our own stacks, from real offline plans that terraform 1.11.4 makes with the
- * AWS provider from the local mirror (no AWS account, no network), and the CI plan script on the
- * same stack with the committed provider lock file.
+ * Our own stacks through real offline plans that terraform 1.11.4 makes with the AWS provider from
+ * the local mirror (no AWS account, no network): the plan comment, the cost estimate (the README's
+ * figures, what a NAT gateway adds), and the CI plan script with the committed provider lock file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,23 +9,35 @@ import { planStackOffline, writeOfflineOverride } from '../../delivery/offline-c
 import { parsePlan, type PlanJson } from '../../delivery/plan/model';
 import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render';
 import { planStack } from '../../delivery/ci';
-import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, synthTo, tempDir } from './support/terraform';
+import { estimateStack } from '../../delivery/cost/estimate';
+import { PRICE_TABLES } from '../../delivery/cost/prices';
+import { costMarkdown, money, README_BEGIN, README_END, readmeBlock } from '../../delivery/cost/report';
+import type { CostPlan } from '../../delivery/cost/snapshot';
+import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir } from './support/terraform';
 
 describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
   const work = tempDir('real-plans-');
   const outdir = path.join(work, 'cdktf.out');
+  const natOutdir = path.join(work, 'nat.out');
   let devPlan: PlanJson;
   let prodPlan: PlanJson;
+  /** dev with one NAT gateway (the same config otherwise). */
+  let natPlan: PlanJson;
 
   beforeAll(async () => {
     synthTo(outdir);
-    const [dev, prod] = await Promise.all([
+    const natConfig = path.join(work, 'nat.json');
+    fs.writeFileSync(natConfig, JSON.stringify({ environments: { dev: { network: { natGateways: 1 } } } }));
+    synthTo(natOutdir, { TASKMANAGER_CONFIG: natConfig, TM_ENVIRONMENTS: 'dev' });
+    const [dev, prod, nat] = await Promise.all([
       planStackOffline(path.join(outdir, 'stacks', 'dev')),
       planStackOffline(path.join(outdir, 'stacks', 'prod')),
+      planStackOffline(path.join(natOutdir, 'stacks', 'dev')),
     ]);
     devPlan = parsePlan(dev);
     prodPlan = parsePlan(prod);
-  }, 180_000);
+    natPlan = parsePlan(nat);
+  }, 240_000);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
@@ -58,6 +70,27 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(md).not.toContain('❌');
     expect(md).not.toContain('plan failed');
     expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+  });
+
+  it('prices to exactly the figures in the README (regenerate them with npm run cost:readme)', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const block = readme.slice(readme.indexOf(README_BEGIN), readme.indexOf(README_END) + README_END.length);
+    expect(readmeBlock([estimateStack('dev', devPlan), estimateStack('prod', prodPlan)])).toBe(block);
+    // Every fixed-price resource of our stacks has a price in the default region's table.
+    expect([estimateStack('dev', devPlan).after.notPriced, estimateStack('prod', prodPlan).after.notPriced]).toEqual([0, 0]);
+  });
+
+  it('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address)', () => {
+    const withNat = { ...natPlan, prior_state: { format_version: '1.0', values: (devPlan as { planned_values?: unknown }).planned_values } } as CostPlan;
+    const cost = estimateStack('dev', withNat);
+    const hours = PRICE_TABLES['us-east-1'].hoursPerMonth;
+    expect(cost.changes.map((c) => [c.address.replace(/_[0-9A-F]{8}$/, ''), c.before === undefined])).toEqual([
+      ['aws_autoscaling_group.api_asg', false],
+      ['aws_eip.network_nat-eip-0', true],
+      ['aws_nat_gateway.network_nat-0', true],
+    ]);
+    expect(cost.delta).toBeCloseTo(0.045 * hours, 10); // + NAT + its address − the instance's address
+    expect(costMarkdown([cost])).toContain(`| \`dev\` | us-east-1 | ${money(cost.after.monthly)} | +$32.85 | 0 |`);
   });
 
   it('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {

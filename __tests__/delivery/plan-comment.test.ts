@@ -6,16 +6,14 @@ import { classify, parsePlan, PlanFormatError, type PlanJson, type ResourceChang
 import { code, GITHUB_COMMENT_LIMIT, renderComment, type StackResult } from '../../delivery/plan/render';
 import { loadStack, outcome, UsageError } from '../../delivery/plan/comment';
 import { parseArgs, run } from '../../scripts/plan-comment';
+import { describeWithTerraform, tempDir } from './support/terraform';
+import { planAfter, type TerraformJson } from './support/terraform-data';
 
-const REPO = path.resolve(__dirname, '../..');
-/** Terraform's own test data, in shared/ beside the repository (CI clones it there too). */
-const SHARED_PLANS = path.resolve(REPO, '../shared/fixtures/terraform-plans');
-const OWN_PLANS = path.resolve(REPO, '__tests__/fixtures/plans');
+const OWN_PLANS = path.resolve(__dirname, '../fixtures/plans');
 
 function load(dir: string, name: string): PlanJson {
   return parsePlan(fs.readFileSync(path.join(dir, name), 'utf8'));
 }
-const shared = (name: string) => load(SHARED_PLANS, name);
 const own = (name: string) => load(OWN_PLANS, name);
 const planned = (stack: string, plan: PlanJson): StackResult => ({ stack, status: 'planned', plan });
 
@@ -27,41 +25,50 @@ function section(markdown: string, heading: string): string {
   return markdown.slice(start, next < 0 ? undefined : next);
 }
 
-describe('Terraform CLI test fixtures (shared/fixtures/terraform-plans)', () => {
-  it('are present beside the repository', () => {
-    expect(fs.readdirSync(SHARED_PLANS)).toEqual(expect.arrayContaining(['basic-create.json', 'basic-delete.json', 'multi-resource-update.json']));
-  });
+/** `count` copies of a terraform_data resource with the given input, and an output. */
+function instances(count: number, input: string, output = '${terraform_data.test[0].output}'): TerraformJson {
+  return { resource: { terraform_data: { test: { count, input } } }, output: { test: { value: output } } };
+}
 
-  it('basic-create: three instances to add, marker first, details folded', () => {
-    const md = renderComment([planned('dev', shared('basic-create.json'))]);
+describeWithTerraform('plans made by terraform itself (terraform_data, no provider)', false, () => {
+  const work = tempDir('plan-comment-');
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('a first plan of three instances: three to add, marker first, details folded', async () => {
+    const plan = await planAfter(path.join(work, 'create'), [], instances(3, 'bar'));
+    const md = renderComment([planned('dev', plan)]);
     expect(md.split('\n')[0]).toBe('<!-- taskmanager-plan -->');
     expect(md).toContain('| `dev` | 🟡 changes | 3 | 0 | 0 | 0 |');
     expect(md).toContain('**3** to add, **0** to change, **0** to replace, **0** to destroy');
-    expect(md).toMatch(/<details><summary>Details for dev: 3 resource changes<\/summary>\n\n```diff\n# test_instance\.test\[0\] will be created/);
-    expect(md).toContain('+     ami = "bar"');
+    expect(md).toMatch(/<details><summary>Details for dev: 3 resource changes<\/summary>\n\n```diff\n# terraform_data\.test\[0\] will be created/);
+    expect(md).toContain('+     input = "bar"');
     expect(md).toContain(`+     id = ${UNKNOWN}`);
     expect(md).toContain('**Outputs:** `test` (create)');
     expect(md).not.toContain('Destroyed or replaced');
-  });
+  }, 60_000);
 
-  it('basic-delete: the destroy is listed before the update, in the summary and in the details', () => {
-    const md = renderComment([planned('dev', shared('basic-delete.json'))]);
+  it('a destroy is listed before an update, in the summary and in the details', async () => {
+    const before = { resource: { terraform_data: { test: { input: 'foo' }, 'test-delete': { input: 'gone' } } } };
+    const plan = await planAfter(path.join(work, 'delete'), [before], { resource: { terraform_data: { test: { input: 'bar' } } } });
+    const md = renderComment([planned('dev', plan)]);
     expect(md).toContain('**0** to add, **1** to change, **0** to replace, **1** to destroy');
-    expect(md).toContain('**Destroyed or replaced (1):**\n\n- 🔴 **destroy** `test_instance.test-delete`');
+    expect(md).toContain('**Destroyed or replaced (1):**\n\n- 🔴 **destroy** `terraform_data.test-delete` (no longer in the configuration)');
     const details = md.slice(md.indexOf('<details>'));
-    expect(details.indexOf('test_instance.test-delete will be destroyed')).toBeLessThan(details.indexOf('test_instance.test will be updated in-place'));
-    expect(details).toContain('!     ami: "foo" -> "bar"');
-    // test_instance holds no data: no data-loss warning.
+    expect(details.indexOf('terraform_data.test-delete will be destroyed')).toBeLessThan(details.indexOf('terraform_data.test will be updated in-place'));
+    expect(details).toContain('!     input: "foo" -> "bar"');
+    // terraform_data holds no data: no data-loss warning.
     expect(md).not.toContain('Data-loss risk');
-  });
+  }, 60_000);
 
-  it('multi-resource-update: the no-op instance is not counted or shown', () => {
-    const md = renderComment([planned('dev', shared('multi-resource-update.json'))]);
+  it('an instance with nothing to do is neither counted nor shown, nor is an unchanged output', async () => {
+    const plan = await planAfter(path.join(work, 'noop'), [instances(1, 'same')], instances(2, 'same'));
+    expect(plan.resource_changes!.map((r) => [r.address, r.change.actions])).toEqual([['terraform_data.test[0]', ['no-op']], ['terraform_data.test[1]', ['create']]]);
+    const md = renderComment([planned('dev', plan)]);
     expect(md).toContain('**1** to add, **0** to change, **0** to replace, **0** to destroy');
-    expect(md).toContain('test_instance.test[1] will be created');
-    expect(md).not.toContain('test_instance.test[0]');
-    expect(md).not.toContain('**Outputs:**'); // the output is a no-op
-  });
+    expect(md).toContain('terraform_data.test[1] will be created');
+    expect(md).not.toContain('terraform_data.test[0]');
+    expect(md).not.toContain('**Outputs:**');
+  }, 60_000);
 });
 
 describe('classification', () => {
@@ -244,6 +251,17 @@ describe('AWS-shaped plans', () => {
     expect(md).toContain('#### ⏭️ `prod`: not planned\n\nFork: no credentials.');
   });
 
+  it('addresses are escaped like values: a raw newline in a for_each key stays on its line', () => {
+    const address = 'aws_s3_object.page["a\nb\u0007"]';
+    const plan: PlanJson = { format_version: '1.2', resource_changes: [{ address, type: 'aws_s3_object', mode: 'managed', change: { actions: ['delete'], before: { key: 'a' } } }] };
+    const md = renderComment([planned('dev', plan)]);
+    expect(md).toContain('- 🔴 **destroy** `aws_s3_object.page["a\\nb\\u0007"]`');
+    expect(md).toContain('# aws_s3_object.page["a\\nb\\u0007"] will be destroyed');
+    expect(md).toContain('> - `dev`: **destroy** `aws_s3_object.page["a\\nb\\u0007"]`');
+    expect(md).not.toContain(address);
+    expect(md.split('\n').some((line) => line.startsWith('b'))).toBe(false);
+  });
+
   it('values with backticks cannot break out of the code block', () => {
     const plan: PlanJson = { format_version: '1.2', resource_changes: [{ address: 'aws_ssm_parameter.x', type: 'aws_ssm_parameter', mode: 'managed', change: { actions: ['create'], before: null, after: { description: '```\n</details>\n# injected' }, after_unknown: {}, after_sensitive: {} } }] };
     const md = renderComment([planned('dev', plan)]);
@@ -353,6 +371,27 @@ describe('CLI', () => {
     expect(markdown).toContain('<sub>Commit `0123456` · [workflow run](https://github.com/acme/tm/actions/runs/42)</sub>');
     expect(markdown).toContain('| `dev` | 🟡 changes |');
     expect(fs.readFileSync(output, 'utf8')).toBe('has_changes=true\nfailed=false\n');
+  });
+
+  it('exits 1 on an unreadable plan, and still renders the comment that says so', () => {
+    fs.writeFileSync(path.join(tmp, 'garbage.json'), 'not json at all');
+    const result = run([`dev=${path.join(tmp, 'garbage.json')}`, `prod=${path.join(OWN_PLANS, 'aws-no-changes.json')}`], {});
+    expect(result.exitCode).toBe(1);
+    expect(result.problem).toBe('a plan failed or could not be read');
+    expect(result.markdown).toContain('| `dev` | ❌ failed |');
+    expect(result.markdown).toContain('garbage.json is not a Terraform JSON plan: not JSON');
+    expect(run([`prod=${path.join(OWN_PLANS, 'aws-no-changes.json')}`], {}).exitCode).toBe(0);
+  });
+
+  it('a fork\'s pull request: not planned, says how a maintainer plans it, and fails with --require-plan', () => {
+    const sha = 'c'.repeat(40);
+    const result = run(['--require-plan', `dev=fork:42:${sha}`], {});
+    expect(result.exitCode).toBe(1);
+    expect(result.markdown).toContain('| `dev` | ⏭️ not planned |');
+    expect(result.markdown).toContain('This pull request comes from a fork: GitHub gives its workflow runs no OIDC token, so there are no AWS credentials, no plan and no AWS data here');
+    expect(result.markdown).toContain(`with \`pr\` = \`42\` and \`sha\` = \`${sha}\``);
+    expect(run([`dev=fork:42:${sha}`], {}).exitCode).toBe(0); // without --require-plan, a skip is no failure
+    expect(() => run(['dev=fork:42'], {})).toThrow('fork: expected <pr number>:<40-hex head sha>');
   });
 
   it('outcome: no changes, changes, drift only, failure', () => {

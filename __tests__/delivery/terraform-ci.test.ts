@@ -13,31 +13,15 @@ import { run as planComment } from '../../scripts/plan-comment';
 import { planStack } from '../../delivery/ci';
 import { terraform } from '../../delivery/terraform';
 import { describeWithTerraform, tempDir } from './support/terraform';
+import { applySavedPlan, artifactCopy, writeTerraform } from './support/terraform-data';
 
 function writeConfig(dir: string, input: string, options: { createBeforeDestroy?: boolean; broken?: boolean } = {}): void {
-  fs.mkdirSync(dir, { recursive: true });
   const resource: Record<string, unknown> = { input, triggers_replace: [input] };
   if (options.createBeforeDestroy) resource.lifecycle = [{ create_before_destroy: true }];
-  const config: Record<string, unknown> = {
+  writeTerraform(dir, {
     resource: { terraform_data: { app: resource } },
     output: { value: { value: options.broken ? '${terraform_data.missing.output}' : '${terraform_data.app.output}' } },
-  };
-  fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
-  // terraform_data needs no provider, so the lock file that travels with the plan is empty here.
-  if (!fs.existsSync(path.join(dir, '.terraform.lock.hcl'))) fs.writeFileSync(path.join(dir, '.terraform.lock.hcl'), '');
-}
-
-/** Exactly what the apply job runs on the downloaded plan (.github/workflows/ci.yml): terraform, nothing else. */
-async function applySavedPlan(dir: string): Promise<{ code: number; stderr: string; stdout: string }> {
-  const env = { TF_CLI_CONFIG_FILE: '/dev/null' };
-  const init = await terraform(['init', '-input=false', '-no-color', '-lockfile=readonly'], { dir, env });
-  if (init.code !== 0) return init;
-  return terraform(['apply', '-input=false', '-no-color', '-lock-timeout=5m', 'tfplan'], { dir, env });
-}
-
-/** Copies a stack folder the way the artifact carries it: without .terraform/. */
-function artifactCopy(from: string, to: string): void {
-  fs.cpSync(from, to, { recursive: true, filter: (src) => !src.split(path.sep).includes('.terraform') });
+  });
 }
 
 describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_data)', false, () => {
@@ -68,7 +52,8 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     // The same saved plan again: another apply moved the state on; Terraform itself refuses it.
     const stale = await applySavedPlan(artifact);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/Saved plan is stale/);
+    // With -json, Terraform reports the refusal as a diagnostic on stdout.
+    expect(stale.stdout).toMatch(/Saved plan is stale/);
   }, 120_000);
 
   it('takes no state lock when planning, so a plan never waits for or breaks an apply that holds it', async () => {
@@ -87,12 +72,12 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
       const locking = await terraform(['plan', '-input=false', '-no-color', '-lock-timeout=0s'], { dir, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
       expect(locking.stderr).toContain('Error acquiring the state lock');
     } finally {
-      // terraform console ignores SIGTERM while it waits on stdin: end its input, then make sure it is gone.
+      // console ignores SIGTERM while it waits for input: end its input, and make sure it is gone.
       const exited = new Promise((resolve) => holder.once('exit', resolve));
       holder.stdin!.end();
-      const forced = setTimeout(() => holder.kill('SIGKILL'), 3000);
+      const timer = setTimeout(() => holder.kill('SIGKILL'), 5000);
       await exited;
-      clearTimeout(forced);
+      clearTimeout(timer);
     }
   }, 60_000);
 

@@ -89,6 +89,33 @@ describe('Configuration', () => {
     expect(problems(file).join('\n')).toContain(expected);
   });
 
+  test('the policy expects prod to be protected and each environment to run small classes', () => {
+    const config = testConfig();
+    const [dev, prod] = config.environments;
+    expect(dev.policy).toMatchObject({ production: false, interfaceEndpoints: false });
+    expect(prod.policy).toMatchObject({ production: true, interfaceEndpoints: false });
+    for (const env of [dev, prod]) {
+      expect(env.policy.instanceTypes).toContain(env.compute.instanceType);
+      expect(env.policy.databaseClasses).toContain(env.database.instanceClass);
+    }
+    expect(config.policy.requiredTags).toEqual(['Project', 'Environment', 'ManagedBy']);
+  });
+
+  test('takes policy waivers from the file, each with a rule, a resource, a reason and an expiry date', () => {
+    const waiver = { rule: 'CKV_AWS_158', resource: 'dev/api/logs', reason: 'no secrets in these logs', expires: '2027-06-30' };
+    expect(testConfig({ policy: { waivers: [waiver] } }).policy.waivers).toEqual([waiver]);
+    expect(problems({ policy: { waivers: [{ ...waiver, reason: '' }] } })).toEqual(['policy.waivers[0].reason: is required']);
+    expect(problems({ policy: { waivers: [{ ...waiver, expires: '2027-02-30' }] } })).toEqual(['policy.waivers[0].expires: "2027-02-30" is not a date like 2027-01-31']);
+    expect(problems({ policy: { waivers: [{ ...waiver, rule: 'ckv' }] } })).toEqual(['policy.waivers[0].rule: "ckv" is not a rule id like CKV_AWS_158']);
+    expect(problems({ policy: { waivers: [{ ...waiver, until: 'x' }] } })).toEqual([expect.stringMatching(/^policy\.waivers\[0\]\.until: unknown setting/)]);
+    expect(problems({ policy: { waivers: 'none' } })).toEqual(['policy.waivers: must be a list of waivers, got "none"']);
+  });
+
+  test('rejects an allow-list entry that is not an instance class, naming its index', () => {
+    expect(problems({ environments: { dev: { policy: { instanceTypes: ['t3.micro', 'big'] } } } })).toEqual(['environments.dev.policy.instanceTypes[1]: "big" is not an EC2 instance type like t3.micro']);
+    expect(problems({ environments: { prod: { policy: { databaseClasses: 'db.t4g.micro' } } } })).toEqual([expect.stringMatching(/^environments\.prod\.policy\.databaseClasses: must be a list, each an RDS class like/)]);
+  });
+
   test('rejects an unknown environment in TM_ENVIRONMENTS', () => {
     expect(problems({}, { TM_ENVIRONMENTS: 'dev,staging' })).toEqual(['TM_ENVIRONMENTS: unknown environment "staging" (known: dev, prod)']);
   });

@@ -1,56 +1,6 @@
 /** The GitHub API side of the workflows, against an in-memory fake of the few REST calls used. */
-import { type GitHubLike, syncIssue, upsertComment } from '../../delivery/github';
-
-interface FakeComment { id: number; issue: number; body: string; user: { login: string; type: string } }
-interface FakeIssue { number: number; title: string; body: string; state: string; labels?: string[]; pull_request?: unknown; user: { login: string; type: string } }
-
-const BOT = { login: 'github-actions[bot]', type: 'Bot' };
-
-function fakeGitHub() {
-  const comments: FakeComment[] = [];
-  const issues: FakeIssue[] = [];
-  const calls: string[] = [];
-  let nextId = 100;
-  const listComments = (p: { issue_number: number }) => comments.filter((c) => c.issue === p.issue_number);
-  const listForRepo = (p: { state: string }) => issues.filter((i) => i.state === p.state);
-  const github: GitHubLike = {
-    async paginate<T>(method: unknown, params: Record<string, unknown>): Promise<T[]> {
-      return (method as (p: unknown) => T[])(params);
-    },
-    rest: {
-      issues: {
-        listComments,
-        listForRepo,
-        async createComment(p) {
-          calls.push(`createComment ${p.issue_number}`);
-          const c = { id: nextId++, issue: p.issue_number, body: p.body, user: BOT };
-          comments.push(c);
-          return { data: c };
-        },
-        async updateComment(p) {
-          calls.push(`updateComment ${p.comment_id}`);
-          const c = comments.find((x) => x.id === p.comment_id)!;
-          c.body = p.body;
-          return { data: c };
-        },
-        async create(p) {
-          calls.push(`create ${p.title}`);
-          const i = { number: nextId++, title: p.title, body: p.body, state: 'open', labels: p.labels, user: BOT };
-          issues.push(i);
-          return { data: i };
-        },
-        async update(p) {
-          calls.push(`update ${p.issue_number}${p.state ? ` ${p.state}` : ''}`);
-          const i = issues.find((x) => x.number === p.issue_number)!;
-          if (p.body !== undefined) i.body = p.body;
-          if (p.state) i.state = p.state;
-          return { data: i };
-        },
-      },
-    },
-  };
-  return { github, comments, issues, calls };
-}
+import { syncIssue, upsertComment } from '../../delivery/github';
+import { fakeGitHub } from './support/fake-github';
 
 const context = { repo: { owner: 'acme', repo: 'tm' }, issue: { number: 7 } };
 const body = (text: string) => `<!-- taskmanager-plan -->\n${text}`;

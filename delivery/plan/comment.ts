@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { hasChanges, parsePlan, summarize } from './model';
+import { hasChanges, parsePlan, type PlanJson, summarize } from './model';
 import type { StackResult } from './render';
 
 export type StackSpec =
@@ -21,7 +21,8 @@ const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  * The stack arguments of `plan-comment`:
  *   dev=plans/dev.json              the output of `terraform show -json <planfile>`
  *   dev=error:plans/dev.stderr      terraform failed: the file holds its output (shown as a failure)
- *   dev=skipped:<reason>            not planned on purpose (e.g. a pull request from a fork)
+ *   dev=skipped:<reason>            not planned on purpose
+ *   dev=fork:<pr>:<head sha>        not planned: a pull request from a fork (says how a maintainer plans it)
  *   dev                             with `dir`: DIR/dev.stderr if it exists (failed), else DIR/dev.json
  */
 export function parseStackSpecs(args: readonly string[], dir?: string): StackSpec[] {
@@ -43,6 +44,7 @@ export function parseStackSpecs(args: readonly string[], dir?: string): StackSpe
     if (!STACK_NAME.test(stack) || target === '') throw new UsageError(`expected <stack>=<plan.json>, got ${JSON.stringify(arg)}`);
     if (target.startsWith('error:')) add({ stack, kind: 'error', file: target.slice('error:'.length) });
     else if (target.startsWith('skipped:')) add({ stack, kind: 'skipped', reason: target.slice('skipped:'.length) || 'Not planned.' });
+    else if (target.startsWith('fork:')) add({ stack, kind: 'skipped', reason: forkNotice(target.slice('fork:'.length)) });
     else add({ stack, kind: 'plan', file: target });
   }
   for (const stack of bare) {
@@ -54,13 +56,43 @@ export function parseStackSpecs(args: readonly string[], dir?: string): StackSpe
   return stacks;
 }
 
-function readIfExists(file: string): string | undefined {
+/** A file's text, or undefined when it cannot be read. */
+export function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
 }
+
+/**
+ * Why a fork's pull request has no plan, and how a maintainer gets one: GitHub gives a fork's run
+ * no OIDC token (so no AWS credentials), and running its code with the plan role is a decision
+ * for someone who read it. `spec` is `<pr>:<head sha>`.
+ */
+export function forkNotice(spec: string): string {
+  const m = /^(\d+):([0-9a-f]{40})$/.exec(spec);
+  if (!m) throw new UsageError(`fork: expected <pr number>:<40-hex head sha>, got ${JSON.stringify(spec)}`);
+  const [, pr, sha] = m;
+  return [
+    'This pull request comes from a fork: GitHub gives its workflow runs no OIDC token, so there are no AWS credentials, no plan and no AWS data here, and this check fails until a maintainer runs the plan.',
+    `A maintainer, after reading the changes, either pushes the branch to this repository and opens a pull request from it, or runs the *CI* workflow on \`main\` (Actions → CI → Run workflow) with \`pr\` = \`${pr}\` and \`sha\` = \`${sha}\` (the head commit they read; a newer push makes that run refuse).`,
+  ].join('\n\n');
+}
+
+/** Reads and parses a plan file; an unreadable one is an error that says what is wrong with it. */
+export function readPlanFile(file: string): PlanJson {
+  const text = readIfExists(file);
+  if (text === undefined) throw new PlanFileError(`No plan: ${file} was not found (the plan step failed before writing it).`);
+  if (text.trim() === '') throw new PlanFileError(`No plan: ${file} is empty.`);
+  try {
+    return parsePlan(text);
+  } catch (error) {
+    throw new PlanFileError(`${file} is not a Terraform JSON plan: ${(error as Error).message}`);
+  }
+}
+
+export class PlanFileError extends Error {}
 
 /** Reads what a stack spec points at; every problem becomes a failed stack, never an exception. */
 export function loadStack(spec: StackSpec): StackResult {
@@ -69,13 +101,11 @@ export function loadStack(spec: StackSpec): StackResult {
     const text = readIfExists(spec.file);
     return { stack: spec.stack, status: 'failed', error: text ?? `(the error output ${spec.file} was not found)` };
   }
-  const text = readIfExists(spec.file);
-  if (text === undefined) return { stack: spec.stack, status: 'failed', error: `No plan: ${spec.file} was not found (the plan step failed before writing it).` };
-  if (text.trim() === '') return { stack: spec.stack, status: 'failed', error: `No plan: ${spec.file} is empty.` };
   try {
-    return { stack: spec.stack, status: 'planned', plan: parsePlan(text) };
+    return { stack: spec.stack, status: 'planned', plan: readPlanFile(spec.file) };
   } catch (error) {
-    return { stack: spec.stack, status: 'failed', error: `${spec.file} is not a Terraform JSON plan: ${(error as Error).message}` };
+    if (!(error instanceof PlanFileError)) throw error;
+    return { stack: spec.stack, status: 'failed', error: error.message };
   }
 }
 

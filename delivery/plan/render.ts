@@ -9,7 +9,10 @@
  * when the comment would pass GitHub's limit.
  */
 import { attributeDiff, type AttributeDiff, type FormatOptions } from './attributes';
+import { code, escapeControl, escapeHtml, fenced, plural } from './markdown';
 import { type ClassifiedChange, hasChanges, type PlanJson, type PlanSummary, summarize } from './model';
+
+export { code };
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -37,6 +40,10 @@ export interface RenderOptions {
   /** Most attribute lines shown per resource in the detail. */
   readonly maxAttributes?: number;
   readonly format?: FormatOptions;
+  /** Markdown sections under the summary, before the stacks (the policy and cost sections); never cut. */
+  readonly sections?: readonly string[];
+  /** The comment's last line, e.g. hidden marker data; never cut. */
+  readonly trailer?: string;
 }
 
 const DEFAULTS = {
@@ -49,24 +56,6 @@ const DEFAULTS = {
 };
 
 const MAX_ERROR_CHARS = 4000;
-
-/** Inline code that survives backticks in the text. */
-export function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  return longest > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
-}
-
-/** A fenced block whose fence is longer than any backtick run inside. */
-function fenced(lang: string, body: string): string {
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${lang}\n${body}\n${fence}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 const REASONS: Record<string, string> = {
   replace_because_tainted: 'the object is tainted',
@@ -216,12 +205,12 @@ export function resourceBlock(change: ClassifiedChange, options: { maxAttributes
   }
   const lines: string[] = [];
   const notes: string[] = [];
-  if (change.moved) notes.push(`moved from ${r.previous_address}`);
+  if (change.moved) notes.push(`moved from ${escapeControl(r.previous_address ?? '')}`);
   if (change.importing) notes.push(`imported${r.change.importing?.id ? ` from id ${JSON.stringify(r.change.importing.id)}` : ''}`);
   const reason = reasonText(change);
   if (reason) notes.push(reason);
   if (change.dataLossRisk) notes.push('DATA-LOSS RISK');
-  lines.push(`# ${r.address}${r.deposed ? ` (deposed ${r.deposed})` : ''} ${header}${notes.length ? ` [${notes.join('; ')}]` : ''}`);
+  lines.push(`# ${escapeControl(r.address)}${r.deposed ? ` (deposed ${r.deposed})` : ''} ${header}${notes.length ? ` [${notes.join('; ')}]` : ''}`);
   lines.push(`${symbol} ${r.mode === 'data' ? 'data' : 'resource'} "${r.type}"`);
   if (change.kind !== 'delete' && change.kind !== 'forget') {
     const diffs = attributeDiff(r.change, options.format);
@@ -291,10 +280,6 @@ function detailsBlock(title: string, blocks: string[], omitted: number, hint: st
   return parts.join('\n');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Room that the details wrapper and its truncation note take besides the blocks themselves. */
 const DETAILS_OVERHEAD = 600;
 const TRUNCATION_NOTE = (hint: string) =>
@@ -324,9 +309,11 @@ export function renderComment(results: readonly StackResult[], options: RenderOp
     head.push('', `> [!IMPORTANT]\n> The plan failed for ${failed.map((r) => code(r.stack)).join(', ')}: see below.`);
   }
   if (o.context) head.push('', o.context);
+  const extra = o.sections ?? [];
+  const trailer = o.trailer ? `${o.trailer}\n` : '';
 
-  const summaryText = [head.join('\n'), ...sections.map((s) => s.summaryPart)].join('\n\n');
-  const limit = Math.min(o.maxLength, GITHUB_COMMENT_LIMIT - 1);
+  const summaryText = [head.join('\n'), ...extra, ...sections.map((s) => s.summaryPart)].join('\n\n');
+  const limit = Math.min(o.maxLength, GITHUB_COMMENT_LIMIT - 1) - trailer.length;
   const note = TRUNCATION_NOTE(o.fullPlanHint);
   // Summary first; the detail gets what remains, shared fairly between stacks in order.
   let budget = limit - summaryText.length - note.length - 4 - sections.length * (DETAILS_OVERHEAD + 4);
@@ -353,15 +340,15 @@ export function renderComment(results: readonly StackResult[], options: RenderOp
     budget -= used;
     stacksLeft--;
   }
-  const parts = [head.join('\n')];
+  const parts = [head.join('\n'), ...extra];
   if (truncated) parts.push(note);
   sections.forEach((s, i) => {
     parts.push(s.summaryPart);
     if (detailByStack[i] !== undefined) parts.push(detailByStack[i]!);
   });
   const comment = `${parts.join('\n\n')}\n`;
-  if (comment.length <= limit) return comment;
+  if (comment.length <= limit) return comment + trailer;
   // Only reachable when the capped summary alone is too long (hundreds of stacks): cut, and say so.
   const cut = `\n\n_… cut: this comment would pass GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character limit. Full plan: ${o.fullPlanHint}._\n`;
-  return comment.slice(0, limit - cut.length) + cut;
+  return comment.slice(0, limit - cut.length) + cut + trailer;
 }

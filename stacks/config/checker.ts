@@ -88,6 +88,24 @@ export class Checker {
     return Array.isArray(value) ? value.map(String) : [];
   }
 
+  /** A list of strings, each matching `re` (`what` describes one: `an EC2 instance type like t3.micro`). */
+  stringList(field: string, value: unknown, re: RegExp, what: string): string[] {
+    if (!Array.isArray(value)) {
+      this.fail(field, `must be a list, each ${what}, got ${JSON.stringify(value)}`);
+      return [];
+    }
+    return value.map((item, i) => this.pattern(`${field}[${i}]`, item, re, what));
+  }
+
+  /** A calendar date `YYYY-MM-DD` that exists. */
+  date(field: string, value: unknown): string {
+    const exists = (s: string) => {
+      const day = new Date(`${s}T00:00:00Z`);
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(day.getTime()) && day.toISOString().startsWith(s);
+    };
+    return this.satisfies(field, value, exists, 'a date like 2027-01-31');
+  }
+
   tags(field: string, value: Record<string, unknown>): Record<string, string> {
     for (const [key, tag] of Object.entries(value)) {
       if (typeof tag !== 'string') this.fail(`${field}.${key}`, 'must be a string');

@@ -3,7 +3,7 @@
  * protected. Placeholders keep synth working offline with no account; nothing here names a real one.
  */
 import { DEFAULT_IMAGE_MODEL_ID } from '../../api/contract/image-message';
-import type { EnvironmentConfig, EnvironmentName, NetworkConfig } from './schema';
+import type { EnvironmentConfig, EnvironmentName, NetworkConfig, ProjectPolicyConfig } from './schema';
 
 export const DEFAULT_PROJECT = 'taskmanager';
 export const DEFAULT_REGION = 'us-east-1';
@@ -30,6 +30,9 @@ const SHARED_WORKER = {
 };
 const SHARED_EDGE = { domainNames: [], certificateArn: '', priceClass: 'PriceClass_100' as const, imageRateLimitPerIp: 20 };
 const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', multiAz: false, allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
+/** Burstable sizes only: anything bigger is a deliberate change of this list, reviewed like any other. */
+const SMALL_INSTANCE_TYPES = ['t3.micro', 't3.small', 't4g.micro', 't4g.small'];
+const SMALL_DATABASE_CLASSES = ['db.t4g.micro', 'db.t4g.small', 'db.t3.micro', 'db.t3.small'];
 
 /** What differs between environments by default: dev is cheap and disposable, prod is protected. */
 export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> = {
@@ -44,6 +47,8 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     worker: { ...SHARED_WORKER },
     observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
     logRetentionDays: 14,
+    // Without NAT, the database set-up function reaches Secrets Manager through one interface endpoint.
+    policy: { production: false, instanceTypes: SMALL_INSTANCE_TYPES, databaseClasses: SMALL_DATABASE_CLASSES, interfaceEndpoints: true },
   },
   prod: {
     tags: {},
@@ -59,7 +64,27 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     // The names the SPEC keeps; other environments get their own so that they can share an account.
     observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },
     logRetentionDays: 90,
+    policy: {
+      production: true,
+      instanceTypes: [...SMALL_INSTANCE_TYPES, 't3.medium', 't4g.medium'],
+      databaseClasses: [...SMALL_DATABASE_CLASSES, 'db.t4g.medium', 'db.t3.medium'],
+      interfaceEndpoints: false,
+    },
   },
+};
+
+/** The policy check's project-wide settings: the tags `defaultTags` sets, and the accepted failures. */
+export const DEFAULT_POLICY: ProjectPolicyConfig = {
+  requiredTags: ['Project', 'Environment', 'ManagedBy'],
+  waivers: [
+    {
+      rule: 'AVD-AWS-0057',
+      resource: 'aws_kms_key.alerts_key_FC9ECF44',
+      reason: 'AWS\'s default key policy: the account root gets kms:* so that IAM policies decide who uses the alarm topic\'s key; '
+        + 'the topic carries alarm notifications, not data. To be narrowed to key administration like the state key.',
+      expires: '2027-06-30',
+    },
+  ],
 };
 
 /** Placeholders that keep synth working offline; replace them through the file or the variables. */

@@ -3,12 +3,15 @@ import { parseCidr } from '../../api/contract/validators';
 import { Checker, objectAt } from './checker';
 import { cidrContains, cidrsOverlap } from './cidr';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
-import { PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
+import { PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
+
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const DATABASE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
 const ENVIRONMENT_KEYS = [
-  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays',
+  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays', 'policy',
 ];
 
 export function environmentConfig(
@@ -41,6 +44,8 @@ export function environmentConfig(
   check.onlyKeys(`${at}.observability`, observability, Object.keys(defaults.observability));
   const worker = { ...defaults.worker, ...objectAt(check, `${at}.worker`, raw.worker) } as Mutable<WorkerConfig>;
   check.onlyKeys(`${at}.worker`, worker, Object.keys(defaults.worker));
+  const policy = { ...defaults.policy, ...objectAt(check, `${at}.policy`, raw.policy) } as Mutable<EnvironmentPolicyConfig>;
+  check.onlyKeys(`${at}.policy`, policy, Object.keys(defaults.policy));
 
   return {
     name,
@@ -50,7 +55,7 @@ export function environmentConfig(
     network: checkNetwork(check, `${at}.network`, network, region),
     compute: checkCompute(check, `${at}.compute`, compute),
     database: {
-      instanceClass: check.pattern(`${at}.database.instanceClass`, database.instanceClass, /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS class like db.t4g.micro'),
+      instanceClass: check.pattern(`${at}.database.instanceClass`, database.instanceClass, DATABASE_CLASS, 'an RDS class like db.t4g.micro'),
       multiAz: check.boolean(`${at}.database.multiAz`, database.multiAz),
       deletionProtection: check.boolean(`${at}.database.deletionProtection`, database.deletionProtection),
       backupRetentionDays: check.integer(`${at}.database.backupRetentionDays`, database.backupRetentionDays, 1, 35),
@@ -83,6 +88,12 @@ export function environmentConfig(
     alarmEmail: check.email(`${at}.alarmEmail`, raw.alarmEmail ?? shared.alarmEmail),
     logRetentionDays: check.oneOf(`${at}.logRetentionDays`, raw.logRetentionDays ?? defaults.logRetentionDays, LOG_RETENTION_DAYS),
     state: shared.state,
+    policy: {
+      production: check.boolean(`${at}.policy.production`, policy.production),
+      instanceTypes: check.stringList(`${at}.policy.instanceTypes`, policy.instanceTypes, INSTANCE_TYPE, 'an EC2 instance type like t3.micro'),
+      databaseClasses: check.stringList(`${at}.policy.databaseClasses`, policy.databaseClasses, DATABASE_CLASS, 'an RDS class like db.t4g.micro'),
+      interfaceEndpoints: check.boolean(`${at}.policy.interfaceEndpoints`, policy.interfaceEndpoints),
+    },
   };
 }
 
@@ -120,7 +131,7 @@ function checkNetwork(check: Checker, at: string, raw: Mutable<NetworkConfig>, r
 
 function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): ComputeConfig {
   const compute = {
-    instanceType: check.pattern(`${at}.instanceType`, raw.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like t3.micro'),
+    instanceType: check.pattern(`${at}.instanceType`, raw.instanceType, INSTANCE_TYPE, 'an EC2 instance type like t3.micro'),
     minSize: check.integer(`${at}.minSize`, raw.minSize, 0, 100),
     maxSize: check.integer(`${at}.maxSize`, raw.maxSize, 1, 100),
     desiredCapacity: check.integer(`${at}.desiredCapacity`, raw.desiredCapacity, 0, 100),

@@ -15,10 +15,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, type ConfigProblem } from '../../api/contract/config-error';
-import { Checker, isRecord } from './checker';
-import { DEFAULT_PROJECT, DEFAULT_REGION, PLACEHOLDERS } from './defaults';
+import { Checker, isRecord, objectAt } from './checker';
+import { DEFAULT_POLICY, DEFAULT_PROJECT, DEFAULT_REGION, PLACEHOLDERS } from './defaults';
 import { environmentConfig } from './environment';
-import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, ProjectConfig, StateConfig } from './schema';
+import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, PolicyWaiver, ProjectConfig, ProjectPolicyConfig, StateConfig } from './schema';
 
 export interface LoadOptions {
   /** Environment variables (default: `process.env`). */
@@ -64,10 +64,11 @@ interface RawConfig {
   alarmEmail?: unknown;
   state?: Record<string, unknown>;
   environments?: Record<string, Record<string, unknown>>;
+  policy?: unknown;
   synthesize?: unknown;
 }
 
-const FILE_KEYS = ['project', 'githubRepository', 'region', 'alarmEmail', 'state', 'environments'];
+const FILE_KEYS = ['project', 'githubRepository', 'region', 'alarmEmail', 'state', 'environments', 'policy'];
 
 function mergeSources(file: unknown, env: NodeJS.ProcessEnv, check: Checker): RawConfig {
   if (!isRecord(file)) {
@@ -85,6 +86,7 @@ function mergeSources(file: unknown, env: NodeJS.ProcessEnv, check: Checker): Ra
     alarmEmail: env.TM_ALARM_EMAIL ?? fromFile.alarmEmail,
     state: { ...(isRecord(fromFile.state) ? fromFile.state : {}) },
     environments: {},
+    policy: fromFile.policy,
     synthesize: env.TM_ENVIRONMENTS,
   };
   if (fromFile.state !== undefined && !isRecord(fromFile.state)) check.fail('state', 'must be an object');
@@ -127,7 +129,30 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
   const environments = selected.map((name) =>
     environmentConfig(check, name, raw.environments?.[name] ?? {}, { project, region: defaultRegion, alarmEmail, state }),
   );
-  return { project, githubRepository, state: { ...state, operatorArns }, environments };
+  return { project, githubRepository, state: { ...state, operatorArns }, environments, policy: projectPolicy(raw.policy, check) };
+}
+
+/** `policy` of the file: each key replaces its default (waivers too: list the defaults you keep). */
+function projectPolicy(value: unknown, check: Checker): ProjectPolicyConfig {
+  const raw = { ...DEFAULT_POLICY, ...objectAt(check, 'policy', value) };
+  check.onlyKeys('policy', raw, Object.keys(DEFAULT_POLICY));
+  const waivers = Array.isArray(raw.waivers) ? raw.waivers : [];
+  if (!Array.isArray(raw.waivers)) check.fail('policy.waivers', `must be a list of waivers, got ${JSON.stringify(raw.waivers)}`);
+  return {
+    requiredTags: check.stringList('policy.requiredTags', raw.requiredTags, /^[\w.:/=+@ -]{1,128}$/, 'a tag key'),
+    waivers: waivers.map((w, i) => waiver(w, `policy.waivers[${i}]`, check)),
+  };
+}
+
+function waiver(value: unknown, at: string, check: Checker): PolicyWaiver {
+  const raw = objectAt(check, at, value);
+  check.onlyKeys(at, raw, ['rule', 'resource', 'reason', 'expires']);
+  return {
+    rule: check.pattern(`${at}.rule`, raw.rule, /^[A-Z][A-Z0-9_-]+$/, 'a rule id like CKV_AWS_158'),
+    resource: check.string(`${at}.resource`, raw.resource),
+    reason: check.string(`${at}.reason`, raw.reason),
+    expires: check.date(`${at}.expires`, raw.expires),
+  };
 }
 
 function selectEnvironments(value: unknown, check: Checker): EnvironmentName[] {

@@ -114,6 +114,41 @@ export interface DatabaseConfig {
   readonly maxAllocatedStorageGb: number;
 }
 
+/** What the policy check (`npm run policy`) expects of one environment. */
+export interface EnvironmentPolicyConfig {
+  /**
+   * The environment holds production data: databases and load balancers need deletion protection,
+   * buckets may not be force-destroyed, user pools must be deletion-protected.
+   */
+  readonly production: boolean;
+  /** EC2 instance types the environment may run (launch templates, instances). */
+  readonly instanceTypes: readonly string[];
+  /** RDS instance classes the environment may run. */
+  readonly databaseClasses: readonly string[];
+  /** The environment asks for VPC interface endpoints (billed per AZ-hour); without it, any is a policy failure. */
+  readonly interfaceEndpoints: boolean;
+}
+
+/** One accepted policy failure: which rule, on which resource, why, and until when. */
+export interface PolicyWaiver {
+  /** The rule's id, e.g. `CKV_AWS_158`. */
+  readonly rule: string;
+  /** The resource: its construct path (`dev/api/logs`) or its Terraform address (`aws_cloudwatch_log_group.api_logs_F993657F`). */
+  readonly resource: string;
+  /** Why the failure is accepted. */
+  readonly reason: string;
+  /** The last day (YYYY-MM-DD, UTC) the waiver holds; after it, the failure and the waiver itself fail. */
+  readonly expires: string;
+}
+
+/** The policy settings of the whole project. */
+export interface ProjectPolicyConfig {
+  /** Tag keys every resource must carry (through the provider's `default_tags`). */
+  readonly requiredTags: readonly string[];
+  /** Accepted failures. @default the deliberate design choices listed in defaults.ts */
+  readonly waivers: readonly PolicyWaiver[];
+}
+
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   readonly region: string;
@@ -134,6 +169,8 @@ export interface EnvironmentConfig {
   /** Retention of the environment's CloudWatch log groups. */
   readonly logRetentionDays: number;
   readonly state: StateConfig;
+  /** What the policy check expects of this environment. */
+  readonly policy: EnvironmentPolicyConfig;
 }
 
 export interface ProjectConfig {
@@ -144,6 +181,8 @@ export interface ProjectConfig {
   readonly state: ProjectStateConfig;
   /** The environments to synthesize, in order. */
   readonly environments: readonly EnvironmentConfig[];
+  /** Required tags and accepted failures of the policy check. */
+  readonly policy: ProjectPolicyConfig;
 }
 
 export function isEnvironmentName(name: string): name is EnvironmentName {

@@ -52,10 +52,10 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Synthesizes the app into a fresh folder (the repository's cdktf.out is left alone). */
-export function synthTo(outdir: string): void {
+/** Synthesizes the app into a fresh folder (the repository's cdktf.out is left alone), with the default config unless `extra` says otherwise. */
+export function synthTo(outdir: string, extra: NodeJS.ProcessEnv = {}): void {
   // Bounded: a synth that hangs fails the suite instead of stalling it.
   execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...extra };
   execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe', timeout: 180_000 });
 }

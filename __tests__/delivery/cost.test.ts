@@ -1,0 +1,185 @@
+/**
+ * The cost estimate on small plans in the shape `terraform show -json` writes (before: prior_state,
+ * after: planned_values, links: the configuration's references). Our real stacks' offline plans
+ * are priced in plan-comment-real-plans.test.ts.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { estimateStack } from '../../delivery/cost/estimate';
+import { UsageError } from '../../delivery/plan/comment';
+import { run as costCli } from '../../scripts/cost';
+import { PRICE_TABLES } from '../../delivery/cost/prices';
+import { costMarkdown, costText, money, signed, updateReadme, README_BEGIN, README_END } from '../../delivery/cost/report';
+import type { CostPlan } from '../../delivery/cost/snapshot';
+
+type Json = Record<string, unknown>;
+const us = PRICE_TABLES['us-east-1'];
+const HOURS = us.hoursPerMonth;
+
+interface Res { address: string; values: Json; expressions?: Json; provider?: string }
+
+/** A plan with these resources before and after it, in the given region. */
+function plan(before: Res[], after: Res[], region = 'us-east-1'): CostPlan {
+  const type = (address: string) => address.split('.')[0];
+  const module = (rs: Res[]) => ({ resources: rs.map((r) => ({ address: r.address, mode: 'managed', type: type(r.address), values: r.values })) });
+  return {
+    prior_state: { values: { root_module: module(before) } },
+    planned_values: { root_module: module(after) },
+    configuration: {
+      provider_config: { aws: { expressions: { region: { constant_value: region } } }, 'aws.edge': { expressions: { region: { constant_value: 'us-east-1' } } } },
+      root_module: { resources: after.map((r) => ({ address: r.address, provider_config_key: r.provider ?? 'aws', expressions: r.expressions ?? {} })) },
+    },
+  };
+}
+
+const template = (instanceType: string, extra: Json = {}): Res => ({
+  address: 'aws_launch_template.api',
+  values: { id: 'lt-1', instance_type: instanceType, block_device_mappings: [{ ebs: [{ volume_size: 8, volume_type: 'gp3' }] }], network_interfaces: [{ associate_public_ip_address: 'true' }], ...extra },
+});
+/** An Auto Scaling group whose launch template id is unknown at plan time: linked by the configuration's reference. */
+const group = (desired: number): Res => ({
+  address: 'aws_autoscaling_group.api',
+  values: { desired_capacity: desired, min_size: 1 },
+  expressions: { launch_template: [{ id: { references: ['aws_launch_template.api.id', 'aws_launch_template.api'] } }] },
+});
+const nat: Res = { address: 'aws_nat_gateway.nat', values: { connectivity_type: 'public' } };
+const eip: Res = { address: 'aws_eip.nat', values: { domain: 'vpc' } };
+
+describe('cost estimate', () => {
+  it('prices an Auto Scaling group as desired capacity × the launch template\'s type, root volume and public address', () => {
+    const cost = estimateStack('dev', plan([], [template('t3.micro'), group(2)]));
+    const asg = cost.after.resources.find((r) => r.address === 'aws_autoscaling_group.api')!;
+    expect(asg.lines).toEqual([
+      { what: '2 × t3.micro (desired capacity × launch template type)', monthly: 2 * 0.0104 * HOURS },
+      { what: '2 × 8 GB gp3 volume', monthly: 2 * 8 * 0.08 },
+      { what: '2 × public IPv4 address', monthly: 2 * 0.005 * HOURS },
+    ]);
+    expect(cost.after.resources.map((r) => r.address)).not.toContain('aws_launch_template.api'); // priced through the group only
+  });
+
+  it('shows what a NAT gateway adds against the state before the plan', () => {
+    const before = [template('t3.micro'), group(1)];
+    const cost = estimateStack('dev', plan(before, [...before, nat, eip]));
+    expect(cost.before.monthly).toBeCloseTo((0.0104 + 0.005) * HOURS + 8 * 0.08, 10);
+    expect(cost.delta).toBeCloseTo((0.045 + 0.005) * HOURS, 10);
+    expect(cost.changes.map((c) => [c.address, c.before?.monthly, c.after?.monthly])).toEqual([
+      ['aws_eip.nat', undefined, 0.005 * HOURS],
+      ['aws_nat_gateway.nat', undefined, 0.045 * HOURS],
+    ]);
+    expect(cost.after.resources.find((r) => r.address === 'aws_nat_gateway.nat')!.usage).toEqual(['NAT data processed']);
+    expect(costText([cost])).toContain(`dev (us-east-1, prices read ${us.read}): ${money(cost.after.monthly)}/month after this plan, +$36.50 against now`);
+  });
+
+  it('links the group to its launch template by id in the state before the plan', () => {
+    const before = [template('t3.small'), { address: 'aws_autoscaling_group.api', values: { desired_capacity: 1, launch_template: [{ id: 'lt-1' }] } }];
+    const cost = estimateStack('dev', plan(before, []));
+    expect(cost.before.resources[0].lines[0]).toEqual({ what: '1 × t3.small (desired capacity × launch template type)', monthly: 0.0208 * HOURS });
+    expect(cost.delta).toBeCloseTo(-cost.before.monthly, 10);
+    expect(cost.changes[0]).toMatchObject({ address: 'aws_autoscaling_group.api', after: undefined });
+  });
+
+  it('an unknown instance type is "not priced", never 0, and the total says how many lines are not priced', () => {
+    const cost = estimateStack('dev', plan([], [template('x9.mega'), group(1)]));
+    const [instances, volume] = cost.after.resources[0].lines;
+    expect(instances).toEqual({ what: '1 × x9.mega (desired capacity × launch template type)', notPriced: 'no price for x9.mega in us-east-1' });
+    expect(volume.monthly).toBeCloseTo(0.64, 10);
+    expect(cost.after.notPriced).toBe(1);
+    expect(costText([cost])).toMatch(/x9\.mega \(desired capacity × launch template type\)\s+not priced: no price for x9\.mega in us-east-1/);
+    expect(costMarkdown([cost])).toContain('| `dev` | us-east-1 | $4.29 | +$4.29 | 1 |');
+  });
+
+  it('an unknown resource type is "not priced"; a free one and a usage-only one add nothing fixed', () => {
+    const cost = estimateStack('dev', plan([], [
+      { address: 'aws_opensearch_domain.search', values: {} },
+      { address: 'aws_vpc.main', values: {} },
+      { address: 'aws_s3_bucket.site', values: {} },
+    ]));
+    expect(cost.after.resources.map((r) => [r.address, r.lines, r.usage])).toEqual([
+      ['aws_opensearch_domain.search', [{ what: 'aws_opensearch_domain', notPriced: 'no price for this resource type' }], []],
+      ['aws_s3_bucket.site', [], ['S3 storage and requests']],
+    ]);
+    expect(cost.after.monthly).toBe(0);
+  });
+
+  it('a region without a price table prices nothing fixed, and says so', () => {
+    const cost = estimateStack('dev', plan([], [nat, { address: 'aws_sqs_queue.q', values: {} }], 'ap-south-1'));
+    expect(cost.after.resources.find((r) => r.address === 'aws_nat_gateway.nat')!.lines).toEqual([{ what: 'NAT gateway hours', notPriced: 'no price in ap-south-1' }]);
+    expect(cost.pricesRead).toBeUndefined();
+    expect(costText([cost])).toMatch(/^dev \(ap-south-1, no price table\): \$0\.00\/month/);
+  });
+
+  it('an RDS instance: class by engine and AZs, storage by type, and the secret RDS keeps for its master password', () => {
+    const db = (multiAz: boolean): Res => ({ address: 'aws_db_instance.db', values: { instance_class: 'db.t4g.micro', engine: 'mysql', multi_az: multiAz, allocated_storage: 20, storage_type: 'gp3', manage_master_user_password: true } });
+    const single = estimateStack('dev', plan([], [db(false)])).after.resources[0];
+    expect(single.lines.map((l) => [l.what, l.monthly])).toEqual([
+      ['db.t4g.micro mysql single-AZ', 0.016 * HOURS],
+      ['20 GB gp3 storage, single-AZ', 20 * 0.115],
+      ['master password secret (Secrets Manager, managed by RDS)', 0.4],
+    ]);
+    const multi = estimateStack('prod', plan([db(false)], [db(true)]));
+    expect(multi.delta).toBeCloseTo(0.016 * HOURS + 20 * 0.115, 10);
+  });
+
+  it('an internet-facing ALB pays for one public address per subnet; an internal one does not; a network LB is not priced', () => {
+    const subnets = { subnets: { references: ['aws_subnet.a.id', 'aws_subnet.a', 'aws_subnet.b.id', 'aws_subnet.b', 'aws_subnet.c.id', 'aws_subnet.c'] } };
+    const cost = estimateStack('dev', plan([], [
+      { address: 'aws_lb.public', values: { load_balancer_type: 'application', internal: false }, expressions: subnets },
+      { address: 'aws_lb.internal', values: { load_balancer_type: 'application', internal: true } },
+      { address: 'aws_lb.nlb', values: { load_balancer_type: 'network' } },
+    ]));
+    const by = (a: string) => cost.after.resources.find((r) => r.address === a)!;
+    expect(by('aws_lb.public').lines.map((l) => l.what)).toEqual(['application load balancer hours', '3 × public IPv4 address (one per subnet)']);
+    expect(by('aws_lb.internal').lines.map((l) => [l.what, l.monthly])).toEqual([['application load balancer hours', 0.0225 * HOURS]]);
+    expect(by('aws_lb.nlb').lines[0].notPriced).toBe('only application load balancers are in the price table');
+    expect(by('aws_lb.public').usage).toEqual(['ALB LCUs']);
+  });
+
+  it('interface endpoints per AZ-hour, gateway endpoints free; alarms by resolution; WAF by web ACL and rules; keys, secrets, dashboards', () => {
+    const cost = estimateStack('dev', plan([], [
+      { address: 'aws_vpc_endpoint.ssm', values: { vpc_endpoint_type: 'Interface', subnet_ids: ['s-1', 's-2'] } },
+      { address: 'aws_vpc_endpoint.s3', values: { vpc_endpoint_type: 'Gateway' } },
+      { address: 'aws_cloudwatch_metric_alarm.fast', values: { period: 10, metric_query: [] } },
+      { address: 'aws_cloudwatch_metric_alarm.math', values: { period: 300, metric_query: [{ metric: [{}] }, { metric: [{}] }, { expression: 'm1+m2', metric: [] }] } },
+      { address: 'aws_wafv2_web_acl.edge', values: { rule: [{}, {}, {}] }, provider: 'aws.edge' },
+      { address: 'aws_kms_key.k', values: {} },
+      { address: 'aws_secretsmanager_secret.s', values: {} },
+      { address: 'aws_cloudwatch_dashboard.d', values: {} },
+    ]));
+    const monthly = Object.fromEntries(cost.after.resources.map((r) => [r.address, r.monthly]));
+    expect(monthly).toEqual({
+      'aws_cloudwatch_dashboard.d': 3,
+      'aws_cloudwatch_metric_alarm.fast': 0.3,
+      'aws_cloudwatch_metric_alarm.math': 0.2,
+      'aws_kms_key.k': 1,
+      'aws_secretsmanager_secret.s': 0.4,
+      'aws_vpc_endpoint.ssm': 2 * 0.01 * HOURS,
+      'aws_wafv2_web_acl.edge': 5 + 3,
+    });
+  });
+
+  it('formats money and changes, and replaces only the README\'s marked block', () => {
+    expect([money(54.785), signed(0.004), signed(-3.5), signed(36.5)]).toEqual(['$54.79', '±$0.00', '−$3.50', '+$36.50']);
+    const cost = estimateStack('dev', plan([], [nat]));
+    const readme = `intro\n${README_BEGIN}\nold\n${README_END}\noutro\n`;
+    const updated = updateReadme(readme, [cost]);
+    expect(updated).toMatch(/^intro\n<!-- cost:begin[^\n]*-->\n\| Stack \| Region \|[\s\S]*\| `dev` \| us-east-1 \| \$32\.85 \| \+\$32\.85 \| 0 \| NAT data processed \|\n<!-- cost:end -->\noutro\n$/);
+    expect(() => updateReadme('no block', [cost])).toThrow('the README has no');
+  });
+
+  it('the command line: text, --markdown, --update-readme, and usage errors', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-'));
+    const file = path.join(dir, 'dev.json');
+    fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', ...plan([], [nat]) }));
+    expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
+    expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 | NAT data processed |');
+    const readme = path.join(dir, 'README.md');
+    fs.writeFileSync(readme, `# x\n${README_BEGIN}\n${README_END}\n`);
+    expect(costCli(['--update-readme', readme, `dev=${file}`])).toBe(`${readme}: cost figures of dev updated\n`);
+    expect(fs.readFileSync(readme, 'utf8')).toContain('| `dev` | us-east-1 | $32.85 |');
+    expect(() => costCli([])).toThrow(UsageError);
+    expect(() => costCli(['dev'])).toThrow('expected <stack>=<plan.json>');
+    expect(() => costCli([`dev=${path.join(dir, 'missing.json')}`])).toThrow('was not found');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
