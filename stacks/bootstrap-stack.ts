@@ -15,7 +15,7 @@ import { GITHUB_OIDC_URL, githubTrustPolicy } from './deploy/github-trust';
 import { planReadActions } from './deploy/plan-reads';
 import { workloadBoundaryName, workloadBoundaryStatements } from './deploy/workload-boundary';
 import { accountIdOf, partitionOf } from './lib/arn';
-import { policyDocument, PolicyStatement } from './lib/iam';
+import { KEY_ADMINISTRATION, policyDocument, PolicyStatement } from './lib/iam';
 import { Naming } from './lib/naming';
 import { awsProvider } from './lib/provider';
 
@@ -160,11 +160,6 @@ export class BootstrapStack extends TerraformStack {
   }
 }
 
-/** Actions that manage a key without using it for data: no Decrypt, Encrypt, GenerateDataKey or ReEncrypt. */
-const KEY_ADMINISTRATION = [
-  'kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Enable*', 'kms:Disable*', 'kms:Revoke*',
-  'kms:Create*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
-];
 
 /**
  * The state key's policy. Administration is delegated to IAM (the account principal), because KMS

@@ -80,17 +80,22 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect([estimateStack('dev', devPlan).after.notPriced, estimateStack('prod', prodPlan).after.notPriced]).toEqual([0, 0]);
   });
 
-  it('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address)', () => {
-    const withNat = { ...natPlan, prior_state: { format_version: '1.0', values: (devPlan as { planned_values?: unknown }).planned_values } } as CostPlan;
+  it('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {
+    // The state before is what dev's plan would leave, with the ids a real state knows (a plan leaves them unknown).
+    const before = JSON.parse(JSON.stringify((devPlan as { planned_values?: unknown }).planned_values)) as { root_module: { resources: { address: string; values: Record<string, unknown> }[] } };
+    before.root_module.resources.filter((r) => r.address.startsWith('aws_vpc_endpoint.database-accounts')).forEach((r) => (r.values.subnet_ids = ['subnet-private-0']));
+    const withNat = { ...natPlan, prior_state: { format_version: '1.0', values: before } } as CostPlan;
     const cost = estimateStack('dev', withNat);
     const hours = PRICE_TABLES['us-east-1'].hoursPerMonth;
     expect(cost.changes.map((c) => [c.address.replace(/_[0-9A-F]{8}$/, ''), c.before === undefined])).toEqual([
       ['aws_autoscaling_group.api_asg', false],
       ['aws_eip.network_nat-eip-0', true],
       ['aws_nat_gateway.network_nat-0', true],
+      ['aws_vpc_endpoint.database-accounts_secrets-endpoint', false],
     ]);
-    expect(cost.delta).toBeCloseTo(0.045 * hours, 10); // + NAT + its address − the instance's address
-    expect(costMarkdown([cost])).toContain(`| \`dev\` | us-east-1 | ${money(cost.after.monthly)} | +$32.85 | 0 |`);
+    // + NAT + its address − the instance's address − the Secrets Manager endpoint
+    expect(cost.delta).toBeCloseTo((0.045 - 0.01) * hours, 10);
+    expect(costMarkdown([cost])).toContain(`| \`dev\` | us-east-1 | ${money(cost.after.monthly)} | +$25.55 | 0 |`);
   });
 
   it('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {

@@ -133,7 +133,7 @@ const CASES: Record<string, Case> = {
     failure: /the stack has 1 NAT gateway, its config asks for 0 \(network\.natGateways\)/,
   },
   TM_COST_INTERFACE_ENDPOINT: {
-    files: { pass: { environments: { dev: { policy: { interfaceEndpoints: true } } } } },
+    files: { pass: { environments: { dev: { policy: { interfaceEndpoints: true } } } }, fail: { environments: { dev: { policy: { interfaceEndpoints: false } } } } },
     pass: (s) => new VpcEndpoint(s, 'ep', { vpcId: 'vpc-1', serviceName: 'com.amazonaws.us-east-1.ssm', vpcEndpointType: 'Interface' }),
     fail: (s) => new VpcEndpoint(s, 'ep', { vpcId: 'vpc-1', serviceName: 'com.amazonaws.us-east-1.ssm', vpcEndpointType: 'Interface' }),
     failure: /the environment does not ask for any \(policy\.interfaceEndpoints\)/,

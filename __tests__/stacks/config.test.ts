@@ -92,7 +92,7 @@ describe('Configuration', () => {
   test('the policy expects prod to be protected and each environment to run small classes', () => {
     const config = testConfig();
     const [dev, prod] = config.environments;
-    expect(dev.policy).toMatchObject({ production: false, interfaceEndpoints: false });
+    expect(dev.policy).toMatchObject({ production: false, interfaceEndpoints: true });
     expect(prod.policy).toMatchObject({ production: true, interfaceEndpoints: false });
     for (const env of [dev, prod]) {
       expect(env.policy.instanceTypes).toContain(env.compute.instanceType);

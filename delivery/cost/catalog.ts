@@ -38,6 +38,8 @@ export const FREE: ReadonlySet<string> = new Set([
   'aws_cloudfront_origin_request_policy', 'aws_cloudfront_response_headers_policy', 'aws_wafv2_web_acl_association',
   'aws_wafv2_web_acl_logging_configuration', 'aws_wafv2_ip_set', 'aws_wafv2_rule_group', 'aws_cognito_user_pool_client',
   'aws_cognito_user_pool_domain', 'aws_cognito_user_group', 'aws_cognito_identity_provider', 'aws_cloudwatch_log_resource_policy',
+  // VPC origins cost nothing beyond CloudFront's own requests; delivery sources and destinations are names.
+  'aws_cloudfront_vpc_origin', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination',
   'terraform_data',
 ]);
 
@@ -141,6 +143,9 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_sns_topic: () => ({ lines: [], usage: ['SNS deliveries'] }),
   aws_lambda_function: () => ({ lines: [], usage: ['Lambda requests and GB-seconds'] }),
   aws_cloudfront_distribution: () => ({ lines: [], usage: ['CloudFront requests and transfer'] }),
+  aws_cloudwatch_log_delivery: () => ({ lines: [], usage: ['vended log delivery (per GB)'] }),
+  // One invocation per change of the function or the accounts.
+  aws_lambda_invocation: () => ({ lines: [], usage: ['Lambda requests and GB-seconds'] }),
   aws_cognito_user_pool: () => ({ lines: [], usage: ['Cognito monthly active users'] }),
   aws_cloudfront_function: () => ({ lines: [], usage: ['CloudFront Function invocations'] }),
   aws_iam_role_policy: bedrockUsage,

@@ -76,15 +76,7 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
 /** The policy check's project-wide settings: the tags `defaultTags` sets, and the accepted failures. */
 export const DEFAULT_POLICY: ProjectPolicyConfig = {
   requiredTags: ['Project', 'Environment', 'ManagedBy'],
-  waivers: [
-    {
-      rule: 'AVD-AWS-0057',
-      resource: 'aws_kms_key.alerts_key_FC9ECF44',
-      reason: 'AWS\'s default key policy: the account root gets kms:* so that IAM policies decide who uses the alarm topic\'s key; '
-        + 'the topic carries alarm notifications, not data. To be narrowed to key administration like the state key.',
-      expires: '2027-06-30',
-    },
-  ],
+  waivers: [],
 };
 
 /** Placeholders that keep synth working offline; replace them through the file or the variables. */

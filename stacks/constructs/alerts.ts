@@ -5,7 +5,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { policyDocument } from '../lib/iam';
+import { KEY_ADMINISTRATION, policyDocument } from '../lib/iam';
 import { GLOBAL_REGION } from '../lib/provider';
 import { Naming } from '../lib/naming';
 
@@ -81,11 +81,12 @@ export class Alerts extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 14,
       policy: policyDocument(
+        // Administered through IAM, never used by it: only CloudWatch (through SNS) encrypts with it.
         {
           Sid: 'AccountAdministersKey',
           Effect: 'Allow',
           Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-          Action: 'kms:*',
+          Action: KEY_ADMINISTRATION,
           Resource: '*',
         },
         {

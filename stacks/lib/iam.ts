@@ -43,3 +43,9 @@ export const SESSION_MANAGER_AGENT_ACTIONS = [
   'ssmmessages:OpenControlChannel',
   'ssmmessages:OpenDataChannel',
 ];
+
+/** Actions that manage a key without using it for data: no Decrypt, Encrypt, GenerateDataKey or ReEncrypt. */
+export const KEY_ADMINISTRATION = [
+  'kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Enable*', 'kms:Disable*', 'kms:Revoke*',
+  'kms:Create*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+];
