@@ -82,7 +82,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
 
   it('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {
     // The state before is what dev's plan would leave, with the ids a real state knows (a plan leaves them unknown).
-    const before = JSON.parse(JSON.stringify((devPlan as { planned_values?: unknown }).planned_values)) as { root_module: { resources: { address: string; values: Record<string, unknown> }[] } };
+    const before = JSON.parse(JSON.stringify((devPlan as { planned_values?: unknown }).planned_values)) as { root_module: { resources: { address: string; type: string; values: Record<string, unknown> }[] } };
     before.root_module.resources.filter((r) => r.address.startsWith('aws_vpc_endpoint.database-accounts')).forEach((r) => (r.values.subnet_ids = ['subnet-private-0']));
     const withNat = { ...natPlan, prior_state: { format_version: '1.0', values: before } } as CostPlan;
     const cost = estimateStack('dev', withNat);
