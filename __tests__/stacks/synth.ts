@@ -9,6 +9,7 @@ import { EnvironmentConfig, loadConfig, ProjectConfig } from '../../stacks/confi
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
 import { buildDeployables } from '../../stacks/app';
 import { Builds, EnvironmentStack } from '../../stacks/environment-stack';
+import { parseRendered } from '../../delivery/policy/documents';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -101,31 +102,9 @@ export function resourceNamed(stack: Json, type: string, part: string): Json {
   return matches[0][1] as Json;
 }
 
-/**
- * Parses JSON that Terraform will render: inside `${...}` interpolations, quotes belong to the
- * Terraform expression, so they are escaped before parsing and the expression kept as text.
- */
-export function parseRenderedJson(text: string): Json {
-  let out = '';
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith('${', i) && text[i - 1] !== '$') {
-      depth++;
-      out += '${';
-      i++;
-    } else if (depth > 0 && text[i] === '}') {
-      depth--;
-      out += '}';
-    } else {
-      out += depth > 0 && text[i] === '"' ? '\\"' : text[i];
-    }
-  }
-  return JSON.parse(out);
-}
-
 /** The statements of an IAM policy document string. */
 export function statements(policy: string): Json[] {
-  return parseRenderedJson(policy).Statement;
+  return (parseRendered(policy) as Json).Statement;
 }
 
 /** The script inside a launch template's `${base64encode("...")}` user data. */

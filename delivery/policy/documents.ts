@@ -48,7 +48,7 @@ export interface PolicyDocument {
  * Parses JSON whose strings may hold Terraform interpolations with quotes of their own
  * (`${jsonencode("a")}`): inside `${...}`, quotes are escaped before parsing.
  */
-function parseRendered(text: string): unknown {
+export function parseRendered(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

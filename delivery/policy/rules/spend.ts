@@ -20,6 +20,21 @@ function allowList(stack: StackView, kind: 'instanceTypes' | 'databaseClasses'):
   return stack.environment?.policy[kind] ?? [];
 }
 
+/** A class or type only from the environment's allow-list (`policy.<kind>`). */
+function allowListRule(id: string, what: string, kind: 'instanceTypes' | 'databaseClasses', attribute: string, types: string[]): Rule {
+  return resourceRule({
+    id,
+    severity: 'high',
+    title: `${what} from the environment's allow-list`,
+    fix: `Use a value from policy.${kind}, or add it to that list in a reviewed change`,
+    types,
+    check: (r, stack) => {
+      const allowed = allowList(stack, kind);
+      return allowed.includes(String(r.body[attribute])) ? undefined : `${attribute} ${show(r.body[attribute])} is not in policy.${kind} (${allowed.join(', ') || 'none'})`;
+    },
+  });
+}
+
 export const SPEND_RULES: readonly Rule[] = [
   resourceRule({
     id: 'TM_COST_NAT_GATEWAY',
@@ -42,26 +57,6 @@ export const SPEND_RULES: readonly Rule[] = [
     appliesTo: (endpoint) => endpoint.body.vpc_endpoint_type === 'Interface',
     check: (_endpoint, stack) => (interfaceEndpointsAsked(stack) ? undefined : 'an interface endpoint, but the environment does not ask for any (policy.interfaceEndpoints)'),
   }),
-  resourceRule({
-    id: 'TM_COST_INSTANCE_TYPE',
-    severity: 'high',
-    title: 'EC2 instance types from the environment\'s allow-list',
-    fix: 'Use a type from policy.instanceTypes, or add the type to that list in a reviewed change',
-    types: ['aws_launch_template', 'aws_instance'],
-    check: (r, stack) => {
-      const allowed = allowList(stack, 'instanceTypes');
-      return allowed.includes(String(r.body.instance_type)) ? undefined : `instance_type ${show(r.body.instance_type)} is not in policy.instanceTypes (${allowed.join(', ') || 'none'})`;
-    },
-  }),
-  resourceRule({
-    id: 'TM_COST_DB_CLASS',
-    severity: 'high',
-    title: 'RDS classes from the environment\'s allow-list',
-    fix: 'Use a class from policy.databaseClasses, or add the class to that list in a reviewed change',
-    types: ['aws_db_instance', 'aws_rds_cluster_instance'],
-    check: (db, stack) => {
-      const allowed = allowList(stack, 'databaseClasses');
-      return allowed.includes(String(db.body.instance_class)) ? undefined : `instance_class ${show(db.body.instance_class)} is not in policy.databaseClasses (${allowed.join(', ') || 'none'})`;
-    },
-  }),
+  allowListRule('TM_COST_INSTANCE_TYPE', 'EC2 instance types', 'instanceTypes', 'instance_type', ['aws_launch_template', 'aws_instance']),
+  allowListRule('TM_COST_DB_CLASS', 'RDS classes', 'databaseClasses', 'instance_class', ['aws_db_instance', 'aws_rds_cluster_instance']),
 ];
