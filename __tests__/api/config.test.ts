@@ -52,7 +52,7 @@ describe('configuration from environment variables', () => {
     [{ PORT: '3000x' }, /^Invalid configuration: PORT: /],
     [{ DATABASE_URL: 'not a url' }, /^Invalid configuration: DATABASE_URL: /],
     [{ DATABASE_URL: 'mysql://host-only' }, /^Invalid configuration: DATABASE_URL: /],
-    [{ DB_HOST: 'h' }, /^Invalid configuration: DB_HOST: .*DB_SECRET_ARN or DB_PASSWORD/],
+    [{ DB_HOST: 'h' }, /^Invalid configuration: DB_HOST: .*DB_SECRET_ARN, DB_PASSWORD or DB_IAM_AUTH/],
     [{ DB_HOST: 'h', DB_SECRET_ARN: 'my-secret' }, /^Invalid configuration: DB_SECRET_ARN: /],
     [{ DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' }, /^Invalid configuration: DB_SECRET_ARN: .*DB_HOST/],
     [{ DATABASE_URL: 'mysql://u:p@h/db', DB_POOL_MAX: '0' }, /^Invalid configuration: DB_POOL_MAX: /],

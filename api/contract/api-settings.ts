@@ -31,7 +31,14 @@ export const API_SETTINGS = [
     description:
       'ARN of the RDS-managed Secrets Manager secret (JSON `{"username","password"}`); read at start and re-read every `DB_SECRET_TTL_SECONDS` so rotation is picked up by new connections.',
   },
-  { name: 'DB_SECRET_TTL_SECONDS', default: '300', description: 'How long a fetched secret is reused before new connections fetch it again.' },
+  { name: 'DB_SECRET_TTL_SECONDS', default: '300', description: 'How long fetched credentials (a secret, an IAM token) are reused before new connections fetch them again (at most 600 with `DB_IAM_AUTH`).' },
+  {
+    name: 'DB_IAM_AUTH',
+    default: 'false',
+    description:
+      '`true` signs in as `DB_USER` with an RDS IAM authentication token (made from the instance role, valid 15 minutes) instead of a password: no password anywhere. Needs `DB_SSL` and `AWS_REGION`; AWS sets it with the `taskmanager_api` and `taskmanager_migrator` accounts.',
+  },
+  { name: 'DB_MIGRATION_USER', default: '(`DB_USER`)', description: 'The MySQL account that runs the migrations at start (it may change the schema; `DB_USER` then only reads and writes rows).' },
   {
     name: 'AWS_REGION',
     default: '(region of the ARN / queue URL)',

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiSettingName } from '../../contract/api-settings';
 import { ConfigError } from '../../contract/config-error';
+import { DATABASE_NAME } from '../../contract/database';
 import { isBucketName, isHttpUrl } from '../../contract/validators';
 import { API_BASE_PATH } from '../../contract/web';
 
@@ -19,7 +20,12 @@ export interface MysqlSettings {
   readonly password?: string;
   readonly secretArn?: string;
   readonly secretRegion?: string;
+  /** How long fetched credentials (a secret, an IAM token) serve new connections before they are fetched again. */
   readonly secretTtlMs: number;
+  /** Sign in with an RDS IAM authentication token instead of a password (the token's region). */
+  readonly iamAuth?: { readonly region: string };
+  /** The account that runs the migrations at start; unset: `user`. */
+  readonly migrationUser?: string;
   readonly ssl: boolean;
   /** PEM file of the certificate authorities to trust with `ssl`; unset means the Amazon RDS CAs. */
   readonly sslCaFile?: string;
@@ -109,7 +115,7 @@ function regionOfSecretArn(arn: string): string {
   return match[1];
 }
 
-function mysqlFromUrl(env: Env, raw: string): Omit<MysqlSettings, 'ssl' | 'sslCaFile' | 'poolMax' | 'acquireTimeoutMs' | 'secretTtlMs'> {
+function mysqlFromUrl(env: Env, raw: string): Omit<MysqlSettings, keyof ReturnType<typeof commonMysqlSettings>> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -145,25 +151,21 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
     }
     return { kind: 'sqlite', file: path.resolve(cwd, value(env, 'SQLITE_FILE') ?? './data/taskmanager.sqlite') };
   }
-  const sslCaFile = value(env, 'DB_SSL_CA_FILE');
-  const common = {
-    ssl: boolean(env, 'DB_SSL', false),
-    sslCaFile: sslCaFile ? path.resolve(cwd, sslCaFile) : undefined,
-    poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
-    acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 100, 600_000),
-    secretTtlMs: integer(env, 'DB_SECRET_TTL_SECONDS', 300, 1, 86_400) * 1000,
-  };
+  const common = commonMysqlSettings(env, cwd);
   if (url) return { ...mysqlFromUrl(env, url), ...common };
   const secretArn = value(env, 'DB_SECRET_ARN');
   const password = value(env, 'DB_PASSWORD');
-  if (!secretArn && password === undefined) {
-    throw ConfigError.of('DB_HOST', 'is set, so DB_SECRET_ARN or DB_PASSWORD must be set too');
+  if (!secretArn && password === undefined && !common.iamAuth) {
+    throw ConfigError.of('DB_HOST', 'is set, so DB_SECRET_ARN, DB_PASSWORD or DB_IAM_AUTH must be set too');
+  }
+  if (common.iamAuth && (secretArn || password !== undefined)) {
+    throw ConfigError.of('DB_IAM_AUTH', `signs in with tokens, so ${secretArn ? 'DB_SECRET_ARN' : 'DB_PASSWORD'} must not be set too`);
   }
   return {
     kind: 'mysql',
     host: host as string,
     port: integer(env, 'DB_PORT', 3306, 1, 65535),
-    database: value(env, 'DB_NAME') ?? 'taskmanager',
+    database: value(env, 'DB_NAME') ?? DATABASE_NAME,
     user: value(env, 'DB_USER') ?? 'admin',
     password,
     secretArn,
@@ -171,6 +173,34 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
     ...common,
   };
 }
+
+/** What every MySQL connection takes, however the server is named: TLS, pool, credentials' lifetime, IAM sign-in. */
+function commonMysqlSettings(env: Env, cwd: string) {
+  const sslCaFile = value(env, 'DB_SSL_CA_FILE');
+  const ssl = boolean(env, 'DB_SSL', false);
+  const secretTtlMs = integer(env, 'DB_SECRET_TTL_SECONDS', 300, 1, 86_400) * 1000;
+  let iamAuth: { region: string } | undefined;
+  if (boolean(env, 'DB_IAM_AUTH', false)) {
+    // RDS accepts a token only over TLS, and only for 15 minutes after it was made.
+    if (!ssl) throw ConfigError.of('DB_SSL', 'must be true with DB_IAM_AUTH (RDS takes IAM tokens over TLS only)');
+    if (secretTtlMs > IAM_TOKEN_REUSE_LIMIT_MS) throw ConfigError.of('DB_SECRET_TTL_SECONDS', `must be at most ${IAM_TOKEN_REUSE_LIMIT_MS / 1000} with DB_IAM_AUTH (a token lives 15 minutes)`);
+    const region = value(env, 'AWS_REGION');
+    if (!region) throw ConfigError.of('AWS_REGION', 'is required with DB_IAM_AUTH (tokens are signed for a region)');
+    iamAuth = { region };
+  }
+  return {
+    ssl,
+    sslCaFile: sslCaFile ? path.resolve(cwd, sslCaFile) : undefined,
+    poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+    acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 100, 600_000),
+    secretTtlMs,
+    iamAuth,
+    migrationUser: value(env, 'DB_MIGRATION_USER'),
+  };
+}
+
+/** An IAM token is valid 15 minutes; new connections stop using one well before that. */
+const IAM_TOKEN_REUSE_LIMIT_MS = 600_000;
 
 /** An optional URL setting, without trailing slashes; `protocols` lists what it may use. */
 function url(env: Env, name: ApiSettingName, protocols: readonly string[] = ['http:', 'https:']): string | undefined {

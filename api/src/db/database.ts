@@ -8,6 +8,22 @@ import { migrationSource } from './migrations';
 import { DatabaseCredentials, fetchDatabaseCredentials } from './secret';
 
 export type CredentialsFetcher = (secretArn: string, region: string) => Promise<DatabaseCredentials>;
+/** An RDS IAM authentication token for `user` on `host:port` (signed with the process's AWS credentials). */
+export type IamTokenMaker = (target: { host: string; port: number; user: string; region: string }) => Promise<string>;
+
+/** Where passwords come from when they are not in the settings; tests give their own. */
+export interface CredentialSources {
+  readonly secret: CredentialsFetcher;
+  readonly iamToken: IamTokenMaker;
+}
+
+/** The AWS SDK's signer, loaded only when IAM sign-in is used. */
+export const rdsIamToken: IamTokenMaker = async ({ host, port, user, region }) => {
+  const { Signer } = await import('@aws-sdk/rds-signer');
+  return new Signer({ hostname: host, port, username: user, region }).getAuthToken();
+};
+
+const DEFAULT_SOURCES: CredentialSources = { secret: fetchDatabaseCredentials, iamToken: rdsIamToken };
 
 const MYSQL_DATETIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -41,11 +57,11 @@ function tlsOptions(caFile: string | undefined): { ca: string; rejectUnauthorize
 }
 
 /**
- * knex's connection settings for MySQL. With a secret, knex asks for them again whenever
- * `expirationChecker` says so: new connections then use the rotated password while existing
- * ones carry on.
+ * knex's connection settings for MySQL. With a secret or IAM sign-in, knex asks for them again
+ * whenever `expirationChecker` says so: new connections then use the rotated password or a fresh
+ * token while existing ones carry on.
  */
-function mysqlConnection(settings: MysqlSettings, fetchCredentials: CredentialsFetcher): Knex.MySql2ConnectionConfig | (() => Promise<Knex.MySql2ConnectionConfig>) {
+function mysqlConnection(settings: MysqlSettings, sources: CredentialSources): Knex.MySql2ConnectionConfig | (() => Promise<Knex.MySql2ConnectionConfig>) {
   const base: Knex.MySql2ConnectionConfig = {
     host: settings.host,
     port: settings.port,
@@ -62,11 +78,15 @@ function mysqlConnection(settings: MysqlSettings, fetchCredentials: CredentialsF
     supportBigNumbers: true,
     ...(settings.ssl ? { ssl: tlsOptions(settings.sslCaFile) } : {}),
   };
-  const { secretArn, secretRegion } = settings;
-  if (!secretArn || !secretRegion) return base;
+  const { secretArn, secretRegion, iamAuth } = settings;
+  const fetch = iamAuth
+    // The token is the password, sent as such over TLS (RDS asks for mysql_clear_password).
+    ? async () => ({ user: settings.user, password: await sources.iamToken({ host: settings.host, port: settings.port, user: settings.user, region: iamAuth.region }), enableCleartextPlugin: true })
+    : secretArn && secretRegion ? () => sources.secret(secretArn, secretRegion) : undefined;
+  if (!fetch) return base;
   return async () => {
     const fetchedAt = Date.now();
-    const credentials = await fetchCredentials(secretArn, secretRegion);
+    const credentials = await fetch();
     return { ...base, ...credentials, expirationChecker: () => Date.now() - fetchedAt > settings.secretTtlMs };
   };
 }
@@ -82,11 +102,7 @@ function knexLog(logger?: Logger): Knex.Config['log'] {
   };
 }
 
-export function createKnex(
-  settings: DatabaseSettings,
-  logger?: Logger,
-  fetchCredentials: CredentialsFetcher = fetchDatabaseCredentials,
-): Knex {
+export function createKnex(settings: DatabaseSettings, logger?: Logger, sources: Partial<CredentialSources> = {}): Knex {
   const log = knexLog(logger);
   if (settings.kind === 'sqlite') {
     fs.mkdirSync(path.dirname(settings.file), { recursive: true });
@@ -111,7 +127,7 @@ export function createKnex(
   return knexFactory({
     log,
     client: 'mysql2',
-    connection: mysqlConnection(settings, fetchCredentials),
+    connection: mysqlConnection(settings, { ...DEFAULT_SOURCES, ...sources }),
     pool: {
       min: 0,
       max: settings.poolMax,
@@ -216,4 +232,10 @@ async function migrateWithRetries(knex: Knex, logger: Logger, timeoutMs: number)
       await sleep(200 + Math.random() * 300);
     }
   }
+}
+
+/** The settings the start-up migrations run with: the migration account, one connection. */
+export function migrationSettings(settings: DatabaseSettings): DatabaseSettings {
+  if (settings.kind === 'sqlite') return settings;
+  return { ...settings, user: settings.migrationUser ?? settings.user, poolMax: 1 };
 }
