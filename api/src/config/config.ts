@@ -1,3 +1,4 @@
+import * as os from 'os';
 import * as path from 'path';
 import { ApiSettingName } from '../../contract/api-settings';
 import { ConfigError } from '../../contract/config-error';
@@ -48,6 +49,8 @@ export interface ImageSettings {
 export interface ApiConfig {
   readonly port: number;
   readonly host: string;
+  /** HTTP worker processes; 1 serves in the process itself. */
+  readonly workers: number;
   readonly database: DatabaseSettings;
   readonly connectRetryMs: number;
   readonly logFile?: string;
@@ -205,7 +208,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const keepAliveTimeoutMs = integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: value(env, 'HOST') ?? '0.0.0.0',
+    host: value(env, 'HOST') ?? '127.0.0.1',
+    // On AWS one worker per CPU; locally one process, as `npm run api` always ran.
+    workers: integer(env, 'API_WORKERS', env.NODE_ENV === 'production' ? Math.min(os.availableParallelism(), 64) : 1, 1, 64),
     database: databaseSettings(env, cwd),
     connectRetryMs: integer(env, 'DB_CONNECT_RETRY_SECONDS', 60, 0, 3600) * 1000,
     logFile: logFile ? path.resolve(cwd, logFile) : undefined,
