@@ -126,7 +126,7 @@ export class JsonLogger implements Logger {
     const data = chunks(text, this.options.maxWriteBytes);
     const fdSinks: number[] = [];
     for (const sink of this.options.sinks) {
-      if ('write' in sink) sink.write(text);
+      if ('write' in sink) for (const chunk of data) sink.write(chunk.toString());
       else fdSinks.push(sink.fd);
     }
     let pending = fdSinks.length;
@@ -148,10 +148,11 @@ export class JsonLogger implements Logger {
   flushSync(): void {
     const text = this.take();
     if (text === undefined) return;
+    const data = chunks(text, this.options.maxWriteBytes);
     for (const sink of this.options.sinks) {
       try {
-        if ('write' in sink) sink.write(text);
-        else for (const chunk of chunks(text, this.options.maxWriteBytes)) fs.writeSync(sink.fd, chunk);
+        if ('write' in sink) for (const chunk of data) sink.write(chunk.toString());
+        else for (const chunk of data) fs.writeSync(sink.fd, chunk);
       } catch {
         // Shutting down: nothing useful left to do with a failed log write.
       }
