@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dateWriter, toIso } from '../db/database';
+import { pooledQueries, PooledQueries } from '../db/pooled-queries';
 import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 
 /** Storage of tasks; the routes only see this interface, so tests and other stores can stand in. */
@@ -39,34 +40,30 @@ function toTask(row: TaskRow): Task {
 
 export class KnexTaskRepository implements TaskRepository {
   private readonly time: (date: Date) => Date | string;
+  private readonly queries: PooledQueries;
 
   constructor(private readonly knex: Knex) {
     this.time = dateWriter(knex);
+    this.queries = pooledQueries(knex);
   }
 
   async list(query: TaskListQuery): Promise<Task[]> {
-    const builder = this.knex(TASKS_TABLE).select<TaskRow[]>(COLUMNS).orderBy('id', 'asc').limit(query.limit);
+    const builder = this.knex(TASKS_TABLE).select(COLUMNS).orderBy('id', 'asc').limit(query.limit);
     if (query.afterId !== undefined) builder.where('id', '>', query.afterId);
     if (query.status !== undefined) builder.where('status', query.status);
-    const rows: TaskRow[] = await builder;
-    return rows.map(toTask);
+    return (await this.queries.select<TaskRow>(builder)).map(toTask);
   }
 
   async get(id: number): Promise<Task | undefined> {
-    const row: TaskRow | undefined = await this.knex(TASKS_TABLE).first<TaskRow | undefined>(COLUMNS).where('id', id);
+    const [row] = await this.queries.select<TaskRow>(this.knex(TASKS_TABLE).select(COLUMNS).where('id', id).limit(1));
     return row ? toTask(row) : undefined;
   }
 
   async create(input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task> {
     // One round trip: the stored row is exactly what we sent plus the generated id, so it is
     // not read back (DATETIME(3) and ISO text both keep the millisecond the Date has).
-    const [id] = await (within ?? this.knex)(TASKS_TABLE).insert({
-      title: input.title,
-      description: input.description,
-      status: input.status,
-      created_at: this.time(now),
-      updated_at: this.time(now),
-    });
+    const row = { title: input.title, description: input.description, status: input.status, created_at: this.time(now), updated_at: this.time(now) };
+    const id = within ? Number((await within(TASKS_TABLE).insert(row))[0]) : await this.queries.insert(this.knex(TASKS_TABLE).insert(row));
     const at = now.toISOString();
     return { id: Number(id), ...input, createdAt: at, updatedAt: at };
   }
