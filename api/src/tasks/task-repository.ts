@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dateWriter, toIso } from '../db/database';
-import { pooledQueries, PooledQueries } from '../db/pooled-queries';
+import { pooledQueries, PooledQueries, StatementCache } from '../db/pooled-queries';
 import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 
 /** Storage of tasks; the routes only see this interface, so tests and other stores can stand in. */
@@ -41,6 +41,7 @@ function toTask(row: TaskRow): Task {
 export class KnexTaskRepository implements TaskRepository {
   private readonly time: (date: Date) => Date | string;
   private readonly queries: PooledQueries;
+  private readonly statements = new StatementCache();
 
   constructor(private readonly knex: Knex) {
     this.time = dateWriter(knex);
@@ -48,14 +49,21 @@ export class KnexTaskRepository implements TaskRepository {
   }
 
   async list(query: TaskListQuery): Promise<Task[]> {
-    const builder = this.knex(TASKS_TABLE).select(COLUMNS).orderBy('id', 'asc').limit(query.limit);
-    if (query.afterId !== undefined) builder.where('id', '>', query.afterId);
-    if (query.status !== undefined) builder.where('status', query.status);
-    return (await this.queries.select<TaskRow>(builder)).map(toTask);
+    const { afterId, status, limit } = query;
+    const shape = `list ${afterId !== undefined} ${status !== undefined}`;
+    const values = [...(afterId !== undefined ? [afterId] : []), ...(status !== undefined ? [status] : []), limit];
+    const statement = this.statements.compile(shape, values, () => {
+      const builder = this.knex(TASKS_TABLE).select(COLUMNS);
+      if (afterId !== undefined) builder.where('id', '>', afterId);
+      if (status !== undefined) builder.where('status', status);
+      return builder.orderBy('id', 'asc').limit(limit);
+    });
+    return (await this.queries.select<TaskRow>(statement)).map(toTask);
   }
 
   async get(id: number): Promise<Task | undefined> {
-    const [row] = await this.queries.select<TaskRow>(this.knex(TASKS_TABLE).select(COLUMNS).where('id', id).limit(1));
+    const statement = this.statements.compile('get', [id, 1], () => this.knex(TASKS_TABLE).select(COLUMNS).where('id', id).limit(1));
+    const [row] = await this.queries.select<TaskRow>(statement);
     return row ? toTask(row) : undefined;
   }
 
