@@ -2,17 +2,11 @@
  * What the primary and its HTTP workers say to each other over the cluster's IPC channel. Every
  * message has a `tm` field (Node's own cluster messages never do), so each side ignores the rest.
  */
+import type { DrainReport } from '../lifecycle/http-service';
 import type { CounterSnapshot, ProcessGauges } from '../observability/metrics';
 
 /** The environment variable that tells a forked worker its slot, `1`..`API_WORKERS`. */
 export const WORKER_ID_ENV = 'TASKMANAGER_WORKER_ID';
-
-/** How a worker's drain went, for the primary's `stopped` line. */
-export interface DrainReport {
-  readonly clean: boolean;
-  readonly acceptedWhileDraining: number;
-  readonly connectionsClosedAtEnd: number;
-}
 
 export type WorkerMessage =
   /** Counts since the last message (sent every second and before exiting). */

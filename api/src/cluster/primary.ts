@@ -8,7 +8,8 @@ import cluster, { Worker } from 'cluster';
 import { ApiConfig, describeDatabase } from '../config/config';
 import { createKnex, migrateToLatest, waitForDatabase } from '../db/database';
 import type { JsonLogger } from '../observability/logger';
-import { DrainReport, isMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
+import type { DrainReport } from '../lifecycle/http-service';
+import { isMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
 import { HubWorker, MetricsHub } from './metrics-hub';
 import { RestartBackoff } from './restart-backoff';
 

@@ -6,7 +6,6 @@
 import * as http from 'http';
 import type { Knex } from 'knex';
 import { createApp } from '../app';
-import type { DrainReport } from '../cluster/messages';
 import type { ApiConfig } from '../config/config';
 import { pingDatabase } from '../db/database';
 import { systemClock } from '../deps';
@@ -23,6 +22,14 @@ export interface HttpServiceOptions {
   readonly metrics: Metrics;
   /** Whether this process purges expired idempotency keys, at start and hourly (one process per instance is enough). */
   readonly purgesExpiredKeys: boolean;
+}
+
+/** How a drain went: logged in `stopped`, and sent to the cluster primary by a worker. */
+export interface DrainReport {
+  /** Every request was answered within SHUTDOWN_TIMEOUT_MS. */
+  readonly clean: boolean;
+  readonly acceptedWhileDraining: number;
+  readonly connectionsClosedAtEnd: number;
 }
 
 export interface HttpService {
