@@ -141,6 +141,19 @@ describe('API_WORKERS=2', () => {
 
   it('on SIGTERM to every process (as systemd sends it) answers every request in flight on either worker, loses none, exits 0', async () => {
     const { api, database } = await startCluster('workers_drain');
+    // Two kept-alive connections, one per worker (handed out in turn), to ask /ready while draining.
+    const keptAlive = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
+    const getOn = (agent: http.Agent, path: string) =>
+      new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
+        http
+          .get(`${api.url}${path}`, { agent }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+          })
+          .on('error', reject);
+      });
+    for (const agent of keptAlive) expect((await getOn(agent, '/ready')).status).toBe(200);
     // Requests truly in flight on both workers: connected, headers and half the body sent.
     const slow = await Promise.all(Array.from({ length: 20 }, (_, i) => slowPost(api.url, JSON.stringify({ title: `in flight ${i}` }))));
     const connected: Array<Promise<void>> = [];
@@ -165,6 +178,10 @@ describe('API_WORKERS=2', () => {
     }
     expect(refused).toBe(true);
     expect(api.child.exitCode).toBeNull(); // still waiting for the slow requests
+    // Each worker, draining, says it is not ready (and asks the client to reconnect elsewhere).
+    for (const agent of keptAlive) {
+      expect(await getOn(agent, '/ready')).toMatchObject({ status: 503, body: expect.stringContaining('"shutting_down"'), connection: 'close' });
+    }
 
     const answers = await Promise.all(slow.map((s) => s.finish()));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
@@ -173,6 +190,7 @@ describe('API_WORKERS=2', () => {
     expect(await api.exited).toBe(0);
 
     expect(new Set(requestLines(api, '/tasks').filter((l) => l.method === 'POST').map((l) => l.worker))).toEqual(new Set([1, 2]));
+    expect(requestLines(api, '/ready').filter((l) => l.status === 503).map((l) => l.worker).sort()).toEqual([1, 2]);
     expect(primaryLines(api).at(-1)).toMatchObject({
       msg: 'stopped',
       clean: true,
