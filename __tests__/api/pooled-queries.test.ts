@@ -10,9 +10,13 @@ describe('StatementCache', () => {
     const cache = new StatementCache();
     let builds = 0;
     const list = (afterId: number, limit: number) =>
-      cache.compile('after', [afterId, limit], () => {
-        builds += 1;
-        return knex('tasks').select('id').where('id', '>', afterId).limit(limit);
+      cache.compile({
+        shape: 'after',
+        values: [afterId, limit],
+        build: () => {
+          builds += 1;
+          return knex('tasks').select('id').where('id', '>', afterId).limit(limit);
+        },
       });
     expect(list(5, 21)).toEqual({ sql: 'select `id` from `tasks` where `id` > ? limit ?', bindings: [5, 21] });
     expect(list(40, 101)).toEqual({ sql: 'select `id` from `tasks` where `id` > ? limit ?', bindings: [40, 101] });
@@ -23,9 +27,13 @@ describe('StatementCache', () => {
     const cache = new StatementCache();
     let builds = 0;
     const query = (afterId: number, limit: number) =>
-      cache.compile('misordered', [limit, afterId], () => {
-        builds += 1;
-        return knex('tasks').select('id').where('id', '>', afterId).limit(limit);
+      cache.compile({
+        shape: 'misordered',
+        values: [limit, afterId],
+        build: () => {
+          builds += 1;
+          return knex('tasks').select('id').where('id', '>', afterId).limit(limit);
+        },
       });
     expect(query(5, 21).bindings).toEqual([5, 21]);
     expect(query(6, 22).bindings).toEqual([6, 22]);

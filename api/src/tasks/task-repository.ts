@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dateWriter, toIso } from '../db/database';
-import { pooledQueries, PooledQueries, StatementCache } from '../db/pooled-queries';
+import { pooledQueries, PooledQueries } from '../db/pooled-queries';
 import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 
 /** Storage of tasks; the routes only see this interface, so tests and other stores can stand in. */
@@ -41,7 +41,6 @@ function toTask(row: TaskRow): Task {
 export class KnexTaskRepository implements TaskRepository {
   private readonly time: (date: Date) => Date | string;
   private readonly queries: PooledQueries;
-  private readonly statements = new StatementCache();
 
   constructor(private readonly knex: Knex) {
     this.time = dateWriter(knex);
@@ -50,30 +49,39 @@ export class KnexTaskRepository implements TaskRepository {
 
   async list(query: TaskListQuery): Promise<Task[]> {
     const { afterId, status, limit } = query;
-    const shape = `list ${afterId !== undefined} ${status !== undefined}`;
-    const values = [...(afterId !== undefined ? [afterId] : []), ...(status !== undefined ? [status] : []), limit];
-    const statement = this.statements.compile(shape, values, () => {
-      const builder = this.knex(TASKS_TABLE).select(COLUMNS);
-      if (afterId !== undefined) builder.where('id', '>', afterId);
-      if (status !== undefined) builder.where('status', status);
-      return builder.orderBy('id', 'asc').limit(limit);
+    const rows = await this.queries.select<TaskRow>({
+      shape: `list after=${afterId !== undefined} status=${status !== undefined}`,
+      values: [...(afterId !== undefined ? [afterId] : []), ...(status !== undefined ? [status] : []), limit],
+      build: () => {
+        const builder = this.knex(TASKS_TABLE).select(COLUMNS);
+        if (afterId !== undefined) builder.where('id', '>', afterId);
+        if (status !== undefined) builder.where('status', status);
+        return builder.orderBy('id', 'asc').limit(limit);
+      },
     });
-    return (await this.queries.select<TaskRow>(statement)).map(toTask);
+    return rows.map(toTask);
   }
 
   async get(id: number): Promise<Task | undefined> {
-    const statement = this.statements.compile('get', [id, 1], () => this.knex(TASKS_TABLE).select(COLUMNS).where('id', id).limit(1));
-    const [row] = await this.queries.select<TaskRow>(statement);
+    const [row] = await this.queries.select<TaskRow>({ shape: 'get', values: [id, 1], build: () => this.knex(TASKS_TABLE).select(COLUMNS).where('id', id).limit(1) });
     return row ? toTask(row) : undefined;
   }
 
   async create(input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task> {
     // One round trip: the stored row is exactly what we sent plus the generated id, so it is
     // not read back (DATETIME(3) and ISO text both keep the millisecond the Date has).
-    const row = { title: input.title, description: input.description, status: input.status, created_at: this.time(now), updated_at: this.time(now) };
-    const id = within ? Number((await within(TASKS_TABLE).insert(row))[0]) : await this.queries.insert(this.knex(TASKS_TABLE).insert(row));
-    const at = now.toISOString();
-    return { id: Number(id), ...input, createdAt: at, updatedAt: at };
+    const at = this.time(now);
+    const row = { title: input.title, description: input.description, status: input.status, created_at: at, updated_at: at };
+    const id = within
+      ? Number((await within(TASKS_TABLE).insert(row))[0])
+      : await this.queries.insert({
+          shape: 'create',
+          // knex lists an insert's columns in name order.
+          values: [at, input.description, input.status, input.title, at],
+          build: () => this.knex(TASKS_TABLE).insert(row),
+        });
+    const iso = now.toISOString();
+    return { id: Number(id), ...input, createdAt: iso, updatedAt: iso };
   }
 
   async update(id: number, patch: TaskPatch, now: Date): Promise<Task | undefined> {
