@@ -9,7 +9,7 @@ import { ApiConfig, describeDatabase } from '../config/config';
 import { createKnex, migrateToLatest, waitForDatabase } from '../db/database';
 import type { JsonLogger } from '../observability/logger';
 import type { DrainReport } from '../lifecycle/http-service';
-import { isMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
+import { isMessage, PrimaryMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
 import { HubWorker, MetricsHub } from './metrics-hub';
 import { RestartBackoff } from './restart-backoff';
 
@@ -69,7 +69,7 @@ class Supervisor {
     return this.slots.flatMap((slot) => (slot.worker?.isConnected() ? [{ slot: slot.id, send: (m) => this.sendTo(slot, m) }] : []));
   }
 
-  private sendTo(slot: Slot, message: object): void {
+  private sendTo(slot: Slot, message: PrimaryMessage): void {
     if (slot.worker?.isConnected()) slot.worker.send(message);
   }
 
