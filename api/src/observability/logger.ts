@@ -27,7 +27,17 @@ export interface JsonLoggerOptions {
   readonly now?: () => Date;
   /** Longest a line waits in the buffer (ms); 0 writes on the next event-loop turn. */
   readonly flushIntervalMs?: number;
+  /**
+   * Largest single write, cut at line ends, when other processes write to the same stdout (cluster
+   * workers): a pipe or socket keeps a write of up to PIPE_BUF (4096 bytes) whole, a larger one may
+   * interleave with another process's and break both lines. A longer line is written on its own.
+   * @default no limit
+   */
+  readonly maxWriteBytes?: number;
 }
+
+/** The pipe capacity POSIX guarantees to write atomically. */
+export const PIPE_BUF_BYTES = 4096;
 
 const FLUSH_AT_BYTES = 64 * 1024;
 
@@ -113,10 +123,10 @@ export class JsonLogger implements Logger {
   private flushAsync(): void {
     const text = this.take();
     if (text === undefined) return;
-    const data = Buffer.from(text);
+    const data = chunks(text, this.options.maxWriteBytes);
     const fdSinks: number[] = [];
     for (const sink of this.options.sinks) {
-      if ('write' in sink) sink.write(text);
+      if ('write' in sink) for (const chunk of data) sink.write(chunk.toString());
       else fdSinks.push(sink.fd);
     }
     let pending = fdSinks.length;
@@ -138,10 +148,11 @@ export class JsonLogger implements Logger {
   flushSync(): void {
     const text = this.take();
     if (text === undefined) return;
+    const data = chunks(text, this.options.maxWriteBytes);
     for (const sink of this.options.sinks) {
       try {
-        if ('write' in sink) sink.write(text);
-        else fs.writeSync(sink.fd, text);
+        if ('write' in sink) for (const chunk of data) sink.write(chunk.toString());
+        else for (const chunk of data) fs.writeSync(sink.fd, chunk);
       } catch {
         // Shutting down: nothing useful left to do with a failed log write.
       }
@@ -149,9 +160,26 @@ export class JsonLogger implements Logger {
   }
 }
 
-/** fs.write may write part of a buffer (pipes): keep going until all of it is out. */
-function writeFully(fd: number, data: Buffer, done: (err: Error | null) => void): void {
-  fs.write(fd, data, 0, data.length, null, (err, written) => {
+/** The batch as one buffer, or as buffers of whole lines of at most `maxBytes` each. */
+function chunks(text: string, maxBytes?: number): Buffer[] {
+  const data = Buffer.from(text);
+  if (maxBytes === undefined || data.length <= maxBytes) return [data];
+  const parts: Buffer[] = [];
+  let start = 0;
+  while (start < data.length) {
+    let end = start + maxBytes >= data.length ? data.length : data.lastIndexOf(0x0a, start + maxBytes - 1) + 1;
+    if (end <= start) end = data.indexOf(0x0a, start) + 1 || data.length; // one line longer than the limit
+    parts.push(data.subarray(start, end));
+    start = end;
+  }
+  return parts;
+}
+
+/** Writes the buffers in order; fs.write may write part of one (pipes): keep going until all is out. */
+function writeFully(fd: number, data: readonly Buffer[], done: (err: Error | null) => void): void {
+  const [first, ...rest] = data;
+  if (first === undefined) return done(null);
+  fs.write(fd, first, 0, first.length, null, (err, written) => {
     if (err) {
       // stdout as a non-blocking pipe that is full: try again shortly rather than drop lines.
       if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
@@ -159,8 +187,8 @@ function writeFully(fd: number, data: Buffer, done: (err: Error | null) => void)
         return;
       }
       done(err);
-    } else if (written < data.length) writeFully(fd, data.subarray(written), done);
-    else done(null);
+    } else if (written < first.length) writeFully(fd, [first.subarray(written), ...rest], done);
+    else writeFully(fd, rest, done);
   });
 }
 
@@ -183,10 +211,14 @@ function errorReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** stdout, plus the file when one is set (opened for append; fails at start if it cannot be). */
-export function createLogger(options: { level: LogLevel; file?: string; base?: LogFields }): JsonLogger {
+/**
+ * stdout, plus the file when one is set (opened for append, so each write lands whole at the end
+ * even with other processes appending; fails at start if it cannot be opened). `sharedOutput`:
+ * other processes write to the same stdout (cluster), so writes stay within PIPE_BUF.
+ */
+export function createLogger(options: { level: LogLevel; file?: string; base?: LogFields; sharedOutput?: boolean }): JsonLogger {
   const sinks: LogSink[] = [{ fd: 1 }];
   // Kept open for the life of the process; opening fails at start when the path is unusable.
   if (options.file) sinks.push({ fd: fs.openSync(options.file, 'a') });
-  return new JsonLogger({ level: options.level, sinks, base: options.base });
+  return new JsonLogger({ level: options.level, sinks, base: options.base, maxWriteBytes: options.sharedOutput ? PIPE_BUF_BYTES : undefined });
 }

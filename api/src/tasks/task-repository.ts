@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dateWriter, toIso } from '../db/database';
+import { pooledQueries, PooledQueries } from '../db/pooled-queries';
 import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 
 /**
@@ -42,9 +43,11 @@ function toTask(row: TaskRow): Task {
 
 export class KnexTaskRepository implements TaskRepository {
   private readonly time: (date: Date) => Date | string;
+  private readonly queries: PooledQueries;
 
   constructor(private readonly knex: Knex) {
     this.time = dateWriter(knex);
+    this.queries = pooledQueries(knex);
   }
 
   /** The owner's rows: every query starts here, so none can forget the owner. */
@@ -53,32 +56,41 @@ export class KnexTaskRepository implements TaskRepository {
   }
 
   async list(owner: string, query: TaskListQuery): Promise<Task[]> {
+    const { afterId, status, limit } = query;
     // Walks the (owner, id) or (owner, status, id) index in id order.
-    const builder = this.owned(owner).select<TaskRow[]>(COLUMNS).orderBy('id', 'asc').limit(query.limit);
-    if (query.afterId !== undefined) builder.where('id', '>', query.afterId);
-    if (query.status !== undefined) builder.where('status', query.status);
-    const rows: TaskRow[] = await builder;
+    const rows = await this.queries.select<TaskRow>({
+      shape: `list after=${afterId !== undefined} status=${status !== undefined}`,
+      values: [owner, ...(afterId !== undefined ? [afterId] : []), ...(status !== undefined ? [status] : []), limit],
+      build: () => {
+        const builder = this.owned(owner).select(COLUMNS);
+        if (afterId !== undefined) builder.where('id', '>', afterId);
+        if (status !== undefined) builder.where('status', status);
+        return builder.orderBy('id', 'asc').limit(limit);
+      },
+    });
     return rows.map(toTask);
   }
 
   async get(owner: string, id: number): Promise<Task | undefined> {
-    const row: TaskRow | undefined = await this.owned(owner).first<TaskRow | undefined>(COLUMNS).where('id', id);
+    const [row] = await this.queries.select<TaskRow>({ shape: 'get', values: [owner, id, 1], build: () => this.owned(owner).select(COLUMNS).where('id', id).limit(1) });
     return row ? toTask(row) : undefined;
   }
 
   async create(owner: string, input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task> {
     // One round trip: the stored row is exactly what we sent plus the generated id, so it is
     // not read back (DATETIME(3) and ISO text both keep the millisecond the Date has).
-    const [id] = await (within ?? this.knex)(TASKS_TABLE).insert({
-      owner,
-      title: input.title,
-      description: input.description,
-      status: input.status,
-      created_at: this.time(now),
-      updated_at: this.time(now),
-    });
-    const at = now.toISOString();
-    return { id: Number(id), ...input, createdAt: at, updatedAt: at };
+    const at = this.time(now);
+    const row = { owner, title: input.title, description: input.description, status: input.status, created_at: at, updated_at: at };
+    const id = within
+      ? Number((await within(TASKS_TABLE).insert(row))[0])
+      : await this.queries.insert({
+          shape: 'create',
+          // knex lists an insert's columns in name order.
+          values: [at, input.description, owner, input.status, input.title, at],
+          build: () => this.knex(TASKS_TABLE).insert(row),
+        });
+    const iso = now.toISOString();
+    return { id: Number(id), ...input, createdAt: iso, updatedAt: iso };
   }
 
   async update(owner: string, id: number, patch: TaskPatch, now: Date): Promise<Task | undefined> {
