@@ -86,7 +86,7 @@ export class EnvironmentStack extends TerraformStack {
       subnetIds: this.network.privateSubnetIds,
       securityGroupId: groups.database.id,
     });
-    new DatabaseAccounts(this, 'database-accounts', {
+    const databaseAccounts = new DatabaseAccounts(this, 'database-accounts', {
       naming,
       region: env.region,
       database: this.database,
@@ -124,6 +124,7 @@ export class EnvironmentStack extends TerraformStack {
       logs: { groupName: env.observability.logGroupName, retentionDays: env.logRetentionDays },
       instanceTags: tags,
       environment: { QUEUE_URL: worker.queue.url, IMAGES_BUCKET: assets.staticBucket.bucketName },
+      startsAfter: [databaseAccounts.setUp],
     });
     // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
     worker.grantSendMessages(this.api.instanceRole);

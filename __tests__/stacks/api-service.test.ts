@@ -38,7 +38,7 @@ describe('User data', () => {
     expect(script).toContain(`echo '${build.sha256}  /opt/taskmanager/index.js' | sha256sum --check --strict -`);
   });
 
-  test('writes the environment file the unit reads, pointing at RDS over TLS with the managed secret', () => {
+  test('writes the environment file the unit reads: RDS over TLS with IAM sign-in, workers and pools sized for the database', () => {
     const env = Object.fromEntries(
       /<<'ENV'\n([\s\S]*?)\nENV/.exec(script)![1].split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)),
     );
@@ -50,8 +50,13 @@ describe('User data', () => {
       DB_HOST: ref('aws_db_instance', 'database', 'address'),
       DB_PORT: '3306',
       DB_NAME: 'taskmanager',
-      DB_SECRET_ARN: '${' + `${ref('aws_db_instance', 'database', 'master_user_secret').slice(2, -1)}[0].secret_arn}`,
+      DB_USER: 'taskmanager_api',
+      DB_MIGRATION_USER: 'taskmanager_migrator',
+      DB_IAM_AUTH: 'true',
       DB_SSL: 'true',
+      API_WORKERS: '2',
+      // (66 connections of a db.t4g.micro − 10 reserved) / (3 instances × 2 workers)
+      DB_POOL_MAX: '9',
       LOG_FILE: '/var/log/taskmanager.log',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '30000',
@@ -147,10 +152,27 @@ describe('Auto Scaling group', () => {
   });
 
   test('scales on average CPU with a 70% target', () => {
-    expect(onlyResource(dev, 'aws_autoscaling_policy')).toMatchObject({
+    expect(resourceNamed(dev, 'aws_autoscaling_policy', 'cpu-target')).toMatchObject({
       policy_type: 'TargetTrackingScaling',
       autoscaling_group_name: ref('aws_autoscaling_group', 'asg', 'name'),
       target_tracking_configuration: { predefined_metric_specification: { predefined_metric_type: 'ASGAverageCPUUtilization' }, target_value: 70 },
+    });
+  });
+
+  test('runs one API worker per vCPU, so the API alone can drive CPU past the 70% target', () => {
+    // One worker uses at most one vCPU: with 2 workers on 2 vCPUs the API's load reaches 100 %.
+    expect(script).toContain('API_WORKERS=2');
+    const large = userDataScript(onlyResource(environmentStack('prod', { environments: { prod: { compute: { instanceType: 't3.xlarge' }, policy: { instanceTypes: ['t3.xlarge'] } } } }), 'aws_launch_template'));
+    expect(large).toContain('API_WORKERS=4');
+  });
+
+  test('also scales on requests per instance, which stays a signal when a burstable instance runs out of CPU credits', () => {
+    expect(resourceNamed(dev, 'aws_autoscaling_policy', 'requests-target').target_tracking_configuration).toEqual({
+      predefined_metric_specification: {
+        predefined_metric_type: 'ALBRequestCountPerTarget',
+        resource_label: `${ref('aws_lb', 'alb', 'arn_suffix')}/${ref('aws_lb_target_group', 'targets', 'arn_suffix')}`,
+      },
+      target_value: 500 * 60,
     });
   });
 
@@ -186,9 +208,12 @@ describe('Load balancer', () => {
     });
   });
 
-  test('drains targets for less time than the API takes to shut down', () => {
+  test('drains targets for less time than the API takes to shut down, and systemd waits longer than every worker may', () => {
     expect(Number(onlyResource(dev, 'aws_lb_target_group').deregistration_delay)).toBeLessThan(30);
     expect(script).toContain('SHUTDOWN_TIMEOUT_MS=30000');
+    // The cluster primary ends a worker still draining 5 s after SHUTDOWN_TIMEOUT_MS (docs/api.md).
+    const stop = Number(/TimeoutStopSec=(\d+)/.exec(script)![1]);
+    expect(stop).toBeGreaterThan(30 + 5);
   });
 
   test('forwards HTTP on 80 to the API (viewers get HTTPS from CloudFront)', () => {
@@ -227,10 +252,13 @@ describe('Instance role', () => {
     expect(statement('ReadApiBuild')).toEqual({ Sid: 'ReadApiBuild', Effect: 'Allow', Action: 's3:GetObject', Resource: `${ref('aws_s3_bucket', 'artifacts', 'arn')}/api/*` });
   });
 
-  test('reads only the secret RDS manages for the database', () => {
-    expect(statement('ReadDatabaseSecret').Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
-    expect(statement('ReadDatabaseSecret').Resource).toBe('${' + `${ref('aws_db_instance', 'database', 'master_user_secret').slice(2, -1)}[0].secret_arn}`);
+  test('signs in to the database as the api and migrator accounts with IAM tokens, never with a secret', () => {
+    const dbuser = (user: string) => `arn:\${element(split(":", ${ref('aws_db_instance', 'database', 'arn').slice(2, -1)}), 1)}:rds-db:\${element(split(":", ${ref('aws_db_instance', 'database', 'arn').slice(2, -1)}), 3)}:\${element(split(":", ${ref('aws_db_instance', 'database', 'arn').slice(2, -1)}), 4)}:dbuser:${ref('aws_db_instance', 'database', 'resource_id')}/${user}`;
+    expect(statement('ConnectAsApi')).toEqual({ Sid: 'ConnectAsApi', Effect: 'Allow', Action: 'rds-db:connect', Resource: dbuser('taskmanager_api') });
+    expect(statement('ConnectAsMigrator').Resource).toBe(dbuser('taskmanager_migrator'));
+    expect(instancePolicy.flatMap((s) => [s.Action].flat()).filter((a: string) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
+
 
   test('puts metrics only in the TaskManagerMetrics namespace', () => {
     expect(statement('PutOwnMetrics')).toMatchObject({
@@ -250,7 +278,7 @@ describe('Instance role', () => {
 
   test('allows nothing beyond those statements, and no wildcard action', () => {
     expect(instancePolicy.map((s) => s.Sid)).toEqual([
-      'ReadApiBuild', 'ReadDatabaseSecret', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'SendImageJobs', 'ReadImages',
+      'ReadApiBuild', 'ConnectAsApi', 'ConnectAsMigrator', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'SendImageJobs', 'ReadImages',
     ]);
     expect(instancePolicy.flatMap((s) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
     expect(instancePolicy.filter((s) => s.Resource === '*').map((s) => s.Sid)).toEqual(['PutOwnMetrics', 'AgentDescribeTags', 'SessionManagerAgent']);

@@ -29,7 +29,31 @@ describe('Configuration', () => {
     expect(dev).toMatchObject({ namePrefix: 'taskmanager-dev', network: { natGateways: 0, flowLogs: false }, database: { deletionProtection: false } });
     expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 1, flowLogs: true }, database: { deletionProtection: true } });
     expect(dev.database.instanceClass).toBe('db.t4g.micro');
-    expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 });
+    expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8, apiWorkers: 2, dbPoolMax: 9, targetRequestsPerSecond: 500 });
+  });
+
+  test('gives each instance one API worker per vCPU and each worker the pool the database can take at maxSize', () => {
+    const [dev] = testConfig().environments;
+    // db.t4g.micro starts with 66 connections: (66 - 10 reserved) / (3 instances × 2 workers) = 9.
+    expect(dev.compute).toMatchObject({ apiWorkers: 2, dbPoolMax: 9 });
+    expect(dev.database.maxConnections).toBe(66);
+    const medium = testConfig({ environments: { dev: { database: { instanceClass: 'db.t4g.medium' } } } }).environments[0];
+    expect(medium.compute.dbPoolMax).toBe(10);
+  });
+
+  test('refuses a pool that would take more connections than the database has, naming the setting', () => {
+    expect(problems({ environments: { dev: { compute: { dbPoolMax: 10 } } } })).toEqual([
+      'environments.dev.compute.dbPoolMax: 10 is too many: 3 instances × 2 workers × 10 + 10 reserved = 70 connections, over the database\'s 66 (at most 9)',
+    ]);
+    expect(problems({ environments: { dev: { compute: { maxSize: 30 } } } })).toEqual([
+      expect.stringMatching(/^environments\.dev\.compute\.maxSize: 30 instances × 2 workers would leave each worker 0 of the database's 66 connections/),
+    ]);
+  });
+
+  test('asks for the workers or the connection limit where the types do not say', () => {
+    expect(problems({ environments: { dev: { compute: { instanceType: 'c7g.metal' } } } })).toContain('environments.dev.compute.apiWorkers: is required: the vCPUs of c7g.metal are not known');
+    expect(problems({ environments: { dev: { database: { instanceClass: 'db.x2g.large' } } } })).toContain('environments.dev.database.maxConnections: is required: the default max_connections of db.x2g.large is not known');
+    expect(testConfig({ environments: { dev: { database: { instanceClass: 'db.x2g.large', maxConnections: 2000 } } } }).environments[0].compute.dbPoolMax).toBe(10);
   });
 
   test('takes the principals that may use the state besides the deploy roles, each checked as an IAM ARN', () => {

@@ -1,9 +1,10 @@
-import { environmentStack, Json, onlyResource, refTo, resourceNamed, resourcesOf, testBuilds } from './synth';
+import { environmentStack, Json, onlyResource, refTo, resourceNamed, resourcesOf, statements, testBuilds } from './synth';
 
 const dev = environmentStack('dev');
 const prod = environmentStack('prod');
 const ref = (stack: Json, type: string, part: string, attribute: string) => refTo(stack, type, resourceNamed(stack, type, part), attribute);
 const setup = (stack: Json) => resourceNamed(stack, 'aws_lambda_function', 'database-accounts_function');
+const policy = (stack: Json) => statements(resourceNamed(stack, 'aws_iam_role_policy', 'database-accounts_policy').policy);
 const masterSecret = (stack: Json) => '${' + `${ref(stack, 'aws_db_instance', 'database', 'master_user_secret').slice(2, -1)}[0].secret_arn}`;
 
 describe('Database accounts', () => {
@@ -48,4 +49,22 @@ describe('Database accounts', () => {
     expect(resourcesOf(prod, 'aws_vpc_endpoint').filter((e) => e.vpc_endpoint_type === 'Interface')).toEqual([]);
   });
 
+  test('the API instances may sign in as the api and migrator accounts only, with tokens and not the master secret', () => {
+    const instance = statements(resourceNamed(dev, 'aws_iam_role_policy', 'instance-policy').policy);
+    const connects = instance.filter((s) => s.Action === 'rds-db:connect').map((s) => s.Resource);
+    expect(connects).toEqual([
+      expect.stringMatching(/:rds-db:.*:dbuser:\$\{aws_db_instance\.[^}]+\.resource_id\}\/taskmanager_api$/),
+      expect.stringMatching(/:dbuser:\$\{aws_db_instance\.[^}]+\.resource_id\}\/taskmanager_migrator$/),
+    ]);
+    expect(instance.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))).toEqual([]);
+  });
+  test('only the set-up function reads the master secret', () => {
+    const readers = resourcesOf(dev, 'aws_iam_role_policy').filter((p) => statements(p.policy).some((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue')));
+    expect(readers).toEqual([resourceNamed(dev, 'aws_iam_role_policy', 'database-accounts_policy')]);
+    expect(policy(dev).find((s) => s.Sid === 'ReadDatabaseSecret')!.Resource).toBe(masterSecret(dev));
+  });
+
+  test('the API instances start only after the accounts they sign in as exist', () => {
+    expect(onlyResource(dev, 'aws_autoscaling_group').depends_on).toEqual([expect.stringMatching(/^aws_lambda_invocation\.database-accounts_run/)]);
+  });
 });

@@ -3,13 +3,16 @@
  * protected. Placeholders keep synth working offline with no account; nothing here names a real one.
  */
 import { DEFAULT_IMAGE_MODEL_ID } from '../../api/contract/image-message';
-import type { EnvironmentConfig, EnvironmentName, NetworkConfig, ProjectPolicyConfig } from './schema';
+import type { ComputeConfig, DatabaseConfig, EnvironmentConfig, EnvironmentName, NetworkConfig, ProjectPolicyConfig } from './schema';
 
 export const DEFAULT_PROJECT = 'taskmanager';
 export const DEFAULT_REGION = 'us-east-1';
 
-type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'namePrefix' | 'state' | 'alarmEmail' | 'network'> & {
+/** What is not derived: the AZs come from the region, the pools and workers from the types (capacity.ts). */
+type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'namePrefix' | 'state' | 'alarmEmail' | 'network' | 'compute' | 'database'> & {
   network: Omit<NetworkConfig, 'availabilityZones'>;
+  compute: Omit<ComputeConfig, 'apiWorkers' | 'dbPoolMax'>;
+  database: Omit<DatabaseConfig, 'maxConnections'>;
 };
 
 const SHARED_NETWORK = {
@@ -19,7 +22,8 @@ const SHARED_NETWORK = {
   natGateways: 0,
 };
 
-const SHARED_COMPUTE = { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8 };
+// 500 requests per second per instance: half of what a t3.micro sustains on its CPU baseline (docs/api.md).
+const SHARED_COMPUTE = { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8, targetRequestsPerSecond: 500 };
 const SHARED_WORKER = {
   modelId: DEFAULT_IMAGE_MODEL_ID,
   memoryMb: 512,

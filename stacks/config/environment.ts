@@ -2,6 +2,7 @@
 import { parseCidr } from '../../api/contract/validators';
 import { Checker, objectAt } from './checker';
 import { cidrContains, cidrsOverlap } from './cidr';
+import { checkCapacity } from './capacity';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
 import { PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
 
@@ -28,8 +29,8 @@ export function environmentConfig(
   const compute = { ...defaults.compute, ...objectAt(check, `${at}.compute`, raw.compute) } as Mutable<ComputeConfig>;
   const database = { ...defaults.database, ...objectAt(check, `${at}.database`, raw.database) } as Mutable<DatabaseConfig>;
   check.onlyKeys(`${at}.network`, network, ['vpcCidr', 'availabilityZones', 'publicSubnetCidrs', 'privateSubnetCidrs', 'natGateways', 'flowLogs']);
-  check.onlyKeys(`${at}.compute`, compute, Object.keys(defaults.compute));
-  check.onlyKeys(`${at}.database`, database, Object.keys(defaults.database));
+  check.onlyKeys(`${at}.compute`, compute, [...Object.keys(defaults.compute), 'apiWorkers', 'dbPoolMax']);
+  check.onlyKeys(`${at}.database`, database, [...Object.keys(defaults.database), 'maxConnections']);
   const loadBalancer = { ...defaults.loadBalancer, ...objectAt(check, `${at}.loadBalancer`, raw.loadBalancer) } as Mutable<LoadBalancerConfig> & { certificateArn?: unknown };
   if (loadBalancer.certificateArn !== undefined) {
     check.fail(`${at}.loadBalancer.certificateArn`, 'has moved: the load balancer is internal behind CloudFront now; set edge.certificateArn (an ACM certificate in us-east-1) and edge.domainNames');
@@ -53,15 +54,14 @@ export function environmentConfig(
     namePrefix: check.name(`${at}.namePrefix`, raw.namePrefix ?? `${shared.project}-${name}`),
     tags: check.tags(`${at}.tags`, { ...defaults.tags, ...objectAt(check, `${at}.tags`, raw.tags) }),
     network: checkNetwork(check, `${at}.network`, network, region),
-    compute: checkCompute(check, `${at}.compute`, compute),
-    database: {
+    ...checkCapacity(check, at, checkCompute(check, `${at}.compute`, compute), {
       instanceClass: check.pattern(`${at}.database.instanceClass`, database.instanceClass, DATABASE_CLASS, 'an RDS class like db.t4g.micro'),
       multiAz: check.boolean(`${at}.database.multiAz`, database.multiAz),
       deletionProtection: check.boolean(`${at}.database.deletionProtection`, database.deletionProtection),
       backupRetentionDays: check.integer(`${at}.database.backupRetentionDays`, database.backupRetentionDays, 1, 35),
       allocatedStorageGb: check.integer(`${at}.database.allocatedStorageGb`, database.allocatedStorageGb, 20, 6144),
       maxAllocatedStorageGb: check.integer(`${at}.database.maxAllocatedStorageGb`, database.maxAllocatedStorageGb, database.allocatedStorageGb, 6144),
-    },
+    }, { apiWorkers: compute.apiWorkers, dbPoolMax: compute.dbPoolMax, maxConnections: database.maxConnections }),
     loadBalancer: { deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection) },
     edge: checkEdge(check, `${at}.edge`, edge),
     auth: {
@@ -129,7 +129,7 @@ function checkNetwork(check: Checker, at: string, raw: Mutable<NetworkConfig>, r
   };
 }
 
-function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): ComputeConfig {
+function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): Omit<ComputeConfig, 'apiWorkers' | 'dbPoolMax'> {
   const compute = {
     instanceType: check.pattern(`${at}.instanceType`, raw.instanceType, INSTANCE_TYPE, 'an EC2 instance type like t3.micro'),
     minSize: check.integer(`${at}.minSize`, raw.minSize, 0, 100),
@@ -137,6 +137,7 @@ function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): 
     desiredCapacity: check.integer(`${at}.desiredCapacity`, raw.desiredCapacity, 0, 100),
     appPort: check.integer(`${at}.appPort`, raw.appPort, 1024, 65535),
     rootVolumeGb: check.integer(`${at}.rootVolumeGb`, raw.rootVolumeGb, 8, 1024),
+    targetRequestsPerSecond: check.integer(`${at}.targetRequestsPerSecond`, raw.targetRequestsPerSecond, 1, 1_000_000),
   };
   if (compute.minSize > compute.maxSize) check.fail(`${at}.minSize`, `must not exceed maxSize (${compute.maxSize})`);
   if (compute.desiredCapacity < compute.minSize || compute.desiredCapacity > compute.maxSize) {

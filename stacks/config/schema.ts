@@ -47,6 +47,18 @@ export interface ComputeConfig {
   readonly appPort: number;
   /** Root volume size of each instance (gp3, encrypted). */
   readonly rootVolumeGb: number;
+  /**
+   * API worker processes per instance (API_WORKERS).
+   * @default the instance type's vCPUs
+   */
+  readonly apiWorkers: number;
+  /**
+   * MySQL connections per worker (DB_POOL_MAX); the check refuses more than the database can take.
+   * @default 10, or less so that maxSize × apiWorkers pools stay under database.maxConnections
+   */
+  readonly dbPoolMax: number;
+  /** Requests per second one instance should serve: the scaling target on the load balancer's request count. */
+  readonly targetRequestsPerSecond: number;
 }
 
 export interface LoadBalancerConfig {
@@ -112,6 +124,11 @@ export interface DatabaseConfig {
   readonly allocatedStorageGb: number;
   /** Storage autoscaling ceiling. */
   readonly maxAllocatedStorageGb: number;
+  /**
+   * MySQL's `max_connections`.
+   * @default RDS's default for the class
+   */
+  readonly maxConnections: number;
 }
 
 /** What the policy check (`npm run policy`) expects of one environment. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, Fn, Lazy, TerraformAsset } from 'cdktf';
+import { AssetType, Fn, ITerraformDependable, Lazy, TerraformAsset } from 'cdktf';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -19,12 +19,15 @@ import type { ComputeConfig, LoadBalancerConfig } from '../config';
 import { Naming } from '../lib/naming';
 import { GrantableRole } from '../lib/role';
 import { API_LOG_FILE, API_SHUTDOWN_TIMEOUT_SECONDS, cloudwatchAgentConfig, renderUserData } from './api-instance-setup';
-import { DATABASE_NAME, MYSQL_PORT } from '../../api/contract/database';
+import { DATABASE_ACCOUNTS, DATABASE_NAME, MYSQL_PORT } from '../../api/contract/database';
 import type { Database } from './database';
 import { SESSION_MANAGER_AGENT_ACTIONS } from '../lib/iam';
 import type { Network } from './network';
 import type { SecureBucket } from './secure-bucket';
 import { LOAD_BALANCER_PORT, type SecurityGroups } from './security-groups';
+
+/** The average CPU the group aims for (SPEC C2). */
+export const CPU_TARGET_PERCENT = 70;
 
 /** Where API builds live in the artifacts bucket. */
 const API_ARTIFACT_PREFIX = 'api/';
@@ -69,6 +72,11 @@ export interface ApiServiceProps {
    * @default none
    */
   readonly environment?: ApiEnvironment;
+  /**
+   * What must exist before instances start (the database accounts they sign in as).
+   * @default nothing
+   */
+  readonly startsAfter?: readonly ITerraformDependable[];
 }
 
 /** Amazon Linux 2023 AMI ids, published by AWS as public SSM parameters (resolved at launch, no data source). */
@@ -124,7 +132,9 @@ export class ApiService extends Construct {
       policyName: 'taskmanager-api',
     });
     props.artifactsBucket.grantRead(this.instanceRole, API_ARTIFACT_PREFIX, 'ReadApiBuild');
-    props.database.grantReadMasterSecret(this.instanceRole);
+    // Signs in with IAM tokens as the api (rows) and migrator (schema) accounts: no password on the instance.
+    props.database.grantConnect(this.instanceRole, DATABASE_ACCOUNTS.api.user, 'ConnectAsApi');
+    props.database.grantConnect(this.instanceRole, DATABASE_ACCOUNTS.migrator.user, 'ConnectAsMigrator');
     this.instanceRole.addToPolicy(
       {
         Sid: 'PutOwnMetrics',
@@ -155,8 +165,12 @@ export class ApiService extends Construct {
       DB_HOST: props.database.address,
       DB_PORT: MYSQL_PORT,
       DB_NAME: DATABASE_NAME,
-      DB_SECRET_ARN: props.database.secretArn,
+      DB_USER: DATABASE_ACCOUNTS.api.user,
+      DB_MIGRATION_USER: DATABASE_ACCOUNTS.migrator.user,
+      DB_IAM_AUTH: 'true',
       DB_SSL: 'true',
+      API_WORKERS: compute.apiWorkers,
+      DB_POOL_MAX: compute.dbPoolMax,
       LOG_FILE: API_LOG_FILE,
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: API_SHUTDOWN_TIMEOUT_SECONDS * 1000,
@@ -248,14 +262,31 @@ export class ApiService extends Construct {
       },
       enabledMetrics: ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupTotalInstances'],
       tag: [{ key: 'Name', value: naming.name('api'), propagateAtLaunch: true }],
+      dependsOn: props.startsAfter ? [...props.startsAfter] : undefined,
     });
+    // Two targets; the group scales out when either is passed and in only when both allow it. With one
+    // API worker per vCPU the API can drive CPU to 100 %, so 70 % is reachable; requests per instance
+    // take over when a burstable instance runs out of CPU credits and its CPU is capped (docs/api.md).
     new AutoscalingPolicy(this, 'cpu-target', {
       name: naming.name('api-cpu-70'),
       autoscalingGroupName: this.autoScalingGroup.name,
       policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: {
         predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
-        targetValue: 70,
+        targetValue: CPU_TARGET_PERCENT,
+      },
+    });
+    new AutoscalingPolicy(this, 'requests-target', {
+      name: naming.name('api-requests'),
+      autoscalingGroupName: this.autoScalingGroup.name,
+      policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: {
+          predefinedMetricType: 'ALBRequestCountPerTarget',
+          resourceLabel: `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        },
+        // The metric counts requests per target per minute.
+        targetValue: compute.targetRequestsPerSecond * 60,
       },
     });
 

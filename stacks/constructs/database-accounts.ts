@@ -41,6 +41,8 @@ const VPC_ACCESS = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces
  */
 export class DatabaseAccounts extends Construct {
   readonly function: LambdaFunction;
+  /** The set-up's run: what has to be done before anything signs in as the accounts. */
+  readonly setUp: LambdaInvocation;
 
   constructor(scope: Construct, id: string, props: DatabaseAccountsProps) {
     super(scope, id);
@@ -99,7 +101,7 @@ export class DatabaseAccounts extends Construct {
       dependsOn: [logGroup, role.policy],
     });
     const accounts = JSON.stringify(DATABASE_ACCOUNTS);
-    new LambdaInvocation(this, 'run', {
+    this.setUp = new LambdaInvocation(this, 'run', {
       functionName: this.function.functionName,
       input: JSON.stringify({ accounts: DATABASE_ACCOUNTS }),
       // Invoked again whenever the function's code or the accounts change.
