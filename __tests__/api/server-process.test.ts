@@ -12,7 +12,7 @@ import knexFactory from 'knex';
 import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
 import { request } from './support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './support/databases';
-import { connectionRefused, slowPost } from './support/http-clients';
+import { connectedBurst, connectionRefused, slowPost } from './support/http-clients';
 import { TcpProxy } from './support/tcp-proxy';
 
 let bundle: string;
@@ -173,22 +173,8 @@ describe('graceful shutdown', () => {
     const { api, file } = await startSqlite();
     // Requests that are truly in flight: connected, headers and half the body sent.
     const slow = await Promise.all(Array.from({ length: 20 }, (_, i) => slowPost(api.url, JSON.stringify({ title: `in flight ${i}` }))));
-    // And a burst of reads on their own connections, each connected before the signal (the
-    // kernel has it queued even if the server has not accepted it yet). Not keep-alive: an idle
-    // kept-alive socket that a draining server closes while a client reuses it is the race the
-    // ALB's deregistration delay exists for, not a request in flight.
-    const connected: Array<Promise<void>> = [];
-    const burst = Array.from({ length: 50 }, () =>
-      new Promise<number>((resolve, reject) => {
-        const req = http.get(`${api.url}/tasks?limit=5`, { agent: false }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', (error) => reject(new Error(`burst request failed: ${error.message}`)));
-        connected.push(new Promise((done) => req.on('socket', (socket) => socket.once('connect', () => done()))));
-      }),
-    );
-    await Promise.all(connected);
+    // And a burst of reads on their own connections, each connected before the signal.
+    const burst = await connectedBurst(api.url, '/tasks?limit=5', 50);
     // A barrier: the server accepts connections in the order the kernel queued them, so once this
     // later request is answered, every burst connection has been taken in by the server.
     expect((await request(api.url, 'GET', '/health')).status).toBe(200);
@@ -207,7 +193,7 @@ describe('graceful shutdown', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     // Clients are told not to reuse the connection of a draining server.
     expect(answers.every((a) => a.connection === 'close')).toBe(true);
-    expect(await Promise.all(burst)).toEqual(Array(50).fill(200));
+    expect(await burst.statuses).toEqual(Array(50).fill(200));
 
     expect(await api.exited).toBe(0);
     expect(api.lines().at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', clean: true });

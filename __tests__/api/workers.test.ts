@@ -9,7 +9,7 @@ import { MIGRATIONS } from '../../api/src/db/migrations';
 import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
 import { postJson, request } from './support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName, withServer } from './support/databases';
-import { connectionRefused, slowPost } from './support/http-clients';
+import { connectedBurst, connectionRefused, slowPost } from './support/http-clients';
 
 type Line = Record<string, unknown>;
 
@@ -156,18 +156,7 @@ describe('API_WORKERS=2', () => {
     for (const agent of keptAlive) expect((await getOn(agent, '/ready')).status).toBe(200);
     // Requests truly in flight on both workers: connected, headers and half the body sent.
     const slow = await Promise.all(Array.from({ length: 20 }, (_, i) => slowPost(api.url, JSON.stringify({ title: `in flight ${i}` }))));
-    const connected: Array<Promise<void>> = [];
-    const burst = Array.from({ length: 40 }, () =>
-      new Promise<number>((resolve, reject) => {
-        const req = http.get(`${api.url}/tasks?limit=5`, { agent: false }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', (error) => reject(new Error(`burst request failed: ${error.message}`)));
-        connected.push(new Promise((done) => req.on('socket', (socket) => socket.once('connect', () => done()))));
-      }),
-    );
-    await Promise.all(connected);
+    const burst = await connectedBurst(api.url, '/tasks?limit=5', 40);
     // A barrier: the primary hands connections out in the order it accepted them.
     expect(await getStatus(api.url, '/health')).toBe(200);
     for (const pid of [api.child.pid as number, workerPid(api, 1), workerPid(api, 2)]) process.kill(pid, 'SIGTERM');
@@ -186,7 +175,7 @@ describe('API_WORKERS=2', () => {
     const answers = await Promise.all(slow.map((s) => s.finish()));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     expect(answers.every((a) => a.connection === 'close')).toBe(true);
-    expect(await Promise.all(burst)).toEqual(Array(40).fill(200));
+    expect(await burst.statuses).toEqual(Array(40).fill(200));
     expect(await api.exited).toBe(0);
 
     expect(new Set(requestLines(api, '/tasks').filter((l) => l.method === 'POST').map((l) => l.worker))).toEqual(new Set([1, 2]));

@@ -44,3 +44,25 @@ export function connectionRefused(url: string): Promise<boolean> {
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 }
+
+/**
+ * `count` GETs of `path`, each on its own connection, once every one of them is connected (the
+ * kernel has it queued even if the server has not accepted it yet); resolves to their statuses.
+ * Not keep-alive: an idle kept-alive socket that a draining server closes while a client reuses it
+ * is the race the ALB's deregistration delay exists for, not a request in flight.
+ */
+export async function connectedBurst(url: string, path: string, count: number): Promise<{ statuses: Promise<number[]> }> {
+  const connected: Array<Promise<void>> = [];
+  const answers = Array.from({ length: count }, () =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.get(`${url}${path}`, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', (error) => reject(new Error(`burst request failed: ${error.message}`)));
+      connected.push(new Promise((done) => req.on('socket', (socket) => socket.once('connect', () => done()))));
+    }),
+  );
+  await Promise.all(connected);
+  return { statuses: Promise.all(answers) };
+}
