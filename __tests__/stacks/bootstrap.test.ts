@@ -173,6 +173,14 @@ describe('Bootstrap stack: who can deploy', () => {
     wildcardWrites.forEach((s) => expect({ sid: s.Sid, scoped: s.Condition !== undefined }).toEqual({ sid: s.Sid, scoped: true }));
   });
 
+  test('lets an apply role of another region manage the us-east-1 alarms, topic and key alias that CloudFront\'s metrics need', () => {
+    const ireland = bootstrapStack({ githubRepository: 'acme/tasks', state: { bucket: 'acme-tfstate' }, region: 'eu-west-1' });
+    const policy = resourcesOf(ireland, 'aws_iam_role_policy').filter((p) => p.role === '${aws_iam_role.apply-role-dev.id}').flatMap((p) => statements(p.policy));
+    expect(policy.find((s) => s.Sid === 'ManageTopics')!.Resource).toEqual(['arn:aws:sns:eu-west-1:*:taskmanager-dev-*', 'arn:aws:sns:us-east-1:*:taskmanager-dev-*']);
+    expect(policy.find((s) => s.Sid === 'ManageAlarmsAndDashboard')!.Resource).toContain('arn:aws:cloudwatch:us-east-1:*:alarm:taskmanager-dev-*');
+    expect(policy.find((s) => s.Sid === 'ManageKeyAliases')!.Resource).toContain('arn:aws:kms:us-east-1:*:alias/taskmanager-dev-*');
+  });
+
   test('creates the workload permissions boundary, without IAM or STS in it', () => {
     const boundary = onlyResource(stack, 'aws_iam_policy');
     expect(boundary.name).toBe('taskmanager-workload-boundary');

@@ -38,6 +38,8 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
   const { env, boundaryArn } = scope;
   const prefix = env.namePrefix;
   const region = env.region;
+  // Alarms on CloudFront's metrics, their topic and its key live in us-east-1 (Alerts.addGlobalAlarm).
+  const alarmRegions = [...new Set([region, 'us-east-1'])];
   const envTag = { 'aws:ResourceTag/Environment': env.name };
   const logGroups = [
     `arn:aws:logs:${region}:*:log-group:${prefix}-*`,
@@ -61,15 +63,15 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     { Sid: 'LetRdsManageItsSecret', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:RotateSecret', 'secretsmanager:PutSecretValue'], Resource: `arn:aws:secretsmanager:${region}:*:secret:rds!*` },
     { Sid: 'ManageBuckets', Effect: 'Allow', Action: 's3:*', Resource: [`arn:aws:s3:::${prefix}-*`, `arn:aws:s3:::${prefix}-*/*`] },
     { Sid: 'ManageQueues', Effect: 'Allow', Action: 'sqs:*', Resource: `arn:aws:sqs:${region}:*:${prefix}-*` },
-    { Sid: 'ManageTopics', Effect: 'Allow', Action: 'sns:*', Resource: `arn:aws:sns:${region}:*:${prefix}-*` },
+    { Sid: 'ManageTopics', Effect: 'Allow', Action: 'sns:*', Resource: alarmRegions.map((r) => `arn:aws:sns:${r}:*:${prefix}-*`) },
     { Sid: 'ManageFunctions', Effect: 'Allow', Action: 'lambda:*', Resource: `arn:aws:lambda:${region}:*:function:${prefix}-*` },
     { Sid: 'ManageEventSourceMappings', Effect: 'Allow', Action: ['lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping', 'lambda:TagResource'], Resource: '*', Condition: { StringLike: { 'lambda:FunctionArn': `arn:aws:lambda:${region}:*:function:${prefix}-*` } } },
     { Sid: 'ManageLogGroups', Effect: 'Allow', Action: 'logs:*', Resource: logGroups },
-    { Sid: 'ManageAlarmsAndDashboard', Effect: 'Allow', Action: 'cloudwatch:*', Resource: [`arn:aws:cloudwatch:${region}:*:alarm:${prefix}-*`, `arn:aws:cloudwatch::*:dashboard/${env.observability.dashboardName}`] },
+    { Sid: 'ManageAlarmsAndDashboard', Effect: 'Allow', Action: 'cloudwatch:*', Resource: [...alarmRegions.map((r) => `arn:aws:cloudwatch:${r}:*:alarm:${prefix}-*`), `arn:aws:cloudwatch::*:dashboard/${env.observability.dashboardName}`] },
     { Sid: 'ManageParameters', Effect: 'Allow', Action: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'], Resource: `arn:aws:ssm:${region}:*:parameter/${prefix}-*` },
     { Sid: 'CreateTaggedKeys', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/Environment': env.name } } },
     { Sid: 'ManageTaggedKeys', Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringEquals: envTag } },
-    { Sid: 'ManageKeyAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: `arn:aws:kms:${region}:*:alias/${prefix}-*` },
+    { Sid: 'ManageKeyAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: alarmRegions.map((r) => `arn:aws:kms:${r}:*:alias/${prefix}-*`) },
     ...edgeStatements(prefix, env.name),
     // User pool ids carry no names: creating needs the environment's tag, changing needs it on the pool.
     { Sid: 'CreateTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:CreateUserPool', 'cognito-idp:TagResource'], Resource: '*', Condition: { StringEquals: { 'aws:RequestTag/Environment': env.name } } },
