@@ -153,7 +153,7 @@ export class EnvironmentStack extends TerraformStack {
       config: env.auth,
       accountId: accountIdOf(this.network.vpcArn),
       appUrls: edge.urls,
-      localUrls: [LOCAL_APP_URL],
+      localUrls: env.auth.localAppUrls,
       deletionProtection: env.database.deletionProtection,
     });
     edge.allowSignInFrom(signIn.hostedUiUrl);
@@ -190,9 +190,6 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds, description: 'Private subnets (database, internal load balancer, CloudFront VPC origin; the API instances with NAT)' });
   }
 }
-
-/** Where `npm run api` serves the page, which may sign in against the environment's user pool too. */
-const LOCAL_APP_URL = 'http://localhost:3000';
 
 /** Where a stack's state lives in the state bucket. */
 export function stateKey(keyPrefix: string, stackId: string): string {

@@ -83,9 +83,11 @@ describe('Sign-in in the environment', () => {
   const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${pool}`;
   const hostedUi = `https://${refTo(dev, 'aws_cognito_user_pool_domain', onlyResource(dev, 'aws_cognito_user_pool_domain'), 'domain')}.auth.us-east-1.amazoncognito.com`;
 
-  test('returns people to the CloudFront address of the environment', () => {
+  test('returns people to the CloudFront address of the environment, and in dev to the local API too', () => {
     const cloudfront = refTo(dev, 'aws_cloudfront_distribution', onlyResource(dev, 'aws_cloudfront_distribution'), 'domain_name');
     expect(onlyResource(dev, 'aws_cognito_user_pool_client').callback_urls).toEqual([`https://${cloudfront}/`, 'http://localhost:3000/']);
+    const prod = environmentStack('prod');
+    expect(onlyResource(prod, 'aws_cognito_user_pool_client').callback_urls).toEqual([`https://${refTo(prod, 'aws_cloudfront_distribution', onlyResource(prod, 'aws_cloudfront_distribution'), 'domain_name')}/`]);
   });
 
   test('lets the page talk to the hosted UI (content security policy)', () => {

@@ -47,7 +47,7 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     database: { ...SHARED_DATABASE, deletionProtection: false, backupRetentionDays: 1 },
     loadBalancer: { deletionProtection: false },
     edge: { ...SHARED_EDGE, rateLimitPerIp: 1000 },
-    auth: { selfSignUp: true, threatProtection: 'OFF', domainPrefix: '' },
+    auth: { selfSignUp: true, threatProtection: 'OFF', domainPrefix: '', localAppUrls: ['http://localhost:3000'] },
     worker: { ...SHARED_WORKER },
     observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
     logRetentionDays: 14,
@@ -63,7 +63,7 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     loadBalancer: { deletionProtection: true },
     edge: { ...SHARED_EDGE, rateLimitPerIp: 2000 },
     // Operators invite the users of prod; Plus costs about 0.02 USD per monthly active user.
-    auth: { selfSignUp: false, threatProtection: 'ENFORCED', domainPrefix: '' },
+    auth: { selfSignUp: false, threatProtection: 'ENFORCED', domainPrefix: '', localAppUrls: [] },
     worker: { ...SHARED_WORKER, maximumConcurrency: 5 },
     // The names the SPEC keeps; other environments get their own so that they can share an account.
     observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },

@@ -71,6 +71,10 @@ export function environmentConfig(
       domainPrefix: auth.domainPrefix === ''
         ? ''
         : check.pattern(`${at}.auth.domainPrefix`, auth.domainPrefix, /^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a domain prefix of lower-case letters, digits and hyphens without aws, amazon or cognito'),
+      // Cognito takes plain http for localhost only.
+      localAppUrls: Array.isArray(auth.localAppUrls)
+        ? auth.localAppUrls.map((u, i) => check.pattern(`${at}.auth.localAppUrls[${i}]`, u, /^http:\/\/localhost:\d{2,5}$/, 'an address like http://localhost:3000'))
+        : (check.fail(`${at}.auth.localAppUrls`, `must be a list of addresses like http://localhost:3000, got ${JSON.stringify(auth.localAppUrls)}`), []),
     },
     worker: {
       modelId: check.pattern(`${at}.worker.modelId`, worker.modelId, /^amazon\.(titan-image-generator-v\d|nova-canvas-v\d)(:\d+)?$/, 'a Titan Image Generator or Nova Canvas model id'),

@@ -92,6 +92,8 @@ export interface AuthConfig {
   readonly threatProtection: (typeof THREAT_PROTECTION_MODES)[number];
   /** The hosted UI's domain prefix (globally unique per region); "" for `<namePrefix>-signin-<account id>`. */
   readonly domainPrefix: string;
+  /** Local addresses (`http://localhost:<port>`) that may sign in against this pool too, e.g. `npm run api`; none in prod. */
+  readonly localAppUrls: readonly string[];
 }
 
 export interface WorkerConfig {
