@@ -12,7 +12,7 @@ import knexFactory from 'knex';
 import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
 import { request } from './support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './support/databases';
-import { connectedBurst, connectionRefused, slowPost } from './support/http-clients';
+import { becomesRefused, connectedBurst, slowPost } from './support/http-clients';
 import { TcpProxy } from './support/tcp-proxy';
 
 let bundle: string;
@@ -181,12 +181,7 @@ describe('graceful shutdown', () => {
     api.child.kill('SIGTERM');
     await api.waitForLine((l) => l.msg === 'shutting down: no new connections, finishing requests in flight');
     // The listener closes within moments of the signal (after accepting what the kernel had queued).
-    let refused = false;
-    for (let i = 0; i < 40 && !refused; i += 1) {
-      refused = await connectionRefused(api.url);
-      if (!refused) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(refused).toBe(true);
+    expect(await becomesRefused(api.url)).toBe(true);
     expect(api.child.exitCode).toBeNull(); // still waiting for the slow requests
 
     const answers = await Promise.all(slow.map((s) => s.finish()));

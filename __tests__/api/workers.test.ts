@@ -9,7 +9,7 @@ import { MIGRATIONS } from '../../api/src/db/migrations';
 import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
 import { postJson, request } from './support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName, withServer } from './support/databases';
-import { connectedBurst, connectionRefused, slowPost } from './support/http-clients';
+import { becomesRefused, connectedBurst, slowPost } from './support/http-clients';
 
 type Line = Record<string, unknown>;
 
@@ -160,12 +160,7 @@ describe('API_WORKERS=2', () => {
     // A barrier: the primary hands connections out in the order it accepted them.
     expect(await getStatus(api.url, '/health')).toBe(200);
     for (const pid of [api.child.pid as number, workerPid(api, 1), workerPid(api, 2)]) process.kill(pid, 'SIGTERM');
-    let refused = false;
-    for (let i = 0; i < 40 && !refused; i += 1) {
-      refused = await connectionRefused(api.url);
-      if (!refused) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(refused).toBe(true);
+    expect(await becomesRefused(api.url)).toBe(true);
     expect(api.child.exitCode).toBeNull(); // still waiting for the slow requests
     // Each worker, draining, says it is not ready (and asks the client to reconnect elsewhere).
     for (const agent of keptAlive) {

@@ -66,3 +66,12 @@ export async function connectedBurst(url: string, path: string, count: number): 
   await Promise.all(connected);
   return { statuses: Promise.all(answers) };
 }
+
+/** Whether the listener stops accepting within about 2 s (polled every 50 ms). */
+export async function becomesRefused(url: string): Promise<boolean> {
+  for (let i = 0; i < 40; i += 1) {
+    if (await connectionRefused(url)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
