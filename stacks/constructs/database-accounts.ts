@@ -100,12 +100,12 @@ export class DatabaseAccounts extends Construct {
       },
       dependsOn: [logGroup, role.policy],
     });
-    const accounts = JSON.stringify(DATABASE_ACCOUNTS);
     this.setUp = new LambdaInvocation(this, 'run', {
       functionName: this.function.functionName,
-      input: JSON.stringify({ accounts: DATABASE_ACCOUNTS }),
+      // The function keeps the accounts of the contract it was built with; the event carries nothing.
+      input: '{}',
       // Invoked again whenever the function's code or the accounts change.
-      triggers: { code: props.build.zipSha256Base64, accounts },
+      triggers: { code: props.build.zipSha256Base64, accounts: JSON.stringify(DATABASE_ACCOUNTS) },
       dependsOn: [props.database.instance, ...(endpoint ? [endpoint] : [])],
     });
   }
