@@ -38,6 +38,9 @@ async function startCluster(name: string, extra: Record<string, string> = {}): P
   const api = spawnApi(bundle, { PORT: String(await freePort()), DATABASE_URL: url, API_WORKERS: '2', ...extra }, process.cwd());
   running.push(api);
   await api.waitForLine((l) => l.msg === 'listening');
+  // The primary announces once every worker listens, but each worker's own line leaves its log
+  // buffer up to 20 ms later: wait for the lines themselves, not for the time they usually take.
+  await api.waitForLine(() => api.lines().filter((l) => l.msg === 'worker listening').length >= 2);
   return { api, database };
 }
 
