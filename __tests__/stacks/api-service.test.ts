@@ -278,7 +278,7 @@ describe('Instance role', () => {
 
   test('allows nothing beyond those statements, and no wildcard action', () => {
     expect(instancePolicy.map((s) => s.Sid)).toEqual([
-      'ReadApiBuild', 'ConnectAsApi', 'ConnectAsMigrator', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'SendImageJobs', 'ReadImages',
+      'ReadApiBuild', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'ConnectAsApi', 'ConnectAsMigrator', 'SendImageJobs', 'ReadImages',
     ]);
     expect(instancePolicy.flatMap((s) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
     expect(instancePolicy.filter((s) => s.Resource === '*').map((s) => s.Sid)).toEqual(['PutOwnMetrics', 'AgentDescribeTags', 'SessionManagerAgent']);

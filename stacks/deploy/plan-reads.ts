@@ -19,6 +19,8 @@ const LOG_DELIVERY_READS = ['logs:GetDelivery', 'logs:GetDeliverySource', 'logs:
 const LAMBDA_READS = ['lambda:GetFunction', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetFunctionConcurrency', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags'];
 
 export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
+  aws_appautoscaling_policy: ['application-autoscaling:DescribeScalingPolicies'],
+  aws_appautoscaling_target: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:ListTagsForResource'],
   aws_autoscaling_group: ['autoscaling:Describe*'],
   aws_cloudfront_distribution: ['cloudfront:GetDistribution', ...CLOUDFRONT_READS],
   aws_cloudfront_origin_access_control: ['cloudfront:GetOriginAccessControl'],
@@ -38,6 +40,12 @@ export const PLAN_READS: Readonly<Record<string, readonly string[]>> = {
   aws_db_parameter_group: RDS_READS,
   aws_db_subnet_group: RDS_READS,
   aws_default_security_group: EC2_READS,
+  aws_ecr_lifecycle_policy: ['ecr:GetLifecyclePolicy'],
+  aws_ecr_repository: ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'],
+  aws_ecr_repository_policy: ['ecr:GetRepositoryPolicy'],
+  aws_ecs_cluster: ['ecs:DescribeClusters', 'ecs:ListTagsForResource'],
+  aws_ecs_service: ['ecs:DescribeServices', 'ecs:ListTagsForResource'],
+  aws_ecs_task_definition: ['ecs:DescribeTaskDefinition', 'ecs:ListTagsForResource'],
   aws_eip: EC2_READS,
   aws_flow_log: EC2_READS,
   aws_iam_instance_profile: IAM_READS,
