@@ -1,5 +1,6 @@
 /** Every policy rule, in the order reports list them. */
 import type { Rule } from '../rule';
+import { CONTAINER_RULES } from './containers';
 import { EDGE_RULES } from './edge';
 import { ENCRYPTION_RULES } from './encryption';
 import { EXPOSURE_RULES } from './exposure';
@@ -8,4 +9,4 @@ import { OPERATIONS_RULES } from './operations';
 import { PLAN_RULES } from './plan';
 import { SPEND_RULES } from './spend';
 
-export const RULES: readonly Rule[] = [...ENCRYPTION_RULES, ...EXPOSURE_RULES, ...IAM_RULES, ...OPERATIONS_RULES, ...SPEND_RULES, ...EDGE_RULES, ...PLAN_RULES];
+export const RULES: readonly Rule[] = [...ENCRYPTION_RULES, ...EXPOSURE_RULES, ...IAM_RULES, ...OPERATIONS_RULES, ...SPEND_RULES, ...EDGE_RULES, ...CONTAINER_RULES, ...PLAN_RULES];
