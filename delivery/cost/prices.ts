@@ -33,6 +33,9 @@ export interface PriceTable {
   readonly secretsManager?: Sourced & { readonly secretMonthly: number };
   readonly cloudwatch?: Sourced & { readonly dashboardMonthly?: number; readonly alarmMonthly?: { readonly standard: number; readonly highResolution: number } };
   readonly waf?: Sourced & { readonly webAclMonthly: number; readonly ruleMonthly: number };
+  /** Fargate on Linux, by CPU architecture: per vCPU-hour and per GB-hour of task memory. */
+  readonly fargate?: Sourced & { readonly vcpuHourly: Readonly<Record<string, number>>; readonly gbHourly: Readonly<Record<string, number>> };
+  readonly ecr?: Sourced & { readonly storageGbMonth: number };
 }
 
 /** The regions we have tables for. */
