@@ -34,6 +34,7 @@ describe('configuration from environment variables', () => {
       ssl: true,
       poolMax: 25,
       acquireTimeoutMs: 3000,
+      queryTimeoutMs: 10_000,
       secretTtlMs: 300000,
     });
   });

@@ -68,6 +68,12 @@ export const API_SETTINGS = [
     description: 'Largest number of MySQL connections per process: an instance opens up to `API_WORKERS` × `DB_POOL_MAX`.',
   },
   { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
+  {
+    name: 'DB_QUERY_TIMEOUT_MS',
+    default: '10000',
+    description:
+      'Longest a MySQL statement may go unanswered (100 to 600000): then its connection is dropped and the request gets a 503 with `Retry-After`, instead of waiting for a database that stopped answering. Migrations have no limit.',
+  },
   { name: 'DB_CONNECT_RETRY_SECONDS', default: '60', description: 'How long start-up keeps retrying an unreachable database (exponential backoff) before it exits 1.' },
   {
     name: 'IDEMPOTENCY_TTL_SECONDS',

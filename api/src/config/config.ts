@@ -32,6 +32,8 @@ export interface MysqlSettings {
   readonly sslCaFile?: string;
   readonly poolMax: number;
   readonly acquireTimeoutMs: number;
+  /** Longest wait for the answer to one statement before its connection is dropped (a 503); unset: no limit (migrations). */
+  readonly queryTimeoutMs?: number;
 }
 
 export interface SqliteSettings {
@@ -196,6 +198,7 @@ function commonMysqlSettings(env: Env, cwd: string) {
     sslCaFile: sslCaFile ? path.resolve(cwd, sslCaFile) : undefined,
     poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
     acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 100, 600_000),
+    queryTimeoutMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 10_000, 100, 600_000),
     secretTtlMs,
     iamAuth,
     migrationUser: value(env, 'DB_MIGRATION_USER'),

@@ -139,8 +139,32 @@ export function createKnex(settings: DatabaseSettings, logger?: Logger, sources:
       acquireTimeoutMillis: settings.acquireTimeoutMs,
       createTimeoutMillis: settings.acquireTimeoutMs,
       idleTimeoutMillis: 60_000,
+      ...(settings.queryTimeoutMs !== undefined ? { afterCreate: boundQueries(settings.queryTimeoutMs) } : {}),
     },
   });
+}
+
+type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void;
+interface TimedConnection {
+  query(options: string | { sql: string }, values: unknown, callback: QueryCallback): unknown;
+  destroy(): void;
+}
+
+/**
+ * Every statement on a new connection (knex's and pooled-queries') gets mysql2's `timeout`. mysql2
+ * then fails the query (PROTOCOL_SEQUENCE_TIMEOUT, a 503) but keeps the connection, whose answer
+ * may still arrive: it is destroyed, so the pool drops it instead of queueing the next query behind it.
+ */
+function boundQueries(timeoutMs: number) {
+  return (connection: TimedConnection, done: (error: Error | null, connection: unknown) => void): void => {
+    const query = connection.query.bind(connection);
+    connection.query = (options, values, callback) =>
+      query({ timeout: timeoutMs, ...(typeof options === 'string' ? { sql: options } : options) }, values, (error, ...results) => {
+        if (error?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
+        callback(error, ...results);
+      });
+    done(null, connection);
+  };
 }
 
 /** `SELECT 1` with a bound, for readiness and the start-up retry loop. */
@@ -241,7 +265,8 @@ async function migrateWithRetries(knex: Knex, logger: Logger, timeoutMs: number)
 /** The settings the start-up migrations run with: the migration account, one connection. */
 export function migrationSettings(settings: DatabaseSettings): DatabaseSettings {
   if (settings.kind === 'sqlite') return settings;
-  return { ...settings, user: settings.migrationUser ?? settings.user, poolMax: 1 };
+  // A migration may rebuild a large table: no statement timeout.
+  return { ...settings, user: settings.migrationUser ?? settings.user, poolMax: 1, queryTimeoutMs: undefined };
 }
 
 /**
