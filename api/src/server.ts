@@ -11,6 +11,7 @@ import { runPrimary } from './cluster/primary';
 import { runWorker } from './cluster/worker';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
 import { createKnex, migrateAtStart } from './db/database';
+import { exitAtDeadline } from './lifecycle/exit-deadline';
 import { startHttpService } from './lifecycle/http-service';
 import { createLogger, JsonLogger } from './observability/logger';
 import { PrometheusMetrics } from './observability/metrics';
@@ -26,6 +27,7 @@ async function runSingleProcess(config: ApiConfig, logger: JsonLogger): Promise<
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    exitAtDeadline(config.shutdownTimeoutMs, logger);
     await service.stop(signal);
     logger.flushSync();
     process.exit(0);

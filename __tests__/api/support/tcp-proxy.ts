@@ -12,6 +12,7 @@ export class TcpProxy {
   private blackHoled = false;
   /** Text of a statement whose answer is lost once: the connection then dies after the server ran it. */
   private loseAnswerTo?: string;
+  private readonly swallowWaiters: Array<() => void> = [];
   port = 0;
 
   constructor(
@@ -30,7 +31,10 @@ export class TcpProxy {
       }
       let answerLost = false;
       client.on('data', (chunk: Buffer) => {
-        if (this.blackHoled) return;
+        if (this.blackHoled) {
+          for (const resolve of this.swallowWaiters.splice(0)) resolve();
+          return;
+        }
         upstream.write(chunk);
         if (this.loseAnswerTo !== undefined && chunk.includes(this.loseAnswerTo)) {
           this.loseAnswerTo = undefined;
@@ -67,6 +71,11 @@ export class TcpProxy {
   /** Nothing gets through any more, in either direction, on open or new connections; none is closed. */
   blackHole(): void {
     this.blackHoled = true;
+  }
+
+  /** Resolves when the black hole next swallows something a client sent (a statement is now stuck). */
+  swallowed(): Promise<void> {
+    return new Promise((resolve) => this.swallowWaiters.push(resolve));
   }
 
   /** Traffic flows again (what was sent meanwhile is gone). */

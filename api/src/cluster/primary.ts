@@ -8,16 +8,11 @@ import cluster, { Worker } from 'cluster';
 import { ApiConfig, describeDatabase } from '../config/config';
 import { migrateAtStart } from '../db/database';
 import type { JsonLogger } from '../observability/logger';
+import { EXIT_GRACE_MS } from '../lifecycle/exit-deadline';
 import type { DrainReport } from '../lifecycle/http-service';
 import { isMessage, PrimaryMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
 import { HubWorker, MetricsHub } from './metrics-hub';
 import { RestartBackoff } from './restart-backoff';
-
-/**
- * Time a worker gets beyond SHUTDOWN_TIMEOUT_MS to close its pool, flush its log and exit before
- * the primary kills it: the whole API is gone within SHUTDOWN_TIMEOUT_MS + this.
- */
-export const WORKER_EXIT_GRACE_MS = 5000;
 
 interface Slot {
   readonly id: number;
@@ -126,7 +121,7 @@ class Supervisor {
         this.logger.warn('worker did not stop in time, killing it', { worker: slot.id, pid: slot.worker?.process.pid });
         slot.worker?.process.kill('SIGKILL');
       }
-    }, this.config.shutdownTimeoutMs + WORKER_EXIT_GRACE_MS).unref();
+    }, this.config.shutdownTimeoutMs + EXIT_GRACE_MS).unref();
     this.finishWhenAllExited();
   }
 

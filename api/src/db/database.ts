@@ -146,7 +146,7 @@ export function createKnex(settings: DatabaseSettings, logger?: Logger, sources:
 
 type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void;
 interface TimedConnection {
-  query(options: string | { sql: string }, values: unknown, callback: QueryCallback): unknown;
+  query(options: string | { sql: string; timeout?: number }, values: unknown, callback: QueryCallback): unknown;
   destroy(): void;
 }
 
