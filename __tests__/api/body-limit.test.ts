@@ -43,7 +43,7 @@ function streamed(): ReadableStream<Uint8Array> {
 async function post(body: Buffer | ReadableStream<Uint8Array>): Promise<string> {
   try {
     const res = await fetch(`${api.url}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
-    return `${res.status} ${(await res.json()).error.code}`;
+    return `${res.status} ${((await res.json()) as { error: { code: string } }).error.code}`;
   } catch (error) {
     return String((error as { cause?: { code?: string } }).cause?.code ?? error);
   }

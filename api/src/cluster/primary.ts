@@ -11,12 +11,15 @@ import type { JsonLogger } from '../observability/logger';
 import { EXIT_GRACE_MS } from '../lifecycle/exit-deadline';
 import type { DrainReport } from '../lifecycle/http-service';
 import { isMessage, PrimaryMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
+import { Handoffs, watchHandoffs } from './handoffs';
 import { HubWorker, MetricsHub } from './metrics-hub';
 import { RestartBackoff } from './restart-backoff';
 
 interface Slot {
   readonly id: number;
   worker?: Worker;
+  /** The connections handed to the worker and not yet taken. */
+  handoffs?: Handoffs;
   startedAt: number;
   listening: boolean;
   restartTimer?: NodeJS.Timeout;
@@ -65,6 +68,7 @@ class Supervisor {
   private fork(slot: Slot): void {
     const worker = cluster.fork({ [WORKER_ID_ENV]: String(slot.id) });
     slot.worker = worker;
+    slot.handoffs = watchHandoffs(worker);
     slot.startedAt = Date.now();
     slot.listening = false;
     this.logger.info('worker started', { worker: slot.id, pid: worker.process.pid });
@@ -93,6 +97,8 @@ class Supervisor {
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
+    const untaken = slot.handoffs?.closeUntaken() ?? 0;
+    if (untaken > 0) this.logger.warn('closed connections the exited worker had not taken', { worker: slot.id, connections: untaken });
     this.hub.forget(slot.id);
     if (this.stopping) {
       this.finishWhenAllExited();
