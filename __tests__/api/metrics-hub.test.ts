@@ -1,10 +1,12 @@
 /**
  * The cluster primary's metrics hub under a /metrics flood: scrapes that arrive together, or within
  * SUMMED_VIEW_TTL_MS of a round, share one flush round of the workers and one rendering, so the
- * primary (which also hands out every connection) does a bounded amount of work per interval.
+ * primary (which also hands out every connection) does a bounded amount of work per interval; each
+ * worker asks the primary at most once per interval too.
  */
 import { MetricsHub, SUMMED_VIEW_TTL_MS } from '../../api/src/cluster/metrics-hub';
 import type { PrimaryMessage } from '../../api/src/cluster/messages';
+import { ClusterWorkerMetrics } from '../../api/src/cluster/worker-metrics';
 import { RequestCounters } from '../../api/src/observability/metrics';
 
 /** Two workers that answer each flush at once with what they counted since the last one. */
@@ -57,4 +59,29 @@ it(`serves the summed view for ${SUMMED_VIEW_TTL_MS} ms, then asks the workers a
   clock.now = SUMMED_VIEW_TTL_MS;
   expect(tasksCreated(await scrape(3))).toBe('1');
   expect(flushes).toEqual([1, 2, 1, 2]);
+});
+
+describe('a worker under a /metrics flood', () => {
+  it(`asks the primary once per ${SUMMED_VIEW_TTL_MS} ms however many requests it answers`, async () => {
+    const clock = { now: 0 };
+    const asked: number[] = [];
+    let deliver: (message: unknown) => void = () => undefined;
+    const metrics = new ClusterWorkerMetrics(
+      (message) => {
+        if (message.tm !== 'scrape') return;
+        asked.push(message.id);
+        queueMicrotask(() => deliver({ tm: 'scraped', id: message.id, text: `view ${message.id}\n` }));
+      },
+      (receive) => (deliver = receive),
+      () => clock.now,
+    );
+    try {
+      expect(new Set(await Promise.all(Array.from({ length: 100 }, () => metrics.render())))).toEqual(new Set(['view 1\n']));
+      clock.now = SUMMED_VIEW_TTL_MS;
+      expect(await metrics.render()).toBe('view 2\n');
+      expect(asked).toEqual([1, 2]);
+    } finally {
+      metrics.close();
+    }
+  });
 });
