@@ -3,30 +3,19 @@
  * own commit went through but whose acknowledgement was lost (the connection died right after the
  * database ran COMMIT) finds its key stored by itself, and still counts the task it made, once.
  */
-import type { Knex } from 'knex';
-import { createKnex, migrateToLatest } from '../../api/src/db/database';
 import { request, RunningApi, startApi } from './support/api-harness';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
-import { TcpProxy } from './support/tcp-proxy';
+import { ProxiedMysql, proxiedMysql } from './support/proxied-mysql';
 
-const database = uniqueDatabaseName('created_count');
-let proxy: TcpProxy;
-let knex: Knex;
+let db: ProxiedMysql;
 let api: RunningApi;
 
 beforeAll(async () => {
-  await createMysqlDatabase(database);
-  const direct = mysqlSettings(database);
-  proxy = new TcpProxy(direct.host, direct.port);
-  knex = createKnex({ ...direct, host: '127.0.0.1', port: await proxy.start() }, silentLogger);
-  await migrateToLatest(knex, silentLogger);
-  api = await startApi(knex);
+  db = await proxiedMysql('created_count');
+  api = await startApi(db.knex);
 });
 afterAll(async () => {
   await api?.close();
-  await knex?.destroy();
-  await proxy?.stop();
-  await dropMysqlDatabase(database);
+  await db?.cleanup();
 });
 
 const create = (key: string) =>
@@ -35,12 +24,12 @@ const tasksCreatedTotal = async () => /^tasks_created_total (\d+)$/m.exec((await
 const emfLines = () => api.logs().filter((line) => '_aws' in line);
 
 it("counts a task whose commit's acknowledgement was lost as created (metric and EMF line), once, and a true replay not at all", async () => {
-  proxy.loseTheAnswerTo('COMMIT');
+  db.proxy.loseTheAnswerTo('COMMIT');
   const first = await create('lost-ack');
   expect(first.status).toBe(201);
   // It is this request's own task, not another request's answer.
   expect(first.headers['idempotent-replayed']).toBeUndefined();
-  expect(await knex('tasks').count({ n: '*' })).toEqual([{ n: 1 }]);
+  expect(await db.knex('tasks').count({ n: '*' })).toEqual([{ n: 1 }]);
   expect(await tasksCreatedTotal()).toBe('1');
   expect(emfLines().map((line) => line.taskId)).toEqual([first.body.id]);
 

@@ -4,32 +4,20 @@
  * once its query has waited that long, instead of waiting for the whole outage; the connection it
  * held is dropped, and everything works again when the database does.
  */
-import type { Knex } from 'knex';
 import { loadConfig } from '../../api/src/config/config';
-import { createKnex, migrateToLatest } from '../../api/src/db/database';
 import { postJson, request, RunningApi, startApi } from './support/api-harness';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
-import { TcpProxy } from './support/tcp-proxy';
+import { ProxiedMysql, proxiedMysql } from './support/proxied-mysql';
 
-const database = uniqueDatabaseName('query_timeout');
-let proxy: TcpProxy;
-let knex: Knex;
+let db: ProxiedMysql;
 let api: RunningApi;
 
 beforeAll(async () => {
-  await createMysqlDatabase(database);
-  const direct = mysqlSettings(database);
-  proxy = new TcpProxy(direct.host, direct.port);
-  knex = createKnex({ ...direct, host: '127.0.0.1', port: await proxy.start(), queryTimeoutMs: 1000, acquireTimeoutMs: 1500 }, silentLogger);
-  await migrateToLatest(knex, silentLogger);
-  // A database that answers nothing must not stall readiness either: the app's own ping.
-  api = await startApi(knex);
+  db = await proxiedMysql('query_timeout', { queryTimeoutMs: 1000, acquireTimeoutMs: 1500 });
+  api = await startApi(db.knex);
 });
 afterAll(async () => {
   await api?.close();
-  await knex?.destroy();
-  await proxy?.stop();
-  await dropMysqlDatabase(database);
+  await db?.cleanup();
 });
 
 it('answers 503 with Retry-After when queries on open connections get no answer, and recovers when the database does', async () => {
@@ -38,7 +26,7 @@ it('answers 503 with Retry-After when queries on open connections get no answer,
   // Open pooled connections, so the requests below reach the database on them at once.
   await Promise.all(Array.from({ length: 4 }, () => request(api.url, 'GET', '/tasks')));
 
-  proxy.blackHole();
+  db.proxy.blackHole();
   const during = await Promise.all([
     request(api.url, 'GET', '/tasks'),
     request(api.url, 'GET', `/tasks/${before.body.id}`),
@@ -49,7 +37,7 @@ it('answers 503 with Retry-After when queries on open connections get no answer,
     expect([res.status, res.body.error.code, res.headers['retry-after']]).toEqual([503, 'database_unavailable', '5']);
   }
 
-  proxy.restore();
+  db.proxy.restore();
   let ready = await request(api.url, 'GET', '/ready');
   for (let i = 0; i < 50 && ready.status !== 200; i += 1) {
     await new Promise((r) => setTimeout(r, 100));
