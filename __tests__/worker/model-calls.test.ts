@@ -48,6 +48,17 @@ it('after an upload that fails past the SDK retries, the redelivery stores the i
   expect(out.json().find((l) => l.msg === 'image stored')).toMatchObject({ requestId: body.requestId, modelCalled: false });
 });
 
+it('an image kept from a failed upload is never stored for another prompt under the same key', async () => {
+  const deps = depsFor(servers, captureLines(), { S3_ENDPOINT: proxy.endpoint });
+  const requestId = uniqueId('reprompt');
+  proxy.failPuts = true;
+  await processBatch(sqsEvent(record({ prompt: 'A red door', requestId })), deps);
+  proxy.failPuts = false;
+  const other = await processBatch(sqsEvent(record({ prompt: 'A blue door', requestId })), deps);
+  expect(other.batchItemFailures).toEqual([]);
+  expect(servers.bedrock.calls.map((call) => call.body.textToImageParams)).toEqual([{ text: 'A red door' }, { text: 'A blue door' }]);
+});
+
 it('a storage failure stops model calls for the rest of the batch, which is handed back', async () => {
   const out = captureLines();
   const deps = depsFor(servers, out, { S3_ENDPOINT: proxy.endpoint, WORKER_CONCURRENCY: '1' });

@@ -157,8 +157,11 @@ async function makeImage(
     if (presence === 'forbidden') {
       logger.log('warn', 'HeadObject answered 403: grant s3:ListBucket on the bucket so a missing image is a 404; generating anyway');
     }
-    // An image an earlier delivery made but could not upload is stored as it is: no model call.
-    const kept = deps.unstored?.take(key);
+    // An image an earlier delivery of this job made but could not upload is stored as it is: no
+    // model call. Kept per key and prompt, so another job for the same key never gets it.
+    const promptSha256 = sha256(message.prompt);
+    const job = `${key} ${promptSha256}`;
+    const kept = deps.unstored?.take(job);
     const png = kept ?? (await generateUnlessStopped(message, key, deps, context, metrics, batch, now));
     let written: 'created' | 'exists';
     try {
@@ -166,10 +169,10 @@ async function makeImage(
         'request-id': message.requestId,
         ...(message.taskId !== undefined ? { 'task-id': String(message.taskId) } : {}),
         'model-id': deps.generator.modelId,
-        'prompt-sha256': sha256(message.prompt),
+        'prompt-sha256': promptSha256,
       });
     } catch (error) {
-      deps.unstored?.keep(key, png);
+      deps.unstored?.keep(job, png);
       throw error;
     }
     if (written === 'exists') {

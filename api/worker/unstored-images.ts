@@ -1,8 +1,8 @@
 /**
  * Images the model made whose upload failed (an S3 outage longer than the SDK's retries), kept in
- * the warm Lambda's memory under their key: a redelivery that lands on this instance stores the
- * image it already has instead of paying for the model again. Bounded in bytes, oldest out first;
- * another instance, or a cold start, simply generates again.
+ * the warm Lambda's memory per job (image key and prompt): a redelivery that lands on this
+ * instance stores the image it already has instead of paying for the model again. Bounded in
+ * bytes, oldest out first; another instance, or a cold start, simply generates again.
  */
 export const UNSTORED_IMAGES_MAX_BYTES = 32 * 1024 * 1024;
 
@@ -12,20 +12,20 @@ export class UnstoredImages {
 
   constructor(private readonly maxBytes = UNSTORED_IMAGES_MAX_BYTES) {}
 
-  /** The image kept under `key`, removed from the store (a failed upload keeps it again). */
-  take(key: string): Buffer | undefined {
-    const png = this.images.get(key);
+  /** The image kept for `job`, removed from the store (a failed upload keeps it again). */
+  take(job: string): Buffer | undefined {
+    const png = this.images.get(job);
     if (png) {
-      this.images.delete(key);
+      this.images.delete(job);
       this.bytes -= png.length;
     }
     return png;
   }
 
-  keep(key: string, png: Buffer): void {
+  keep(job: string, png: Buffer): void {
     if (png.length > this.maxBytes) return;
-    this.take(key);
-    this.images.set(key, png);
+    this.take(job);
+    this.images.set(job, png);
     this.bytes += png.length;
     for (const [oldest, image] of this.images) {
       if (this.bytes <= this.maxBytes) break;
