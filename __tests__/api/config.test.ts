@@ -24,6 +24,7 @@ describe('configuration from environment variables', () => {
     const config = loadConfig({ DATABASE_URL: 'mysql://app%40x:p%2Fss@db.example:3307/tasks', DB_POOL_MAX: '25', DB_SSL: 'true' });
     expect(config.database).toEqual({
       kind: 'mysql',
+      serverFrom: 'DATABASE_URL',
       host: 'db.example',
       port: 3307,
       database: 'tasks',

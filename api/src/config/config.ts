@@ -14,6 +14,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** MySQL connection settings; the password may come from a Secrets Manager secret instead. */
 export interface MysqlSettings {
   readonly kind: 'mysql';
+  /** The variable that named the server (DATABASE_URL, else DB_HOST), for messages that say what to check. */
+  readonly serverFrom?: 'DATABASE_URL' | 'DB_HOST';
   readonly host: string;
   readonly port: number;
   readonly database: string;
@@ -157,7 +159,7 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
     return { kind: 'sqlite', file: path.resolve(cwd, value(env, 'SQLITE_FILE') ?? './data/taskmanager.sqlite') };
   }
   const common = commonMysqlSettings(env, cwd);
-  if (url) return { ...mysqlFromUrl(env, url), ...common };
+  if (url) return { ...mysqlFromUrl(env, url), ...common, serverFrom: 'DATABASE_URL' };
   const secretArn = value(env, 'DB_SECRET_ARN');
   const password = value(env, 'DB_PASSWORD');
   if (!secretArn && password === undefined && !common.iamAuth) {
@@ -168,6 +170,7 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
   }
   return {
     kind: 'mysql',
+    serverFrom: 'DB_HOST',
     host: host as string,
     port: integer(env, 'DB_PORT', 3306, 1, 65535),
     database: value(env, 'DB_NAME') ?? DATABASE_NAME,

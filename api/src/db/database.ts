@@ -99,7 +99,9 @@ function mysqlConnection(settings: MysqlSettings, sources: CredentialSources): K
 function knexLog(logger?: Logger): Knex.Config['log'] {
   if (!logger) return undefined;
   return {
-    warn: (message: unknown) => logger.warn('knex', { detail: String(message) }),
+    // A failed acquire rejects the caller too, and the caller reports it (start-up's retry line, a
+    // request's 503): knex's own line would say the same thing a second time.
+    warn: (message: unknown) => void (String(message).startsWith('Acquire connection error') || logger.warn('knex', { detail: String(message) })),
     error: (message: unknown) => logger.error('knex', { detail: String(message) }),
     deprecate: (method: unknown, alternative: unknown) => logger.warn('knex deprecation', { method, alternative }),
     debug: (message: unknown) => logger.debug('knex', { detail: message }),
@@ -182,11 +184,18 @@ export async function pingDatabase(knex: Knex, timeoutMs = 2000): Promise<void> 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The setting that names the server, and where it points: what to check when it stays unreachable. */
+function serverSetting(settings: DatabaseSettings): string {
+  if (settings.kind === 'sqlite') return `SQLITE_FILE (${settings.file})`;
+  return settings.serverFrom === 'DB_HOST' ? `DB_HOST and DB_PORT (${settings.host}:${settings.port})` : `DATABASE_URL (it points at ${settings.host}:${settings.port})`;
+}
+
 /**
  * Start-up: retry the database with exponential backoff (0.5 s doubling to 10 s) for up to
- * `retryMs`, logging each failure so an operator sees why the API is not up yet.
+ * `retryMs`, logging each failure once so an operator sees why the API is not up yet; the final
+ * error names the settings to check: the server's and DB_CONNECT_RETRY_SECONDS.
  */
-export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: number, describe: Record<string, unknown>): Promise<void> {
+export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: number, describe: Record<string, unknown>, server = 'the database settings'): Promise<void> {
   const deadline = Date.now() + retryMs;
   for (let attempt = 1, delay = 500; ; attempt += 1, delay = Math.min(delay * 2, 10_000)) {
     try {
@@ -196,7 +205,11 @@ export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: numbe
     } catch (error) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`database not reachable after ${attempt} attempts over ${Math.round(retryMs / 1000)} s: ${(error as Error).message}`);
+        const seconds = Math.round(retryMs / 1000);
+        throw new Error(
+          `database not reachable after ${attempt} attempts over ${seconds} s (DB_CONNECT_RETRY_SECONDS=${seconds}): ${(error as Error).message}. ` +
+            `Check ${server} and that the server is up, or wait longer with DB_CONNECT_RETRY_SECONDS.`,
+        );
       }
       const wait = Math.min(delay, remaining);
       logger.warn('database not reachable yet, retrying', { attempt, retryInMs: wait, error: (error as Error).message, database: describe });
@@ -276,7 +289,7 @@ export function migrationSettings(settings: DatabaseSettings): DatabaseSettings 
 export async function migrateAtStart(settings: DatabaseSettings, logger: Logger, retryForMs: number, described: Record<string, unknown>): Promise<void> {
   const knex = createKnex(migrationSettings(settings), logger);
   try {
-    await waitForDatabase(knex, logger, retryForMs, described);
+    await waitForDatabase(knex, logger, retryForMs, described, serverSetting(settings));
     await migrateToLatest(knex, logger);
   } finally {
     await knex.destroy();
