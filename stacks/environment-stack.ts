@@ -31,6 +31,8 @@ export interface Builds {
   readonly worker: LambdaPackage;
   /** The function that keeps the database's application accounts in place. */
   readonly databaseSetup: LambdaPackage;
+  /** The function that migrates the database's schema before the API starts. */
+  readonly databaseMigrations: LambdaPackage;
   /** The web page's files. */
   readonly site: readonly SiteFile[];
 }

@@ -5,6 +5,7 @@ import { createApp } from '../../../api/src/app';
 import { Authenticator, localUser } from '../../../api/src/auth/authenticator';
 import type { Clock, DatabaseHealth } from '../../../api/src/deps';
 import { pingDatabase } from '../../../api/src/db/database';
+import { schemaStatus } from '../../../api/src/db/schema-status';
 import type { ImageJobs } from '../../../api/src/images/image-jobs';
 import { ImdsInstanceLookup, InstanceLookup } from '../../../api/src/instance/imds';
 import { JsonLogger } from '../../../api/src/observability/logger';
@@ -51,7 +52,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
     siteDir: options.siteDir,
     tasks: new KnexTaskRepository(knex),
     idempotency: new KnexIdempotencyStore(knex, options.idempotencyTtlMs ?? 86_400_000),
-    database: options.database ?? { ping: () => pingDatabase(knex, 1000) },
+    database: options.database ?? { ping: () => pingDatabase(knex, 1000), pendingMigrations: schemaStatus(knex) },
     logger,
     metrics: new PrometheusMetrics(),
     clock: options.clock ?? steppingClock(),
