@@ -7,7 +7,6 @@
  * MariaDB has no RDS IAM plugin: the accounts get a password equal to the token the test's token
  * maker hands out, so each connection still signs in the way the function does on AWS.
  */
-import { createConnection, type Connection } from 'mysql2/promise';
 import type { MysqlSettings } from '../../api/src/config/config';
 import { DATABASE_ACCOUNTS } from '../../api/contract/database';
 import { ensureAccounts, type AccountSpec } from '../../api/db-setup/accounts';
@@ -18,7 +17,7 @@ import { MIGRATIONS } from '../../api/src/db/migrations';
 import { JsonLogger } from '../../api/src/observability/logger';
 import { testBuilds } from '../stacks/synth';
 import { request, startApi } from './support/api-harness';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
+import { asTestAccount, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
 
 const database = uniqueDatabaseName('migfn');
 const suffix = String(process.pid).slice(-6);
@@ -38,23 +37,13 @@ const signedFor: string[] = [];
 const iamToken: IamTokenMaker = async ({ user }) => (signedFor.push(user), TOKEN);
 const inAMinute = () => Date.now() + 60_000;
 
-async function asServerAdmin<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-  const server = mysqlSettings(database);
-  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
-  try {
-    return await work(connection);
-  } finally {
-    await connection.end();
-  }
-}
-
 beforeAll(async () => {
   await createMysqlDatabase(database);
-  await asServerAdmin((master) => ensureAccounts(master, database, [api, migrator], { kind: 'password', password: TOKEN }, false));
+  await asTestAccount((master) => ensureAccounts(master, database, [api, migrator], { kind: 'password', password: TOKEN }, false));
 });
 
 afterAll(async () => {
-  await asServerAdmin(async (c) => {
+  await asTestAccount(async (c) => {
     for (const account of [api, migrator]) await c.query("DROP USER IF EXISTS ?@'%'", [account.user]);
   });
   await dropMysqlDatabase(database);
@@ -103,7 +92,7 @@ describe('the migration function', () => {
   });
 
   test('four invocations at once on an empty database all succeed, each migration applied once, as the migrator', async () => {
-    await asServerAdmin(async (c) => {
+    await asTestAccount(async (c) => {
       for (const table of ['tasks', 'idempotency_keys', 'knex_migrations', 'knex_migrations_lock']) await c.query(`DROP TABLE IF EXISTS \`${database}\`.\`${table}\``);
     });
     signedFor.length = 0;
@@ -111,14 +100,14 @@ describe('the migration function', () => {
     expect(runs.flatMap((r) => r.applied)).toEqual(ALL);
     expect(runs.map((r) => r.latest)).toEqual(Array(4).fill(ALL[ALL.length - 1]));
     expect(new Set(signedFor)).toEqual(new Set([migrator.user]));
-    const rows = await asServerAdmin((c) => c.query(`SELECT name FROM \`${database}\`.knex_migrations ORDER BY id`));
+    const rows = await asTestAccount((c) => c.query(`SELECT name FROM \`${database}\`.knex_migrations ORDER BY id`));
     expect((rows[0] as { name: string }[]).map((r) => r.name)).toEqual(ALL);
   });
 
   test('running it again applies nothing and keeps the rows', async () => {
-    await asServerAdmin((c) => c.query(`INSERT INTO \`${database}\`.tasks (title, created_at, updated_at) VALUES ('kept', NOW(3), NOW(3))`));
+    await asTestAccount((c) => c.query(`INSERT INTO \`${database}\`.tasks (title, created_at, updated_at) VALUES ('kept', NOW(3), NOW(3))`));
     expect(await migrateDatabase(functionSettings(migrator.user), silentLogger, inAMinute(), { iamToken })).toEqual({ database, applied: [], latest: ALL[ALL.length - 1] });
-    const [rows] = await asServerAdmin((c) => c.query(`SELECT title FROM \`${database}\`.tasks`));
+    const [rows] = await asTestAccount((c) => c.query(`SELECT title FROM \`${database}\`.tasks`));
     expect(rows).toEqual([{ title: 'kept' }]);
   });
 
