@@ -2,6 +2,7 @@
  * Sign-in on the API: bearer tokens verified against a local issuer's JWKS (keys generated here),
  * shaped like Amazon Cognito's, over real HTTP. Every forged or unusable token is the same 401.
  */
+import * as os from 'os';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { jwtAuthenticator } from '../../api/src/auth/authenticator';
 import { isLocalUnproxied } from '../../api/src/http/ops-routes';
@@ -147,6 +148,22 @@ describe('open endpoints', () => {
       }
     }
     expect((await request(api.url, 'GET', '/ready', { headers: { 'x-forwarded-for': '10.0.10.7' } })).status).toBe(200);
+  });
+
+  // A connection from another address of this machine's network (as the load balancer's would be).
+  const external = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+  (external ? it : it.skip)('/metrics and /instance answer 404 to a connection that does not come from the loopback', async () => {
+    const everywhere = await startApi(db.knex, { host: '0.0.0.0' });
+    try {
+      const viaNetwork = `http://${external}:${new URL(everywhere.url).port}`;
+      expect((await request(viaNetwork, 'GET', '/health')).status).toBe(200);
+      for (const path of ['/metrics', '/instance']) {
+        expect([path, (await request(viaNetwork, 'GET', path)).status]).toEqual([path, 404]);
+        expect([path, (await request(everywhere.url, 'GET', path)).status]).toEqual([path, 200]);
+      }
+    } finally {
+      await everywhere.close();
+    }
   });
 
   it('/metrics and /instance are for callers on the machine itself: loopback without a proxy\'s header', () => {

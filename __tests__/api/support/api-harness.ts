@@ -34,6 +34,8 @@ export interface ApiOptions {
   readonly images?: ImageJobs;
   /** How long an Idempotency-Key is remembered (default one day). */
   readonly idempotencyTtlMs?: number;
+  /** Address to listen on (default 127.0.0.1; the url always names 127.0.0.1). */
+  readonly host?: string;
 }
 
 /** A clock that moves one second per call, so timestamps in tests are distinct and predictable. */
@@ -63,7 +65,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
     images: options.images,
   });
   const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
