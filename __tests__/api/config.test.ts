@@ -51,6 +51,12 @@ describe('configuration from environment variables', () => {
     expect(config.logFile).toBe('/var/log/taskmanager.log');
   });
 
+  it('migrates at start unless DB_MIGRATE_AT_START=false says a migration step runs before the API (AWS)', () => {
+    expect(loadConfig({}).migrateAtStart).toBe(true);
+    expect(loadConfig({ DB_MIGRATE_AT_START: 'false' }).migrateAtStart).toBe(false);
+    expect(() => loadConfig({ DB_MIGRATE_AT_START: 'later' })).toThrow('DB_MIGRATE_AT_START: must be true or false, got "later"');
+  });
+
   it('runs one worker per CPU in production unless API_WORKERS says otherwise', () => {
     const production = { NODE_ENV: 'production', AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', AUTH_CLIENT_ID: 'client' };
     expect(loadConfig(production).workers).toBe(Math.min(os.availableParallelism(), 64));

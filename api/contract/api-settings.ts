@@ -46,9 +46,15 @@ export const API_SETTINGS = [
     name: 'DB_IAM_AUTH',
     default: 'false',
     description:
-      '`true` signs in as `DB_USER` with an RDS IAM authentication token (made from the instance role, valid 15 minutes) instead of a password: no password anywhere. Needs `DB_SSL` and `AWS_REGION`; AWS sets it with the `taskmanager_api` and `taskmanager_migrator` accounts.',
+      '`true` signs in as `DB_USER` with an RDS IAM authentication token (made from the instance role, valid 15 minutes) instead of a password: no password anywhere. Needs `DB_SSL` and `AWS_REGION`; the instances on AWS sign in this way as `taskmanager_api`.',
   },
   { name: 'DB_MIGRATION_USER', default: '(`DB_USER`)', description: 'The MySQL account that runs the migrations at start (it may change the schema; `DB_USER` then only reads and writes rows).' },
+  {
+    name: 'DB_MIGRATE_AT_START',
+    default: 'true',
+    description:
+      '`true` migrates the database at start (local use, tests). `false` leaves migrating to a step that runs before the API starts (on AWS the migration function, as `taskmanager_migrator`): the API then only checks that the schema has every migration it needs, and says so at start and in `/ready` (503 `schema_behind`) when it has not.',
+  },
   {
     name: 'AWS_REGION',
     default: '(region of the ARN / queue URL)',

@@ -73,7 +73,8 @@ export interface ApiServiceProps {
    */
   readonly environment?: ApiEnvironment;
   /**
-   * What must exist before instances start (the database accounts they sign in as).
+   * What must have run before instances start or a new launch template version exists (the
+   * database's migrations, after the accounts they sign in as).
    * @default nothing
    */
   readonly startsAfter?: readonly ITerraformDependable[];
@@ -132,9 +133,9 @@ export class ApiService extends Construct {
       policyName: 'taskmanager-api',
     });
     props.artifactsBucket.grantRead(this.instanceRole, API_ARTIFACT_PREFIX, 'ReadApiBuild');
-    // Signs in with IAM tokens as the api (rows) and migrator (schema) accounts: no password on the instance.
+    // Signs in with IAM tokens as the api account (rows only): no password on the instance, and no
+    // way to change the schema (the migration function alone signs in as the migrator).
     props.database.grantConnect(this.instanceRole, DATABASE_ACCOUNTS.api.user, 'ConnectAsApi');
-    props.database.grantConnect(this.instanceRole, DATABASE_ACCOUNTS.migrator.user, 'ConnectAsMigrator');
     this.instanceRole.addToPolicy(
       {
         Sid: 'PutOwnMetrics',
@@ -166,7 +167,8 @@ export class ApiService extends Construct {
       DB_PORT: MYSQL_PORT,
       DB_NAME: DATABASE_NAME,
       DB_USER: DATABASE_ACCOUNTS.api.user,
-      DB_MIGRATION_USER: DATABASE_ACCOUNTS.migrator.user,
+      // The migration function has migrated before instances start; the API only checks the schema.
+      DB_MIGRATE_AT_START: 'false',
       DB_IAM_AUTH: 'true',
       DB_SSL: 'true',
       API_WORKERS: compute.apiWorkers,
@@ -208,6 +210,8 @@ export class ApiService extends Construct {
       monitoring: { enabled: false },
       userData,
       updateDefaultVersion: true,
+      // A scale-out between a new version and the migrations would start code the schema lacks.
+      dependsOn: props.startsAfter ? [...props.startsAfter] : undefined,
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({
         resourceType,
         tags: { ...props.instanceTags, Name: naming.name('api') },

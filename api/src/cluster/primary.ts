@@ -6,7 +6,7 @@
  */
 import cluster, { Worker } from 'cluster';
 import { ApiConfig, describeDatabase } from '../config/config';
-import { migrateAtStart } from '../db/database';
+import { prepareDatabaseAtStart } from '../db/database';
 import type { JsonLogger } from '../observability/logger';
 import { EXIT_GRACE_MS } from '../lifecycle/exit-deadline';
 import type { DrainReport } from '../lifecycle/http-service';
@@ -29,8 +29,8 @@ interface Slot {
 export async function runPrimary(config: ApiConfig, logger: JsonLogger): Promise<void> {
   const database = describeDatabase(config.database);
   logger.info('starting', { database, port: config.port, host: config.host, workers: config.workers });
-  // Migrations run here, once, before any worker accepts a request.
-  await migrateAtStart(config.database, logger, config.connectRetryMs, database);
+  // Migrations (or, on AWS, the schema check) run here, once, before any worker accepts a request.
+  await prepareDatabaseAtStart(config.database, config.migrateAtStart, logger, config.connectRetryMs, database);
   new Supervisor(config, logger).start();
 }
 

