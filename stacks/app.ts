@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import * as path from 'path';
-import { API_BUNDLE_FILE, bundleApi } from './build/bundle-api';
+import { API_BUNDLE_EXTERNALS, API_BUNDLE_FILE, bundleApi } from './build/bundle-api';
 import { bundleWorker } from './build/bundle-worker';
 import { bundleLambda, packageLambda } from './build/lambda-package';
 import { bundleSite } from './build/bundle-site';
@@ -11,6 +11,8 @@ import { Builds, EnvironmentStack } from './environment-stack';
 export const BOOTSTRAP_STACK = 'bootstrap';
 /** The database set-up function's entry point, relative to the repository root. */
 const DATABASE_SETUP_ENTRY = 'api/db-setup/index.ts';
+/** The migration function's entry point, relative to the repository root. */
+const DATABASE_MIGRATIONS_ENTRY = 'api/db-setup/migrate.ts';
 
 export interface BuildAppOptions {
   /** The repository root: where the API and worker sources are and dist/ goes. */
@@ -26,6 +28,8 @@ export function buildDeployables(projectRoot: string): Builds {
     api: { file: api.outFile, sha256: api.sha256 },
     worker: packageLambda(bundleWorker(projectRoot)),
     databaseSetup: packageLambda(bundleLambda(projectRoot, DATABASE_SETUP_ENTRY, path.join('dist', 'bundles', 'db-setup'))),
+    // knex, as in the API: the drivers it names but never loads stay out.
+    databaseMigrations: packageLambda(bundleLambda(projectRoot, DATABASE_MIGRATIONS_ENTRY, path.join('dist', 'bundles', 'db-migrate'), API_BUNDLE_EXTERNALS)),
     // Not dist/site, which `npm run api` serves with a local config.json of its own.
     site: bundleSite(projectRoot, { outDir: path.join('dist', 'bundles', 'site') }).files,
   };

@@ -10,6 +10,7 @@ import { ApiBuild, ApiService } from './constructs/api-service';
 import { ContainerRegistry } from './constructs/container-registry';
 import { Database } from './constructs/database';
 import { DatabaseAccounts } from './constructs/database-accounts';
+import { DatabaseMigrations } from './constructs/database-migrations';
 import { Network } from './constructs/network';
 import { Observability } from './constructs/observability';
 import { QueueWorker } from './constructs/queue-worker';
@@ -33,6 +34,8 @@ export interface Builds {
   readonly worker: LambdaPackage;
   /** The function that keeps the database's application accounts in place. */
   readonly databaseSetup: LambdaPackage;
+  /** The function that migrates the database's schema before the API starts. */
+  readonly databaseMigrations: LambdaPackage;
   /** The web page's files. */
   readonly site: readonly SiteFile[];
 }
@@ -79,7 +82,6 @@ export class EnvironmentStack extends TerraformStack {
       naming,
       vpcId: this.network.vpcId,
       appPort: env.compute.appPort,
-      edgeSubnetCidrs: env.network.privateSubnetCidrs,
       vpcCidr: env.network.vpcCidr,
     });
     this.database = new Database(this, 'database', {
@@ -95,6 +97,15 @@ export class EnvironmentStack extends TerraformStack {
       network: this.network,
       securityGroups: groups,
       build: props.builds.databaseSetup,
+      logRetentionDays: env.logRetentionDays,
+    });
+    const migrations = new DatabaseMigrations(this, 'database-migrations', {
+      naming,
+      database: this.database,
+      accounts: databaseAccounts,
+      network: this.network,
+      securityGroups: groups,
+      build: props.builds.databaseMigrations,
       logRetentionDays: env.logRetentionDays,
     });
     const assets = new StaticAssets(this, 'assets', { naming, forceDestroy: !env.database.deletionProtection });
@@ -134,7 +145,8 @@ export class EnvironmentStack extends TerraformStack {
       logs: { groupName: env.observability.logGroupName, retentionDays: env.logRetentionDays },
       instanceTags: tags,
       environment: { QUEUE_URL: worker.queue.url, IMAGES_BUCKET: assets.staticBucket.bucketName },
-      startsAfter: [databaseAccounts.setUp],
+      // The schema has this build's migrations before any instance starts with it.
+      startsAfter: [migrations.migrated],
     });
     // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
     worker.grantSendMessages(this.api.role);
@@ -157,6 +169,7 @@ export class EnvironmentStack extends TerraformStack {
       logRetentionDays: env.logRetentionDays,
       forceDestroy: !env.database.deletionProtection,
     });
+    groups.admitEdgeOrigin(edge.originSecurityGroupId);
     const signIn = new SignIn(this, 'sign-in', {
       naming,
       region: env.region,
@@ -189,7 +202,7 @@ export class EnvironmentStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'url', { value: edge.url, description: 'The HTTPS address users open: the web page, and the API under /api' });
-    new TerraformOutput(this, 'alb_dns_name', { value: this.api.loadBalancer.dnsName, description: 'The internal load balancer, reachable from inside the VPC only (operators: /metrics, /instance)' });
+    new TerraformOutput(this, 'alb_dns_name', { value: this.api.loadBalancer.dnsName, description: 'The internal load balancer, reachable from the CloudFront VPC origin only (operators read /metrics and /instance on an instance, through Session Manager)' });
     new TerraformOutput(this, 'user_pool_id', { value: signIn.userPool.id, description: 'The Cognito user pool (operators create users here when self sign-up is off)' });
     new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl, description: 'The CloudWatch dashboard of this environment' });
     new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name, description: 'Log group of the API (one stream per instance or task)' });

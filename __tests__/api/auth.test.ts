@@ -2,8 +2,10 @@
  * Sign-in on the API: bearer tokens verified against a local issuer's JWKS (keys generated here),
  * shaped like Amazon Cognito's, over real HTTP. Every forged or unusable token is the same 401.
  */
+import * as os from 'os';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { jwtAuthenticator } from '../../api/src/auth/authenticator';
+import { isLocalUnproxied } from '../../api/src/http/ops-routes';
 import { freePort } from '../../scripts/support/free-port';
 import { TestIssuer } from '../support/test-issuer';
 import { request, RunningApi, startApi } from './support/api-harness';
@@ -136,6 +138,42 @@ describe('open endpoints', () => {
       const res = await request(api.url, 'GET', path);
       expect([path, res.status]).toEqual([path, 200]);
     }
+  });
+
+  it('/metrics and /instance answer 404 to anything a proxy relayed (the load balancer adds X-Forwarded-For)', async () => {
+    for (const path of ['/metrics', '/instance']) {
+      for (const headers of [{ 'x-forwarded-for': '10.0.10.7' }, { forwarded: 'for=10.0.10.7' }] as Record<string, string>[]) {
+        const res = await request(api.url, 'GET', path, { headers });
+        expect([path, res.status, res.body]).toEqual([path, 404, { error: { code: 'not_found', message: 'No such resource.' } }]);
+      }
+    }
+    expect((await request(api.url, 'GET', '/ready', { headers: { 'x-forwarded-for': '10.0.10.7' } })).status).toBe(200);
+  });
+
+  // A connection from another address of this machine's network (as the load balancer's would be).
+  const external = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+  (external ? it : it.skip)('/metrics and /instance answer 404 to a connection that does not come from the loopback', async () => {
+    const everywhere = await startApi(db.knex, { host: '0.0.0.0' });
+    try {
+      const viaNetwork = `http://${external}:${new URL(everywhere.url).port}`;
+      expect((await request(viaNetwork, 'GET', '/health')).status).toBe(200);
+      for (const path of ['/metrics', '/instance']) {
+        expect([path, (await request(viaNetwork, 'GET', path)).status]).toEqual([path, 404]);
+        expect([path, (await request(everywhere.url, 'GET', path)).status]).toEqual([path, 200]);
+      }
+    } finally {
+      await everywhere.close();
+    }
+  });
+
+  it('/metrics and /instance are for callers on the machine itself: loopback without a proxy\'s header', () => {
+    expect(isLocalUnproxied('127.0.0.1', {})).toBe(true);
+    expect(isLocalUnproxied('::1', {})).toBe(true);
+    expect(isLocalUnproxied('::ffff:127.0.0.1', {})).toBe(true);
+    expect(isLocalUnproxied('10.0.10.7', {})).toBe(false);
+    expect(isLocalUnproxied('::ffff:10.0.10.7', {})).toBe(false);
+    expect(isLocalUnproxied(undefined, {})).toBe(false);
+    expect(isLocalUnproxied('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })).toBe(false);
   });
 
   it('under the edge prefix only /api/health is served: /api/metrics, /api/instance and /api/ready are 404', async () => {

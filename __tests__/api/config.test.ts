@@ -24,6 +24,7 @@ describe('configuration from environment variables', () => {
     const config = loadConfig({ DATABASE_URL: 'mysql://app%40x:p%2Fss@db.example:3307/tasks', DB_POOL_MAX: '25', DB_SSL: 'true' });
     expect(config.database).toEqual({
       kind: 'mysql',
+      serverFrom: 'DATABASE_URL',
       host: 'db.example',
       port: 3307,
       database: 'tasks',
@@ -34,6 +35,7 @@ describe('configuration from environment variables', () => {
       ssl: true,
       poolMax: 25,
       acquireTimeoutMs: 3000,
+      queryTimeoutMs: 10_000,
       secretTtlMs: 300000,
     });
   });
@@ -47,6 +49,12 @@ describe('configuration from environment variables', () => {
     const config = loadConfig({ DB_HOST: 'tm.abc.eu-west-1.rds.amazonaws.com', DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCd', DB_SSL: 'true', LOG_FILE: '/var/log/taskmanager.log' });
     expect(config.database).toMatchObject({ kind: 'mysql', host: 'tm.abc.eu-west-1.rds.amazonaws.com', port: 3306, database: 'taskmanager', user: 'admin', secretRegion: 'eu-west-1', ssl: true });
     expect(config.logFile).toBe('/var/log/taskmanager.log');
+  });
+
+  it('migrates at start unless DB_MIGRATE_AT_START=false says a migration step runs before the API (AWS)', () => {
+    expect(loadConfig({}).migrateAtStart).toBe(true);
+    expect(loadConfig({ DB_MIGRATE_AT_START: 'false' }).migrateAtStart).toBe(false);
+    expect(() => loadConfig({ DB_MIGRATE_AT_START: 'later' })).toThrow('DB_MIGRATE_AT_START: must be true or false, got "later"');
   });
 
   it('runs one worker per CPU in production unless API_WORKERS says otherwise', () => {

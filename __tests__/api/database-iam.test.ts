@@ -4,23 +4,12 @@
  * (test) token maker hands out: what is checked for real is that every new connection signs in with
  * a token made for it, and that a new token takes over after the credentials' lifetime.
  */
-import { createConnection } from 'mysql2/promise';
 import { loadConfig, type MysqlSettings } from '../../api/src/config/config';
 import { createKnex, migrationSettings, rdsIamToken, type IamTokenMaker } from '../../api/src/db/database';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
+import { asTestAccount, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
 
 const database = uniqueDatabaseName('iam');
 const user = `tm_iam_${String(process.pid).slice(-6)}`;
-
-async function asTestAccount<T>(work: (connection: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> {
-  const server = mysqlSettings(database);
-  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
-  try {
-    return await work(connection);
-  } finally {
-    await connection.end();
-  }
-}
 
 beforeAll(async () => {
   await createMysqlDatabase(database);

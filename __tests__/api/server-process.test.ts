@@ -114,7 +114,20 @@ describe('the bundled API as a process', () => {
     running.push(api);
     expect(await api.exited).toBe(1);
     const failed = api.lines().find((l) => l.msg === 'start-up failed');
-    expect(String(failed?.error)).toMatch(/database not reachable after \d+ attempts over 1 s: .*ECONNREFUSED/);
+    expect(String(failed?.error)).toMatch(/database not reachable after \d+ attempts over 1 s \(DB_CONNECT_RETRY_SECONDS=1\): .*ECONNREFUSED/);
+  });
+
+  it('logs each failed connection attempt once, and the final error names DATABASE_URL and DB_CONNECT_RETRY_SECONDS', async () => {
+    const port = await freePort();
+    const api = spawnApi(bundle, { PORT: '0', DATABASE_URL: `mysql://u:p@127.0.0.1:${port}/db`, DB_CONNECT_RETRY_SECONDS: '2' }, workDir);
+    running.push(api);
+    expect(await api.exited).toBe(1);
+    const retries = api.lines().filter((l) => l.msg === 'database not reachable yet, retrying');
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(api.lines().filter((l) => /ECONNREFUSED/.test(JSON.stringify(l)) && l.msg !== 'start-up failed')).toEqual(retries);
+    const failed = String(api.lines().find((l) => l.msg === 'start-up failed')?.error);
+    expect(failed).toContain(`Check DATABASE_URL (it points at 127.0.0.1:${port})`);
+    expect(failed).toContain('wait longer with DB_CONNECT_RETRY_SECONDS');
   });
 
   it('reads the MySQL password from the RDS-managed Secrets Manager secret (DB_HOST + DB_SECRET_ARN)', async () => {

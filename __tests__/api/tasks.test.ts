@@ -287,7 +287,7 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('task
   describe('operations endpoints, logs and metrics', () => {
     it('/health and /ready answer 200 while the database is up', async () => {
       expect(await request(api.url, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
-      expect(await request(api.url, 'GET', '/ready')).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'up' } } });
+      expect(await request(api.url, 'GET', '/ready')).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'up', schema: 'current' } } });
     });
 
     it('logs one JSON line per request with its id, and one EMF TasksCreated line per created task', async () => {

@@ -82,7 +82,7 @@ describe('Fargate task definition', () => {
   });
 
   test('signs in to MySQL with IAM as taskmanager_api, one worker per vCPU, and carries no secret', () => {
-    expect(env).toMatchObject({ DB_USER: 'taskmanager_api', DB_IAM_AUTH: 'true', DB_SSL: 'true', API_WORKERS: '1', HOST: '0.0.0.0', PORT: '3000' });
+    expect(env).toMatchObject({ DB_USER: 'taskmanager_api', DB_MIGRATE_AT_START: 'false', DB_IAM_AUTH: 'true', DB_SSL: 'true', API_WORKERS: '1', HOST: '0.0.0.0', PORT: '3000' });
     expect(container.secrets).toBeUndefined();
     expect(Object.keys(env).filter((name) => /PASSWORD|SECRET|TOKEN|KEY/.test(name))).toEqual([]);
     expect(env.LOG_FILE).toBeUndefined();
@@ -102,6 +102,8 @@ describe('Fargate service', () => {
     expect(service.load_balancer).toEqual([{ target_group_arn: ref(prod, 'aws_lb_target_group', 'ip-targets', 'arn'), container_name: 'api', container_port: 3000 }]);
     expect(onlyResource(prod, 'aws_lb_listener').default_action[0].target_group_arn).toBe(ref(prod, 'aws_lb_target_group', 'ip-targets', 'arn'));
     expect(service.depends_on).toContain('aws_lb_listener.api_http_E1D2E7D4');
+    // New tasks start only once the migration function has migrated the schema they need.
+    expect(service.depends_on.some((d: string) => d.startsWith('aws_lambda_invocation.'))).toBe(true);
   });
 
   test('rolls back a deployment that never gets healthy, keeps full capacity while deploying, and has ECS Exec off', () => {
@@ -142,6 +144,8 @@ describe('Fargate roles', () => {
   test('the task role signs in to the database and sends image jobs, with no wildcard action', () => {
     const task = policyOf(prod, 'api_task-policy');
     expect(task.map((s) => s.Sid)).toEqual(expect.arrayContaining(['ConnectAsApi', 'SendImageJobs', 'ReadImages']));
+    const connects = task.filter((s) => s.Action === 'rds-db:connect').map((s) => String(s.Resource).split('/').at(-1));
+    expect(connects).toEqual(['taskmanager_api']);
     expect(task.flatMap((s) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ describe('Configuration', () => {
     // db.t4g.micro starts with 66 connections: (66 - 10 reserved) / (3 instances × 2 workers) = 9.
     expect(dev.compute).toMatchObject({ apiWorkers: 2, dbPoolMax: 9 });
     expect(dev.database.maxConnections).toBe(66);
-    const medium = testConfig({ environments: { dev: { database: { instanceClass: 'db.t4g.medium' } } } }).environments[0];
+    const medium = testConfig({ environments: { prod: { database: { instanceClass: 'db.t4g.medium' } } } }).environments[1];
     expect(medium.compute.dbPoolMax).toBe(10);
   });
 
@@ -54,9 +54,10 @@ describe('Configuration', () => {
   });
 
   test('asks for the workers or the connection limit where the types do not say', () => {
-    expect(problems({ environments: { dev: { compute: { instanceType: 'c7g.metal' } } } })).toContain('environments.dev.compute.apiWorkers: is required: the vCPUs of c7g.metal are not known');
-    expect(problems({ environments: { dev: { database: { instanceClass: 'db.x2g.large' } } } })).toContain('environments.dev.database.maxConnections: is required: the default max_connections of db.x2g.large is not known');
-    expect(testConfig({ environments: { dev: { database: { instanceClass: 'db.x2g.large', maxConnections: 2000 } } } }).environments[0].compute.dbPoolMax).toBe(10);
+    const allowing = { instanceTypes: ['t3.micro', 'c7g.metal'], databaseClasses: ['db.t4g.micro', 'db.x2g.large'] };
+    expect(problems({ environments: { dev: { compute: { instanceType: 'c7g.metal' }, policy: allowing } } })).toContain('environments.dev.compute.apiWorkers: is required: the vCPUs of c7g.metal are not known');
+    expect(problems({ environments: { dev: { database: { instanceClass: 'db.x2g.large' }, policy: allowing } } })).toContain('environments.dev.database.maxConnections: is required: the default max_connections of db.x2g.large is not known');
+    expect(testConfig({ environments: { dev: { database: { instanceClass: 'db.x2g.large', maxConnections: 2000 }, policy: allowing } } }).environments[0].compute.dbPoolMax).toBe(10);
   });
 
   test('takes the principals that may use the state besides the deploy roles, each checked as an IAM ARN', () => {
@@ -98,8 +99,8 @@ describe('Configuration', () => {
   test.each([
     ['a bad VPC CIDR', { environments: { dev: { network: { vpcCidr: '10.0.0.0/33' } } } }, 'environments.dev.network.vpcCidr: "10.0.0.0/33" is not an IPv4 CIDR'],
     ['a CIDR that is not a network address', { environments: { dev: { network: { vpcCidr: '10.0.0.1/16' } } } }, 'environments.dev.network.vpcCidr'],
-    ['a subnet outside the VPC', { environments: { prod: { network: { publicSubnetCidrs: ['10.1.0.0/24', '10.0.1.0/24'] } } } }, 'environments.prod.network: subnet 10.1.0.0/24 is not inside the VPC 10.0.0.0/16'],
-    ['overlapping subnets', { environments: { dev: { network: { privateSubnetCidrs: ['10.0.0.0/24', '10.0.11.0/24'] } } } }, 'subnets 10.0.0.0/24 and 10.0.0.0/24 overlap'],
+    ['a subnet outside the VPC', { environments: { prod: { network: { publicSubnetCidrs: ['10.1.0.0/24', '10.0.1.0/24'] } } } }, 'environments.prod.network.publicSubnetCidrs[0]: 10.1.0.0/24 is not inside the VPC\'s 10.0.0.0/16 (environments.prod.network.vpcCidr)'],
+    ['overlapping subnets', { environments: { dev: { network: { privateSubnetCidrs: ['10.0.0.0/24', '10.0.11.0/24'] } } } }, 'environments.dev.network.privateSubnetCidrs[0]: 10.0.0.0/24 overlaps environments.dev.network.publicSubnetCidrs[0] (10.0.0.0/24)'],
     ['an unknown environment', { environments: { staging: {} } }, 'environments.staging: unknown environment (known: dev, prod)'],
     ['a missing e-mail', { alarmEmail: '' }, 'environments.dev.alarmEmail: is required'],
     ['a malformed e-mail', { environments: { prod: { alarmEmail: 'ops-at-example' } } }, 'environments.prod.alarmEmail: "ops-at-example" is not an e-mail address'],
@@ -149,6 +150,60 @@ describe('Configuration', () => {
 
   test('rejects an environment listed twice in TM_ENVIRONMENTS, naming the setting', () => {
     expect(problems({}, { TM_ENVIRONMENTS: 'dev,dev,prod' })).toEqual(['TM_ENVIRONMENTS: lists "dev" more than once']);
+  });
+
+  test('names the exact subnet field that lies outside the VPC, even the second of a list', () => {
+    expect(problems({ environments: { dev: { network: { privateSubnetCidrs: ['10.0.10.0/24', '192.168.0.0/24'] } } } })).toEqual([
+      "environments.dev.network.privateSubnetCidrs[1]: 192.168.0.0/24 is not inside the VPC's 10.0.0.0/16 (environments.dev.network.vpcCidr)",
+    ]);
+  });
+
+  test('says TM_ENVIRONMENTS is comma-separated when given names separated by spaces', () => {
+    expect(problems({}, { TM_ENVIRONMENTS: 'dev prod' })).toEqual(['TM_ENVIRONMENTS: "dev prod" must be comma-separated: write dev,prod']);
+  });
+
+  test('reports a broken JSON config file by line and column, not by position', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    fs.writeFileSync(path.join(dir, 'taskmanager.config.json'), '{\n  "project": "tasks"\n  "region": "eu-west-1"\n}\n');
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(
+      "taskmanager.config.json: is not valid JSON: Expected ',' or '}' after property value at line 3, column 3",
+    );
+    fs.writeFileSync(path.join(dir, 'taskmanager.config.json'), '{\n  "project": "tasks",\n');
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(/is not valid JSON: .* at line 3, column 1$/);
+  });
+
+  test('refuses an instance type or database class off the allow-list, suggesting the near one', () => {
+    expect(problems({ environments: { dev: { compute: { instanceType: 't3.mirco', apiWorkers: 2 } } } })).toEqual([
+      'environments.dev.compute.instanceType: "t3.mirco" is not in environments.dev.policy.instanceTypes (t3.micro, t3.small, t4g.micro, t4g.small); did you mean "t3.micro"?',
+    ]);
+    expect(problems({ environments: { prod: { database: { instanceClass: 'db.t4g.smal' } } } })).toContainEqual(
+      expect.stringMatching(/^environments\.prod\.database\.instanceClass: "db\.t4g\.smal" is not in environments\.prod\.policy\.databaseClasses \(.*\); did you mean "db\.t4g\.small"\?$/),
+    );
+    expect(problems({ environments: { dev: { compute: { instanceType: 'm7g.large' } } } })).toEqual([
+      'environments.dev.compute.instanceType: "m7g.large" is not in environments.dev.policy.instanceTypes (t3.micro, t3.small, t4g.micro, t4g.small): to run it, add it to environments.dev.policy.instanceTypes',
+    ]);
+    expect(problems({ environments: { dev: { compute: { instanceType: 'm7g.large' }, policy: { instanceTypes: ['m7g.large'] } } } })).toEqual([]);
+  });
+
+  test('suggests the setting an unknown key was probably meant to be', () => {
+    expect(problems({ environments: { dev: { database: { multiAZ: true } } } })).toEqual([expect.stringMatching(/multiAZ: unknown setting \(known: .*\); did you mean "multiAz"\?$/)]);
+  });
+
+  test("refuses an image model the environment's region does not offer, naming the setting and what the region has", () => {
+    expect(problems({ environments: { dev: { region: 'eu-west-1', worker: { modelId: 'amazon.titan-image-generator-v2:0' } } } })).toEqual([
+      'environments.dev.worker.modelId: "amazon.titan-image-generator-v2:0" is not offered by Bedrock in eu-west-1 (only in us-east-1, us-west-2): take "amazon.nova-canvas-v1:0", or another region',
+    ]);
+    expect(problems({ environments: { prod: { region: 'us-west-2', worker: { modelId: 'amazon.nova-canvas-v1:0' } } } })).toEqual([
+      expect.stringMatching(/^environments\.prod\.worker\.modelId: "amazon\.nova-canvas-v1:0" is not offered by Bedrock in us-west-2 \(only in us-east-1, ap-northeast-1, eu-west-1\): take "amazon\.titan-image-generator-v2:0"/),
+    ]);
+    expect(problems({}, { TM_REGION: 'eu-north-1', TM_ENVIRONMENTS: 'dev' })).toEqual([
+      expect.stringMatching(/^environments\.dev\.worker\.modelId: .* no image model is offered in eu-north-1; choose a region from ap-northeast-1, eu-west-1, us-east-1, us-west-2$/),
+    ]);
+  });
+
+  test('defaults the image model to one the region offers: Titan where it can, else Nova Canvas', () => {
+    expect(testConfig({}, { TM_REGION: 'us-west-2' }).environments[0].worker.modelId).toBe('amazon.titan-image-generator-v2:0');
+    expect(testConfig({}, { TM_REGION: 'eu-west-1' }).environments.map((e) => e.worker.modelId)).toEqual(['amazon.nova-canvas-v1:0', 'amazon.nova-canvas-v1:0']);
   });
 
   test('reports every problem at once', () => {

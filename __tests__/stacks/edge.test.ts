@@ -77,6 +77,16 @@ describe('Edge: CloudFront', () => {
     });
   });
 
+  test('looks up the security group AWS puts on the VPC origin\'s interfaces, in the load balancer\'s VPC, once the origin exists', () => {
+    const vpcOrigin = onlyResource(dev, 'aws_cloudfront_vpc_origin');
+    expect(Object.values(dev.data.aws_security_group)).toEqual([{
+      name: 'CloudFront-VPCOrigins-Service-SG',
+      vpc_id: refTo(dev, 'aws_lb', onlyResource(dev, 'aws_lb'), 'vpc_id'),
+      // Read after the origin is created (CloudFront creates the group with it), never before.
+      depends_on: [`aws_cloudfront_vpc_origin.${Object.entries(dev.resource.aws_cloudfront_vpc_origin).find(([, o]) => o === vpcOrigin)![0]}`],
+    }]);
+  });
+
   test('routes /api/* to the API uncached, with every method and every viewer header but Host', () => {
     expect(distribution.ordered_cache_behavior).toHaveLength(1);
     expect(apiBehaviour).toMatchObject({

@@ -158,6 +158,6 @@ describe('Alarms and the alerts topic', () => {
   test('takes the account for the key policy from a resource ARN, not from a data source', () => {
     const root = statements(onlyResource(dev, 'aws_kms_key').policy).find((s) => s.Sid === 'AccountAdministersKey')!;
     expect(root.Principal.AWS).toMatch(/^arn:\$\{element\(split\(":", aws_vpc\.[^)]+\.arn\), 1\)\}:iam::\$\{element\(split\(":", aws_vpc\.[^)]+\.arn\), 4\)\}:root$/);
-    expect(dev.data).toBeUndefined();
+    expect(Object.keys(dev.data ?? {}).filter((type) => /caller_identity|partition|region/.test(type))).toEqual([]);
   });
 });

@@ -30,18 +30,23 @@ describe('Security groups', () => {
     expect(ingressPaths(stack).filter((p) => WORLD.includes(p.source))).toEqual([]);
   });
 
-  test('let only the private subnets, where CloudFront\'s VPC origin interfaces sit, reach the load balancer on 80', () => {
-    expect(ingressPaths(dev).filter((p) => p.group === 'taskmanager-dev-alb')).toEqual([
-      { group: 'taskmanager-dev-alb', from: 80, to: 80, source: '10.0.10.0/24' },
-      { group: 'taskmanager-dev-alb', from: 80, to: 80, source: '10.0.11.0/24' },
+  test.each([
+    ['dev', dev],
+    ['prod', prod],
+  ])('let only the CloudFront VPC origin\'s own group reach the load balancer, on 80, in %s: no subnet, nothing else in the VPC', (name, stack) => {
+    const originGroup = '${' + `data.aws_security_group.${Object.keys(stack.data.aws_security_group)[0]}.id}`;
+    expect(Object.values(stack.data.aws_security_group)).toEqual([expect.objectContaining({ name: 'CloudFront-VPCOrigins-Service-SG' })]);
+    expect(ingressPaths(stack).filter((p) => p.group === `taskmanager-${name}-alb`)).toEqual([
+      { group: `taskmanager-${name}-alb`, from: 80, to: 80, source: originGroup },
     ]);
   });
 
-  test('let the app port be reached only from the load balancer, MySQL only from the app and the set-up function, endpoints from the VPC', () => {
+  test('let the app port be reached only from the load balancer, MySQL only from the app and the two database functions, endpoints from the VPC', () => {
     const internal = ingressPaths(dev).filter((p) => p.group !== 'taskmanager-dev-alb');
     expect(internal).toEqual([
       { group: 'taskmanager-dev-app', from: 3000, to: 3000, source: 'taskmanager-dev-alb' },
       { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-app' },
+      { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-db-migrate' },
       { group: 'taskmanager-dev-db', from: 3306, to: 3306, source: 'taskmanager-dev-db-setup' },
       { group: 'taskmanager-dev-endpoints', from: 443, to: 443, source: '10.0.0.0/16' },
     ]);
@@ -51,13 +56,14 @@ describe('Security groups', () => {
     expect(ingressPaths(dev).filter((p) => p.from <= 22 && 22 <= p.to)).toEqual([]);
   });
 
-  test('let the load balancer send only to the app port, the app and the set-up function only HTTPS out and MySQL to the database', () => {
+  test('let the load balancer send only to the app port, the app and the set-up function only HTTPS out and MySQL to the database, the migration function only MySQL', () => {
     const nameOf = (ref: string) => resourcesOf(dev, 'aws_security_group').find((g) => refTo(dev, 'aws_security_group', g, 'id') === ref)?.name;
     const egress = resourcesOf(dev, 'aws_vpc_security_group_egress_rule').map((r) => [nameOf(r.security_group_id), r.from_port, r.cidr_ipv4 ?? nameOf(r.referenced_security_group_id)]);
     expect(egress).toEqual([
       ['taskmanager-dev-alb', 3000, 'taskmanager-dev-app'],
       ['taskmanager-dev-app', 3306, 'taskmanager-dev-db'],
       ['taskmanager-dev-app', 443, '0.0.0.0/0'],
+      ['taskmanager-dev-db-migrate', 3306, 'taskmanager-dev-db'],
       ['taskmanager-dev-db-setup', 3306, 'taskmanager-dev-db'],
       ['taskmanager-dev-db-setup', 443, '0.0.0.0/0'],
     ]);
@@ -69,7 +75,7 @@ describe('Security groups', () => {
       ...resourcesOf(dev, 'aws_vpc_security_group_ingress_rule'),
       ...resourcesOf(dev, 'aws_vpc_security_group_egress_rule'),
     ];
-    expect(all.length).toBe(16);
+    expect(all.length).toBe(18);
     expect(all.filter((r) => !r.description || r.description.length < 10)).toEqual([]);
   });
 });

@@ -46,9 +46,15 @@ export const API_SETTINGS = [
     name: 'DB_IAM_AUTH',
     default: 'false',
     description:
-      '`true` signs in as `DB_USER` with an RDS IAM authentication token (made from the instance role, valid 15 minutes) instead of a password: no password anywhere. Needs `DB_SSL` and `AWS_REGION`; AWS sets it with the `taskmanager_api` and `taskmanager_migrator` accounts.',
+      '`true` signs in as `DB_USER` with an RDS IAM authentication token (made from the instance role, valid 15 minutes) instead of a password: no password anywhere. Needs `DB_SSL` and `AWS_REGION`; the instances on AWS sign in this way as `taskmanager_api`.',
   },
   { name: 'DB_MIGRATION_USER', default: '(`DB_USER`)', description: 'The MySQL account that runs the migrations at start (it may change the schema; `DB_USER` then only reads and writes rows).' },
+  {
+    name: 'DB_MIGRATE_AT_START',
+    default: 'true',
+    description:
+      '`true` migrates the database at start (local use, tests). `false` leaves migrating to a step that runs before the API starts (on AWS the migration function, as `taskmanager_migrator`): the API then only checks that the schema has every migration it needs, and says so at start and in `/ready` (503 `schema_behind`) when it has not.',
+  },
   {
     name: 'AWS_REGION',
     default: '(region of the ARN / queue URL)',
@@ -68,6 +74,12 @@ export const API_SETTINGS = [
     description: 'Largest number of MySQL connections per process: an instance opens up to `API_WORKERS` × `DB_POOL_MAX`.',
   },
   { name: 'DB_ACQUIRE_TIMEOUT_MS', default: '3000', description: 'How long a request waits for a pooled connection before it gets a 503.' },
+  {
+    name: 'DB_QUERY_TIMEOUT_MS',
+    default: '10000',
+    description:
+      'Longest a MySQL statement may go unanswered (100 to 600000): then its connection is dropped and the request gets a 503 with `Retry-After`, instead of waiting for a database that stopped answering. Migrations have no limit.',
+  },
   { name: 'DB_CONNECT_RETRY_SECONDS', default: '60', description: 'How long start-up keeps retrying an unreachable database (exponential backoff) before it exits 1.' },
   {
     name: 'IDEMPOTENCY_TTL_SECONDS',

@@ -1,8 +1,9 @@
 /**
- * The database as the API, its set-up function and the stacks all name it. The API signs in with
- * IAM database authentication (a short-lived token instead of a password) as one of two accounts:
- * `migrator` changes the schema at start, `api` serves requests and can only read and write rows.
- * The master user (its password in Secrets Manager) stays with operators and the set-up function.
+ * The database as the API, its functions and the stacks all name it. Two accounts sign in with IAM
+ * database authentication (a short-lived token instead of a password): `api`, the API's, can only
+ * read and write rows; `migrator` changes the schema and is used by the migration function alone,
+ * before the API starts. The master user (its password in Secrets Manager) stays with operators
+ * and the set-up function.
  */
 export const DATABASE_NAME = 'taskmanager';
 export const MYSQL_PORT = 3306;

@@ -167,7 +167,7 @@ export function validateImageMessage(value: unknown, maxPromptChars: number): Im
 }
 
 function assertOwner(owner: unknown): asserts owner is string {
-  if (!isOwner(owner)) throw new InvalidImageMessageError('"owner" must be 1-255 characters without control characters');
+  if (!isOwner(owner)) throw new InvalidImageMessageError('"owner" must be 1-255 characters without control characters or whitespace at either end');
 }
 
 function assertTaskId(taskId: unknown): asserts taskId is number {

@@ -18,9 +18,14 @@ export const OWNER_MAX_LENGTH = 255;
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
 const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
 
-/** A `sub` the API can store: 1-255 characters, no control characters. */
+/**
+ * A `sub` the API can store: 1-255 characters, no control characters, no whitespace at either end
+ * (`"user-a "` would be another user on one database and the same on another, so it is no one).
+ */
 export function isOwner(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= OWNER_MAX_LENGTH && !CONTROL_CHARACTER.test(value);
+  return (
+    typeof value === 'string' && value.length >= 1 && value.length <= OWNER_MAX_LENGTH && !CONTROL_CHARACTER.test(value) && value.trim() === value
+  );
 }
 
 /**

@@ -24,6 +24,8 @@ export interface Lifecycle {
 export interface DatabaseHealth {
   /** Resolves when the database answers a trivial query in time, rejects otherwise. */
   ping(): Promise<void>;
+  /** The migrations this build needs that the database has not had (empty when the schema is current). */
+  pendingMigrations(): Promise<string[]>;
 }
 
 /** Everything the app uses, injected, so tests run the real app against real databases. */

@@ -1,6 +1,6 @@
 /**
  * The process: load and validate the configuration, then serve. With `API_WORKERS=1` this process
- * connects (with retries), migrates, listens and shuts down gracefully on SIGTERM/SIGINT; with
+ * connects (with retries), migrates (or checks the schema, see DB_MIGRATE_AT_START), listens and shuts down gracefully on SIGTERM/SIGINT; with
  * more, it is the cluster primary (cluster/primary.ts) and the workers it forks run this file too
  * (cluster/worker.ts). Everything else lives in app.ts and its modules.
  * This file is the entry of the deployable bundle (`node index.js` under systemd).
@@ -10,7 +10,8 @@ import { WORKER_ID_ENV } from './cluster/messages';
 import { runPrimary } from './cluster/primary';
 import { runWorker } from './cluster/worker';
 import { ApiConfig, ConfigError, describeDatabase, loadConfig } from './config/config';
-import { createKnex, migrateAtStart } from './db/database';
+import { createKnex, prepareDatabaseAtStart } from './db/database';
+import { exitAtDeadline } from './lifecycle/exit-deadline';
 import { startHttpService } from './lifecycle/http-service';
 import { createLogger, JsonLogger } from './observability/logger';
 import { PrometheusMetrics } from './observability/metrics';
@@ -18,7 +19,7 @@ import { PrometheusMetrics } from './observability/metrics';
 async function runSingleProcess(config: ApiConfig, logger: JsonLogger): Promise<void> {
   const database = describeDatabase(config.database);
   logger.info('starting', { database, port: config.port, host: config.host });
-  await migrateAtStart(config.database, logger, config.connectRetryMs, database);
+  await prepareDatabaseAtStart(config.database, config.migrateAtStart, logger, config.connectRetryMs, database);
   const service = await startHttpService(config, logger, createKnex(config.database, logger), { metrics: new PrometheusMetrics(), purgesExpiredKeys: true });
   logger.info('listening', { port: service.port, host: config.host, url: `http://127.0.0.1:${service.port}` });
 
@@ -26,6 +27,7 @@ async function runSingleProcess(config: ApiConfig, logger: JsonLogger): Promise<
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    exitAtDeadline(config.shutdownTimeoutMs, logger);
     await service.stop(signal);
     logger.flushSync();
     process.exit(0);

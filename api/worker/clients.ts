@@ -6,6 +6,7 @@ import { BedrockImageGenerator } from './image-model';
 import { S3ImageStore } from './image-store';
 import type { WorkerDeps } from './processor';
 import { createLogger, LineWriter, stdoutWriter } from './telemetry';
+import { UnstoredImages } from './unstored-images';
 
 export interface CreateDepsOptions {
   /** Where log and EMF lines go (stdout by default). */
@@ -39,5 +40,6 @@ export function createWorkerDeps(config: WorkerConfig, options: CreateDepsOption
     }),
     logger: createLogger(write, { service: 'image-worker' }),
     writeMetrics: write,
+    unstored: new UnstoredImages(),
   };
 }

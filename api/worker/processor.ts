@@ -4,11 +4,12 @@
  */
 import { createHash } from 'crypto';
 import { imageKeyFor, ImageMessage, InvalidImageMessageError, parseImageMessage } from '../contract/image-message';
-import { RecordFailure } from './errors';
+import { FailureKind, RecordFailure } from './errors';
 import type { ImageGenerator } from './image-model';
 import type { ImageStore } from './image-store';
 import type { LambdaContextLike, SqsBatchResponse, SqsEvent, SqsRecord } from './sqs-types';
 import { BatchMetrics, emfLine, emptyBatchMetrics, LineWriter, Logger } from './telemetry';
+import type { UnstoredImages } from './unstored-images';
 
 export interface ProcessorSettings {
   readonly maxPromptChars: number;
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   /** Where EMF lines go (stdout in Lambda). */
   readonly writeMetrics: LineWriter;
   readonly now?: () => number;
+  /** Images generated whose upload failed, for a redelivery to store (kept across invocations). */
+  readonly unstored?: UnstoredImages;
 }
 
 /** Time kept back after the model call for the S3 put and the response. */
@@ -43,7 +46,7 @@ export async function processBatch(
   const logger = deps.logger.child({ awsRequestId: context.awsRequestId });
   const metrics = emptyBatchMetrics();
   const failures: { itemIdentifier: string }[] = [];
-  const batch: BatchState = { throttled: false, images: new Map() };
+  const batch: BatchState = { images: new Map() };
   const records = event.Records ?? [];
 
   let next = 0;
@@ -51,7 +54,8 @@ export async function processBatch(
     while (next < records.length) {
       const record = records[next++];
       const outcome = await processRecord(record, deps, context, logger, metrics, batch, now);
-      if (outcome === 'failed') failures.push({ itemIdentifier: record.messageId });
+      // SQS may hold one message twice in a batch: it is reported once.
+      if (outcome === 'failed' && !failures.some((f) => f.itemIdentifier === record.messageId)) failures.push({ itemIdentifier: record.messageId });
     }
   });
   await Promise.all(lanes);
@@ -70,9 +74,15 @@ export async function processBatch(
   return { batchItemFailures: failures };
 }
 
+/**
+ * Failures that are not the record's own: the model throttled or is unavailable, or S3 cannot store
+ * what it makes. After one, the rest of the batch is handed back without calling the model.
+ */
+const STOPS_MODEL_CALLS: ReadonlySet<FailureKind> = new Set(['throttled', 'model_unavailable', 'storage']);
+
 interface BatchState {
-  /** Once Bedrock throttles, the rest of the batch is handed back without calling it again. */
-  throttled: boolean;
+  /** The failure that stopped model calls in this batch. */
+  stopped?: RecordFailure;
   /** The first record of each image key in this batch: copies wait for it instead of calling the model again. */
   readonly images: Map<string, Promise<Outcome>>;
 }
@@ -147,38 +157,39 @@ async function makeImage(
     if (presence === 'forbidden') {
       logger.log('warn', 'HeadObject answered 403: grant s3:ListBucket on the bucket so a missing image is a 404; generating anyway');
     }
-    if (batch.throttled) {
-      throw new RecordFailure('throttled', true, 'model throttled earlier in this batch; not called again');
+    // An image an earlier delivery of this job made but could not upload is stored as it is: no
+    // model call. Kept per key and prompt, so another job for the same key never gets it.
+    const promptSha256 = sha256(message.prompt);
+    const job = `${key} ${promptSha256}`;
+    const kept = deps.unstored?.take(job);
+    const png = kept ?? (await generateUnlessStopped(message, key, deps, context, metrics, batch, now));
+    let written: 'created' | 'exists';
+    try {
+      written = await deps.store.put(key, png, {
+        'request-id': message.requestId,
+        ...(message.taskId !== undefined ? { 'task-id': String(message.taskId) } : {}),
+        'model-id': deps.generator.modelId,
+        'prompt-sha256': promptSha256,
+      });
+    } catch (error) {
+      deps.unstored?.keep(job, png);
+      throw error;
     }
-    const budget = modelBudget(deps.settings.modelTimeoutMs, context);
-    if (budget < MIN_MODEL_BUDGET_MS) {
-      throw new RecordFailure('deadline', true, `only ${budget} ms left for the model call`);
-    }
-
-    const png = await timedGenerate(deps.generator, message, key, budget, metrics, now);
-    const written = await deps.store.put(key, png, {
-      'request-id': message.requestId,
-      ...(message.taskId !== undefined ? { 'task-id': String(message.taskId) } : {}),
-      'model-id': deps.generator.modelId,
-      'prompt-sha256': sha256(message.prompt),
-    });
     if (written === 'exists') {
       metrics.imagesSkipped++;
       logger.log('info', 'image stored concurrently by another delivery, kept it', { durationMs: now() - started });
       return 'skipped';
     }
     metrics.imagesGenerated++;
-    logger.log('info', 'image stored', { bytes: png.length, durationMs: now() - started });
+    logger.log('info', 'image stored', { bytes: png.length, modelCalled: !kept, durationMs: now() - started });
     return 'generated';
   } catch (error) {
     const failure =
       error instanceof RecordFailure
         ? error
         : new RecordFailure('storage', true, error instanceof Error ? error.message : String(error), { cause: error });
-    if (failure.kind === 'throttled') {
-      batch.throttled = true;
-      metrics.throttles++;
-    }
+    if (failure.kind === 'throttled') metrics.throttles++;
+    if (STOPS_MODEL_CALLS.has(failure.kind)) batch.stopped ??= failure;
     metrics.failures++;
     logger.log(failure.retryable ? 'warn' : 'error', 'record failed', {
       kind: failure.kind,
@@ -188,6 +199,25 @@ async function makeImage(
     });
     return 'failed';
   }
+}
+
+/** Calls the model, unless a failure earlier in the batch stopped model calls or too little time is left. */
+async function generateUnlessStopped(
+  message: ImageMessage,
+  key: string,
+  deps: WorkerDeps,
+  context: LambdaContextLike,
+  metrics: BatchMetrics,
+  batch: BatchState,
+  now: () => number,
+): Promise<Buffer> {
+  const stopped = batch.stopped;
+  if (stopped) throw new RecordFailure(stopped.kind, true, `not calling the model: ${stopped.kind} earlier in this batch (${stopped.message})`);
+  const budget = modelBudget(deps.settings.modelTimeoutMs, context);
+  if (budget < MIN_MODEL_BUDGET_MS) {
+    throw new RecordFailure('deadline', true, `only ${budget} ms left for the model call`);
+  }
+  return timedGenerate(deps.generator, message, key, budget, metrics, now);
 }
 
 async function timedGenerate(

@@ -24,10 +24,13 @@ export const LAMBDA_HANDLER = 'index.handler';
 
 export type LambdaBundle = BundleResult & { readonly handler: string; readonly outDir: string };
 
-/** Bundles `entry` (relative to `root`) into `outDir` (absolute or relative to `root`) as `index.js`. */
-export function bundleLambda(root: string, entry: string, outDir: string): LambdaBundle {
+/**
+ * Bundles `entry` (relative to `root`) into `outDir` (absolute or relative to `root`) as `index.js`;
+ * `external` lists packages left out (e.g. the database drivers knex names but never loads).
+ */
+export function bundleLambda(root: string, entry: string, outDir: string, external: readonly string[] = []): LambdaBundle {
   const out = path.resolve(root, outDir);
-  const result = bundle({ entry: path.join(root, entry), outFile: path.join(out, 'index.js') });
+  const result = bundle({ entry: path.join(root, entry), outFile: path.join(out, 'index.js'), external });
   return { ...result, handler: LAMBDA_HANDLER, outDir: out };
 }
 

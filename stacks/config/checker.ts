@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../../api/contract/config-error';
 import { isBucketName, isEmail, isRegion, parseCidr } from '../../api/contract/validators';
+import { didYouMean } from './suggest';
 
 /** Field checks that record a problem naming the field and return the value typed (or a harmless stand-in). */
 export class Checker {
@@ -115,7 +116,7 @@ export class Checker {
 
   onlyKeys(field: string, value: object, known: readonly string[]): void {
     for (const key of Object.keys(value)) {
-      if (!known.includes(key)) this.fail(`${field}.${key}`, `unknown setting (known: ${known.join(', ')})`);
+      if (!known.includes(key)) this.fail(`${field}.${key}`, `unknown setting (known: ${known.join(', ')})${didYouMean(key, known)}`);
     }
   }
 }

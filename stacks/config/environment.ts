@@ -3,6 +3,8 @@ import { parseCidr } from '../../api/contract/validators';
 import { Checker, objectAt } from './checker';
 import { cidrContains, cidrsOverlap } from './cidr';
 import { checkCapacity } from './capacity';
+import { imageModelProblem, imageModelsIn } from './bedrock-models';
+import { didYouMean } from './suggest';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
 import { COMPUTE_KINDS, FARGATE_TASK_SIZES, PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type ComputeKind, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
 
@@ -43,12 +45,13 @@ export function environmentConfig(
   const observability = { ...defaults.observability, ...objectAt(check, `${at}.observability`, raw.observability) } as Mutable<ObservabilityConfig>;
   check.onlyKeys(`${at}.loadBalancer`, loadBalancer, Object.keys(defaults.loadBalancer));
   check.onlyKeys(`${at}.observability`, observability, Object.keys(defaults.observability));
-  const worker = { ...defaults.worker, ...objectAt(check, `${at}.worker`, raw.worker) } as Mutable<WorkerConfig>;
+  // The default model is one the region offers (Titan where it can, else Nova Canvas).
+  const worker = { ...defaults.worker, modelId: imageModelsIn(region)[0] ?? defaults.worker.modelId, ...objectAt(check, `${at}.worker`, raw.worker) } as Mutable<WorkerConfig>;
   check.onlyKeys(`${at}.worker`, worker, Object.keys(defaults.worker));
   const policy = { ...defaults.policy, ...objectAt(check, `${at}.policy`, raw.policy) } as Mutable<EnvironmentPolicyConfig>;
   check.onlyKeys(`${at}.policy`, policy, Object.keys(defaults.policy));
 
-  return {
+  const config: EnvironmentConfig = {
     name,
     region,
     namePrefix: check.name(`${at}.namePrefix`, raw.namePrefix ?? `${shared.project}-${name}`),
@@ -99,6 +102,18 @@ export function environmentConfig(
       interfaceEndpoints: check.boolean(`${at}.policy.interfaceEndpoints`, policy.interfaceEndpoints),
     },
   };
+  checkAllowed(check, `${at}.compute.instanceType`, config.compute.instanceType, `${at}.policy.instanceTypes`, config.policy.instanceTypes);
+  checkAllowed(check, `${at}.database.instanceClass`, config.database.instanceClass, `${at}.policy.databaseClasses`, config.policy.databaseClasses);
+  const modelProblem = config.worker.modelId && imageModelProblem(config.worker.modelId, region);
+  if (modelProblem) check.fail(`${at}.worker.modelId`, modelProblem);
+  return config;
+}
+
+/** An instance type or class must be on the environment's allow-list; a near miss is a typo. */
+function checkAllowed(check: Checker, field: string, value: string, listField: string, allowed: readonly string[]): void {
+  if (!value || allowed.length === 0 || allowed.includes(value)) return;
+  const typo = didYouMean(value, allowed);
+  check.fail(field, `"${value}" is not in ${listField} (${allowed.join(', ')})${typo || `: to run it, add it to ${listField}`}`);
 }
 
 function checkNetwork(check: Checker, at: string, raw: Mutable<NetworkConfig>, region: string): NetworkConfig {
@@ -112,15 +127,19 @@ function checkNetwork(check: Checker, at: string, raw: Mutable<NetworkConfig>, r
     check.list(`${at}.${key}`, raw[key], 2).map((cidr, i) => check.cidr(`${at}.${key}[${i}]`, cidr));
   const publicSubnetCidrs = subnets('publicSubnetCidrs');
   const privateSubnetCidrs = subnets('privateSubnetCidrs');
-  const all = [...publicSubnetCidrs, ...privateSubnetCidrs];
+  // Each subnet by the exact field that sets it, e.g. environments.dev.network.publicSubnetCidrs[1].
+  const all = [
+    ...publicSubnetCidrs.map((cidr, i) => ({ cidr, field: `${at}.publicSubnetCidrs[${i}]` })),
+    ...privateSubnetCidrs.map((cidr, i) => ({ cidr, field: `${at}.privateSubnetCidrs[${i}]` })),
+  ].filter((s) => parseCidr(s.cidr));
   if (parseCidr(vpcCidr)) {
-    all.forEach((cidr) => {
-      if (parseCidr(cidr) && !cidrContains(vpcCidr, cidr)) check.fail(`${at}`, `subnet ${cidr} is not inside the VPC ${vpcCidr}`);
+    all.forEach(({ cidr, field }) => {
+      if (!cidrContains(vpcCidr, cidr)) check.fail(field, `${cidr} is not inside the VPC's ${vpcCidr} (${at}.vpcCidr)`);
     });
   }
   all.forEach((a, i) =>
     all.slice(i + 1).forEach((b) => {
-      if (parseCidr(a) && parseCidr(b) && cidrsOverlap(a, b)) check.fail(`${at}`, `subnets ${a} and ${b} overlap`);
+      if (cidrsOverlap(a.cidr, b.cidr)) check.fail(b.field, `${b.cidr} overlaps ${a.field} (${a.cidr})`);
     }),
   );
   return {

@@ -48,12 +48,27 @@ function readConfigFile(env: NodeJS.ProcessEnv, cwd: string, check: Checker): un
     if (explicit) check.fail('TASKMANAGER_CONFIG', `file ${file} does not exist`);
     return {};
   }
+  const text = fs.readFileSync(file, 'utf8');
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
-    check.fail(path.basename(file), `not valid JSON (${(error as Error).message})`);
+    check.fail(path.basename(file), `is not valid JSON: ${jsonErrorWhere((error as Error).message, text)}`);
     return {};
   }
+}
+
+/**
+ * JSON.parse's complaint with the place as an editor shows it: `Expected ',' or '}' after
+ * property value at line 3, column 3` instead of `... in JSON at position 13` (Node 20) or
+ * `(line 3 column 3)` (Node 22).
+ */
+export function jsonErrorWhere(message: string, text: string): string {
+  const at = /\s*in JSON at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+  const position = at ? Number(at[1]) : /Unexpected end of JSON input/.test(message) ? text.length : undefined;
+  const what = (at ? message.replace(at[0], '') : message).trim();
+  if (position === undefined) return what;
+  const before = text.slice(0, position).split('\n');
+  return `${what} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
 /** The file's shape: every key optional, environments keyed by name. */
@@ -159,7 +174,11 @@ function selectEnvironments(value: unknown, check: Checker): EnvironmentName[] {
   if (value === undefined || value === '') return [...ENVIRONMENT_NAMES];
   const names = String(value).split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !isEnvironmentName(n));
-  if (unknown.length > 0) {
+  const spaced = unknown.filter((n) => n.split(/\s+/).every(isEnvironmentName));
+  if (spaced.length > 0) {
+    // "dev prod": the list is comma-separated.
+    check.fail('TM_ENVIRONMENTS', `"${value}" must be comma-separated: write ${names.flatMap((n) => n.split(/\s+/)).join(',')}`);
+  } else if (unknown.length > 0) {
     check.fail('TM_ENVIRONMENTS', `unknown environment ${unknown.map((n) => `"${n}"`).join(', ')} (known: ${ENVIRONMENT_NAMES.join(', ')})`);
   }
   const twice = names.filter((n, i) => names.indexOf(n) !== i);

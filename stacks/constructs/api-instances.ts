@@ -160,6 +160,8 @@ export class ApiInstances implements ApiCompute {
       monitoring: { enabled: false },
       userData,
       updateDefaultVersion: true,
+      // A scale-out between a new version and the migrations would start code the schema lacks.
+      dependsOn: props.startsAfter ? [...props.startsAfter] : undefined,
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({
         resourceType,
         tags: { ...props.instanceTags, Name: naming.name('api') },
@@ -184,6 +186,8 @@ export class ApiInstances implements ApiCompute {
       enabledMetrics: ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupTotalInstances'],
       tag: [{ key: 'Name', value: naming.name('api'), propagateAtLaunch: true }],
       dependsOn: props.startsAfter ? [...props.startsAfter] : undefined,
+      // Target tracking owns the capacity after the first apply: an apply must not undo a scale-out.
+      lifecycle: { ignoreChanges: ['desired_capacity'] },
     });
     // Two targets; the group scales out when either is passed and in only when both allow it. With one
     // API worker per vCPU the API can drive CPU to 100 %, so 70 % is reachable; requests per instance

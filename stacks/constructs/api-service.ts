@@ -60,7 +60,8 @@ export interface ApiServiceProps {
    */
   readonly environment?: ApiEnvironment;
   /**
-   * What must exist before the API starts (the database accounts it signs in as).
+   * What must have run before the API starts or changes (the database's migrations, after the
+   * accounts it signs in as): instances, a new launch template version and the ECS service wait for it.
    * @default nothing
    */
   readonly startsAfter?: readonly ITerraformDependable[];
@@ -96,7 +97,8 @@ export class ApiService extends Construct {
       DB_PORT: MYSQL_PORT,
       DB_NAME: DATABASE_NAME,
       DB_USER: DATABASE_ACCOUNTS.api.user,
-      DB_MIGRATION_USER: DATABASE_ACCOUNTS.migrator.user,
+      // The migration function has migrated before the API starts; the API only checks the schema.
+      DB_MIGRATE_AT_START: 'false',
       DB_IAM_AUTH: 'true',
       DB_SSL: 'true',
       API_WORKERS: compute.apiWorkers,
@@ -148,9 +150,9 @@ export class ApiService extends Construct {
     this.compute = compute.kind === 'ec2'
       ? new ApiInstances(this, { ...shared, build: props.build, artifactsBucket: props.artifactsBucket, instanceTags: props.instanceTags })
       : new ApiContainers(this, { ...shared, registry: props.registry });
-    // Signs in with IAM tokens as the api (rows) and migrator (schema) accounts: no password on the instance or task.
+    // Signs in with IAM tokens as the api account (rows only): no password on the instance or task, and
+    // no way to change the schema (the migration function alone signs in as the migrator).
     props.database.grantConnect(this.role, DATABASE_ACCOUNTS.api.user, 'ConnectAsApi');
-    props.database.grantConnect(this.role, DATABASE_ACCOUNTS.migrator.user, 'ConnectAsMigrator');
   }
 
   /** What the API runs as (the instance role or the task role): other constructs grant it access to what they own. */

@@ -1,6 +1,4 @@
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
@@ -8,8 +6,8 @@ import { DATABASE_ACCOUNTS, DATABASE_NAME, MYSQL_PORT } from '../../api/contract
 import type { SetupSettingName } from '../../api/db-setup/config';
 import type { LambdaPackage } from '../build/lambda-package';
 import { Naming } from '../lib/naming';
-import { GrantableRole } from '../lib/role';
 import type { Database } from './database';
+import { databaseFunction } from './database-function';
 import type { Network } from './network';
 import type { SecurityGroups } from './security-groups';
 
@@ -30,9 +28,6 @@ export interface DatabaseAccountsProps {
   readonly logRetentionDays: number;
 }
 
-/** The network interfaces a function in a VPC needs (AWSLambdaVPCAccessExecutionRole's actions). */
-const VPC_ACCESS = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
-
 /**
  * The application's MySQL accounts (`api`: rows only; `migrator`: the schema), which sign in with
  * IAM database authentication: a Lambda in the VPC that Terraform invokes on every apply that
@@ -50,19 +45,25 @@ export class DatabaseAccounts extends Construct {
     const functionName = naming.name('db-setup');
     const subnetIds = [network.privateSubnetIds[0]];
 
-    const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays });
-    const role = new GrantableRole(this, {
-      ids: { role: 'role', policy: 'policy' },
-      name: functionName,
-      description: 'Database set-up function: keeps the application accounts in place',
-      assumedBy: 'lambda.amazonaws.com',
+    const { function: fn, role } = databaseFunction(this, {
+      functionName,
+      description: 'Keeps the task manager\'s MySQL accounts (IAM authentication) in place',
+      roleDescription: 'Database set-up function: keeps the application accounts in place',
       policyName: 'db-setup',
+      build: props.build,
+      subnetIds,
+      securityGroupId: props.securityGroups.databaseSetup.id,
+      environment: setupEnvironment({
+        DB_HOST: props.database.address,
+        DB_PORT: String(MYSQL_PORT),
+        DB_NAME: DATABASE_NAME,
+        DB_SECRET_ARN: props.database.secretArn,
+      }),
+      // Long enough to wait for a database that is still starting.
+      timeoutSeconds: 300,
+      logRetentionDays: props.logRetentionDays,
     });
-    role.addToPolicy(
-      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
-      // Lambda creates the function's interfaces in the subnet; EC2 has no resource-level form for this.
-      { Sid: 'NetworkInterfaces', Effect: 'Allow', Action: VPC_ACCESS, Resource: '*' },
-    );
+    this.function = fn;
     props.database.grantReadMasterSecret(role);
 
     const endpoint = network.hasNat ? undefined : new VpcEndpoint(this, 'secrets-endpoint', {
@@ -75,31 +76,6 @@ export class DatabaseAccounts extends Construct {
       tags: naming.nameTag('secretsmanager-endpoint'),
     });
 
-    const code = new TerraformAsset(this, 'code', { path: props.build.zipFile, type: AssetType.FILE });
-    this.function = new LambdaFunction(this, 'function', {
-      functionName,
-      description: 'Keeps the task manager\'s MySQL accounts (IAM authentication) in place',
-      role: role.role.arn,
-      runtime: 'nodejs22.x',
-      architectures: ['arm64'],
-      handler: props.build.handler,
-      filename: code.path,
-      sourceCodeHash: props.build.zipSha256Base64,
-      memorySize: 256,
-      // Long enough to wait for a database that is still starting.
-      timeout: 300,
-      vpcConfig: { subnetIds, securityGroupIds: [props.securityGroups.databaseSetup.id] },
-      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-      environment: {
-        variables: setupEnvironment({
-          DB_HOST: props.database.address,
-          DB_PORT: String(MYSQL_PORT),
-          DB_NAME: DATABASE_NAME,
-          DB_SECRET_ARN: props.database.secretArn,
-        }),
-      },
-      dependsOn: [logGroup, role.policy],
-    });
     this.setUp = new LambdaInvocation(this, 'run', {
       functionName: this.function.functionName,
       // The function keeps the accounts of the contract it was built with; the event carries nothing.

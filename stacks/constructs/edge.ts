@@ -7,6 +7,7 @@ import { CloudfrontVpcOrigin } from '@cdktf/provider-aws/lib/cloudfront-vpc-orig
 import { CloudwatchLogDelivery } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery';
 import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
 import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
+import { DataAwsSecurityGroup } from '@cdktf/provider-aws/lib/data-aws-security-group';
 import type { Lb } from '@cdktf/provider-aws/lib/lb';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { API_BASE_PATH } from '../../api/contract/web';
@@ -25,6 +26,13 @@ export const MANAGED_POLICY = {
   /** Managed-AllViewerExceptHostHeader: every viewer header (Authorization too, caching being off), cookie and query string, not Host. */
   allViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
 } as const;
+
+/**
+ * The security group CloudFront creates in the VPC with its first VPC origin there and puts on the
+ * origin's network interfaces: what the load balancer admits (AWS's own recommendation for VPC
+ * origins). AWS manages it; the stacks only look it up.
+ */
+export const VPC_ORIGIN_SECURITY_GROUP_NAME = 'CloudFront-VPCOrigins-Service-SG';
 
 /** Every method: the API takes POST, PATCH and DELETE too. */
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'];
@@ -80,6 +88,11 @@ export class Edge extends Construct {
   readonly url: string;
   /** Every HTTPS URL the distribution answers on: its own domain names, then CloudFront's. */
   readonly urls: string[];
+  /**
+   * The security group of the VPC origin's network interfaces, where its requests to the load
+   * balancer come from (SecurityGroups.admitEdgeOrigin admits it).
+   */
+  readonly originSecurityGroupId: string;
   private readonly signInOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
@@ -104,6 +117,13 @@ export class Edge extends Construct {
         originSslProtocols: [{ items: ['TLSv1.2'], quantity: 1 }],
       }],
     });
+    // Looked up after the origin exists (CloudFront creates the group with it). Read at apply while
+    // the origin or the VPC is still to be made (the offline plan), at plan time otherwise.
+    this.originSecurityGroupId = new DataAwsSecurityGroup(this, 'origin-security-group', {
+      vpcId: props.loadBalancer.vpcId,
+      name: VPC_ORIGIN_SECURITY_GROUP_NAME,
+      dependsOn: [apiOrigin],
+    }).id;
     const headers = new CloudfrontResponseHeadersPolicy(this, 'security-headers', {
       name: naming.name('security-headers'),
       comment: 'HSTS, no sniffing, no framing, strict referrer, content security policy',

@@ -12,11 +12,6 @@ export interface SecurityGroupsProps {
   readonly vpcId: string;
   /** Port the API listens on. */
   readonly appPort: number;
-  /**
-   * Where the load balancer's traffic comes from: the private subnets, in which CloudFront puts the
-   * network interfaces of its VPC origin. Nothing on the internet reaches the internal load balancer.
-   */
-  readonly edgeSubnetCidrs: readonly string[];
   /** The VPC's CIDR: an interface endpoint admits HTTPS from inside it. */
   readonly vpcCidr: string;
 }
@@ -28,9 +23,10 @@ const ANYWHERE = '0.0.0.0/0';
 
 /**
  * Who may reach whom (SPEC C4), in one place: CloudFront's VPC origin reaches the internal load
- * balancer, the load balancer reaches the app port, the app reaches MySQL, and nothing else. Rules are
- * separate resources so that the groups can reference each other without a cycle; there is no
- * SSH anywhere (operators use SSM Session Manager).
+ * balancer (`admitEdgeOrigin`, once the edge exists), the load balancer reaches the app port, the
+ * app and the database functions reach MySQL, and nothing else. Rules are separate resources so
+ * that the groups can reference each other without a cycle; there is no SSH anywhere (operators
+ * use SSM Session Manager).
  */
 export class SecurityGroups extends Construct {
   readonly loadBalancer: SecurityGroup;
@@ -38,6 +34,8 @@ export class SecurityGroups extends Construct {
   readonly database: SecurityGroup;
   /** The database set-up function: MySQL to the database, HTTPS out (Secrets Manager). */
   readonly databaseSetup: SecurityGroup;
+  /** The migration function: MySQL to the database, nothing else. */
+  readonly databaseMigrations: SecurityGroup;
   /** Interface endpoints: HTTPS from inside the VPC. */
   readonly endpoints: SecurityGroup;
 
@@ -57,18 +55,9 @@ export class SecurityGroups extends Construct {
     this.app = group('app', 'API instances: the app port from the load balancer only');
     this.database = group('db', 'RDS MySQL: 3306 from the API instances and the set-up function only');
     this.databaseSetup = group('db-setup', 'Database set-up function: MySQL to the database, HTTPS to Secrets Manager');
+    this.databaseMigrations = group('db-migrate', 'Database migration function: MySQL to the database only');
     this.endpoints = group('endpoints', 'Interface endpoints: HTTPS from inside the VPC');
 
-    props.edgeSubnetCidrs.forEach((cidr, i) =>
-      new VpcSecurityGroupIngressRule(this, `alb-in-edge-${i}`, {
-        securityGroupId: this.loadBalancer.id,
-        description: 'HTTP from the CloudFront VPC origin interfaces in the private subnets',
-        ipProtocol: 'tcp',
-        fromPort: LOAD_BALANCER_PORT,
-        toPort: LOAD_BALANCER_PORT,
-        cidrIpv4: cidr,
-      }),
-    );
     new VpcSecurityGroupEgressRule(this, 'alb-out-app', {
       securityGroupId: this.loadBalancer.id,
       description: 'To the API instances on the app port',
@@ -135,6 +124,22 @@ export class SecurityGroups extends Construct {
       toPort: 443,
       cidrIpv4: ANYWHERE,
     });
+    new VpcSecurityGroupIngressRule(this, 'db-in-migrate', {
+      securityGroupId: this.database.id,
+      description: 'MySQL from the database migration function',
+      ipProtocol: 'tcp',
+      fromPort: MYSQL_PORT,
+      toPort: MYSQL_PORT,
+      referencedSecurityGroupId: this.databaseMigrations.id,
+    });
+    new VpcSecurityGroupEgressRule(this, 'migrate-out-db', {
+      securityGroupId: this.databaseMigrations.id,
+      description: 'MySQL to the database (the IAM token is signed inside the function: nothing else to reach)',
+      ipProtocol: 'tcp',
+      fromPort: MYSQL_PORT,
+      toPort: MYSQL_PORT,
+      referencedSecurityGroupId: this.database.id,
+    });
     new VpcSecurityGroupIngressRule(this, 'endpoints-in-vpc', {
       securityGroupId: this.endpoints.id,
       description: 'HTTPS from inside the VPC',
@@ -144,5 +149,22 @@ export class SecurityGroups extends Construct {
       cidrIpv4: props.vpcCidr,
     });
     // The database and endpoint groups have no egress rule: they answer on established connections only.
+  }
+
+  /**
+   * Lets the CloudFront VPC origin reach the load balancer's listener, and nothing else in the VPC:
+   * `originSecurityGroupId` is the group AWS puts on the origin's network interfaces
+   * (`CloudFront-VPCOrigins-Service-SG`, see Edge). Not the private subnets' CIDRs, which would
+   * admit every instance, function and interface in them, past the WAF.
+   */
+  admitEdgeOrigin(originSecurityGroupId: string): void {
+    new VpcSecurityGroupIngressRule(this, 'alb-in-edge-origin', {
+      securityGroupId: this.loadBalancer.id,
+      description: 'HTTP from the CloudFront VPC origin (its AWS-managed security group) only',
+      ipProtocol: 'tcp',
+      fromPort: LOAD_BALANCER_PORT,
+      toPort: LOAD_BALANCER_PORT,
+      referencedSecurityGroupId: originSecurityGroupId,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { createApp } from '../../../api/src/app';
 import { Authenticator, localUser } from '../../../api/src/auth/authenticator';
 import type { Clock, DatabaseHealth } from '../../../api/src/deps';
 import { pingDatabase } from '../../../api/src/db/database';
+import { schemaStatus } from '../../../api/src/db/schema-status';
 import type { ImageJobs } from '../../../api/src/images/image-jobs';
 import { ImdsInstanceLookup, InstanceLookup } from '../../../api/src/instance/imds';
 import { JsonLogger } from '../../../api/src/observability/logger';
@@ -33,6 +34,8 @@ export interface ApiOptions {
   readonly images?: ImageJobs;
   /** How long an Idempotency-Key is remembered (default one day). */
   readonly idempotencyTtlMs?: number;
+  /** Address to listen on (default 127.0.0.1; the url always names 127.0.0.1). */
+  readonly host?: string;
 }
 
 /** A clock that moves one second per call, so timestamps in tests are distinct and predictable. */
@@ -51,7 +54,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
     siteDir: options.siteDir,
     tasks: new KnexTaskRepository(knex),
     idempotency: new KnexIdempotencyStore(knex, options.idempotencyTtlMs ?? 86_400_000),
-    database: options.database ?? { ping: () => pingDatabase(knex, 1000) },
+    database: options.database ?? { ping: () => pingDatabase(knex, 1000), pendingMigrations: schemaStatus(knex) },
     logger,
     metrics: new PrometheusMetrics(),
     clock: options.clock ?? steppingClock(),
@@ -62,7 +65,7 @@ export async function startApi(knex: Knex, options: ApiOptions = {}): Promise<Ru
     images: options.images,
   });
   const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import knexFactory, { Knex } from 'knex';
+import { createConnection, type Connection } from 'mysql2/promise';
 import type { DatabaseSettings, MysqlSettings } from '../../../api/src/config/config';
 import { createKnex, migrateToLatest } from '../../../api/src/db/database';
 import type { Logger } from '../../../api/src/observability/logger';
@@ -77,6 +78,17 @@ export async function withServer<T>(work: (admin: Knex) => Promise<T>): Promise<
     return await work(admin);
   } finally {
     await admin.destroy();
+  }
+}
+
+/** One plain mysql2 connection to the server (no database) as the tests' own account: to make and drop accounts. */
+export async function asTestAccount<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
+  const url = serverUrl();
+  const connection = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  try {
+    return await work(connection);
+  } finally {
+    await connection.end();
   }
 }
 

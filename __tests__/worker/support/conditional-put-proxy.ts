@@ -11,11 +11,13 @@ export interface ConditionalPutProxy {
   readonly endpoint: string;
   /** The If-None-Match header of every PUT seen. */
   readonly puts: (string | undefined)[];
+  /** While true, every PUT is answered 503 SlowDown (an S3 outage that outlasts the SDK's retries). */
+  failPuts: boolean;
   close(): Promise<void>;
 }
 
 export async function startConditionalPutProxy(target: string, bucket: string, client: S3Client): Promise<ConditionalPutProxy> {
-  const state = { endpoint: '', puts: [] as (string | undefined)[], close: async () => close(server) };
+  const state = { endpoint: '', puts: [] as (string | undefined)[], failPuts: false, close: async () => close(server) };
   const targetUrl = new URL(target);
   // Conditional PUTs are decided and applied one at a time, as S3 does atomically.
   let lock: Promise<void> = Promise.resolve();
@@ -30,6 +32,11 @@ export async function startConditionalPutProxy(target: string, bucket: string, c
       const ifNoneMatch = req.headers['if-none-match'] as string | undefined;
       state.puts.push(ifNoneMatch);
       const key = decodeURIComponent((req.url ?? '').split('?')[0].replace(`/${bucket}/`, ''));
+      if (state.failPuts) {
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        return;
+      }
       if (ifNoneMatch === '*' && (await exists(client, bucket, key))) {
         res.writeHead(412, { 'content-type': 'application/xml' });
         res.end(

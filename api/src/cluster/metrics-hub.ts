@@ -4,6 +4,14 @@ import type { PrimaryMessage, WorkerMessage } from './messages';
 /** Longest a scrape waits for one worker's flush; a busy or dying worker's counts come with the next one. */
 const FLUSH_TIMEOUT_MS = 1000;
 
+/**
+ * Scrapes within this time of a flush round (or during it) are answered with that round's view: a
+ * /metrics flood then costs the primary, which also hands out every connection, one round per
+ * interval instead of one per request. Prometheus and the CloudWatch agent scrape every 10 to 60 s,
+ * so a second of staleness is invisible to them.
+ */
+export const SUMMED_VIEW_TTL_MS = 1000;
+
 /** A live worker as the hub sees it: its slot and how to message it. */
 export interface HubWorker {
   readonly slot: number;
@@ -17,8 +25,9 @@ interface Round {
 
 /**
  * The primary's side of the metrics: the instance's counters are the sums of what every worker
- * sent (deltas, so a worker that is replaced never takes counts back), and each scrape is
- * rendered after every live worker flushed, with each worker's gauges labelled `worker="<slot>"`.
+ * sent (deltas, so a worker that is replaced never takes counts back), and each view is rendered
+ * after every live worker flushed, with each worker's gauges labelled `worker="<slot>"`; scrapes
+ * share a view for SUMMED_VIEW_TTL_MS.
  */
 export class MetricsHub {
   private readonly totals = new RequestCounters();
@@ -26,8 +35,12 @@ export class MetricsHub {
   private readonly rounds = new Map<number, Round>();
   private nextRound = 1;
   private restarts = 0;
+  private view?: { readonly since: number; readonly text: Promise<string> };
 
-  constructor(private readonly liveWorkers: () => readonly HubWorker[]) {}
+  constructor(
+    private readonly liveWorkers: () => readonly HubWorker[],
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Handles a worker's message; `reply` answers that worker. */
   receive(slot: number, message: WorkerMessage, reply: (message: PrimaryMessage) => void): void {
@@ -38,7 +51,7 @@ export class MetricsHub {
       this.gauges.set(slot, message.gauges);
       this.settle(message.id, slot);
     } else if (message.tm === 'scrape') {
-      void this.scrape().then((text) => reply({ tm: 'scraped', id: message.id, text }));
+      void this.summedView().then((text) => reply({ tm: 'scraped', id: message.id, text }));
     }
   }
 
@@ -50,6 +63,12 @@ export class MetricsHub {
   forget(slot: number): void {
     this.gauges.delete(slot);
     for (const id of this.rounds.keys()) this.settle(id, slot);
+  }
+
+  /** The view of the current round: a new round only once the last one is SUMMED_VIEW_TTL_MS old. */
+  private summedView(): Promise<string> {
+    if (!this.view || this.now() - this.view.since >= SUMMED_VIEW_TTL_MS) this.view = { since: this.now(), text: this.scrape() };
+    return this.view.text;
   }
 
   private async scrape(): Promise<string> {

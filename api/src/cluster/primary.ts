@@ -6,22 +6,20 @@
  */
 import cluster, { Worker } from 'cluster';
 import { ApiConfig, describeDatabase } from '../config/config';
-import { migrateAtStart } from '../db/database';
+import { prepareDatabaseAtStart } from '../db/database';
 import type { JsonLogger } from '../observability/logger';
+import { EXIT_GRACE_MS } from '../lifecycle/exit-deadline';
 import type { DrainReport } from '../lifecycle/http-service';
 import { isMessage, PrimaryMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
+import { Handoffs, watchHandoffs } from './handoffs';
 import { HubWorker, MetricsHub } from './metrics-hub';
 import { RestartBackoff } from './restart-backoff';
-
-/**
- * Time a worker gets beyond SHUTDOWN_TIMEOUT_MS to close its pool, flush its log and exit before
- * the primary kills it: the whole API is gone within SHUTDOWN_TIMEOUT_MS + this.
- */
-export const WORKER_EXIT_GRACE_MS = 5000;
 
 interface Slot {
   readonly id: number;
   worker?: Worker;
+  /** The connections handed to the worker and not yet taken. */
+  handoffs?: Handoffs;
   startedAt: number;
   listening: boolean;
   restartTimer?: NodeJS.Timeout;
@@ -31,8 +29,8 @@ interface Slot {
 export async function runPrimary(config: ApiConfig, logger: JsonLogger): Promise<void> {
   const database = describeDatabase(config.database);
   logger.info('starting', { database, port: config.port, host: config.host, workers: config.workers });
-  // Migrations run here, once, before any worker accepts a request.
-  await migrateAtStart(config.database, logger, config.connectRetryMs, database);
+  // Migrations (or, on AWS, the schema check) run here, once, before any worker accepts a request.
+  await prepareDatabaseAtStart(config.database, config.migrateAtStart, logger, config.connectRetryMs, database);
   new Supervisor(config, logger).start();
 }
 
@@ -70,6 +68,7 @@ class Supervisor {
   private fork(slot: Slot): void {
     const worker = cluster.fork({ [WORKER_ID_ENV]: String(slot.id) });
     slot.worker = worker;
+    slot.handoffs = watchHandoffs(worker);
     slot.startedAt = Date.now();
     slot.listening = false;
     this.logger.info('worker started', { worker: slot.id, pid: worker.process.pid });
@@ -98,6 +97,8 @@ class Supervisor {
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
+    const untaken = slot.handoffs?.closeUntaken() ?? 0;
+    if (untaken > 0) this.logger.warn('closed connections the exited worker had not taken', { worker: slot.id, connections: untaken });
     this.hub.forget(slot.id);
     if (this.stopping) {
       this.finishWhenAllExited();
@@ -126,7 +127,7 @@ class Supervisor {
         this.logger.warn('worker did not stop in time, killing it', { worker: slot.id, pid: slot.worker?.process.pid });
         slot.worker?.process.kill('SIGKILL');
       }
-    }, this.config.shutdownTimeoutMs + WORKER_EXIT_GRACE_MS).unref();
+    }, this.config.shutdownTimeoutMs + EXIT_GRACE_MS).unref();
     this.finishWhenAllExited();
   }
 

@@ -1,6 +1,7 @@
 import { HttpError } from '../http/errors';
 import { Metrics, processGauges, RequestCounters } from '../observability/metrics';
 import { isMessage, PrimaryMessage, WorkerMessage } from './messages';
+import { SUMMED_VIEW_TTL_MS } from './metrics-hub';
 
 /** How often a worker sends its counts on unasked, which bounds what a crash (SIGKILL) loses. */
 const SEND_EVERY_MS = 1000;
@@ -19,9 +20,15 @@ export class ClusterWorkerMetrics implements Metrics {
   private readonly scrapes = new Map<number, (text: string) => void>();
   private nextScrape = 1;
   private readonly timer: NodeJS.Timeout;
+  /** The primary's latest summed view: requests for /metrics within SUMMED_VIEW_TTL_MS share it. */
+  private view?: { readonly since: number; readonly text: Promise<string> };
 
-  constructor(private readonly send: (message: WorkerMessage) => void) {
-    process.on('message', (message: unknown) => {
+  constructor(
+    private readonly send: (message: WorkerMessage) => void,
+    listen: (receive: (message: unknown) => void) => void = (receive) => process.on('message', receive),
+    private readonly now: () => number = Date.now,
+  ) {
+    listen((message: unknown) => {
       if (isMessage<PrimaryMessage>(message)) this.receive(message);
     });
     this.timer = setInterval(() => this.sendCounts(), SEND_EVERY_MS);
@@ -36,7 +43,18 @@ export class ClusterWorkerMetrics implements Metrics {
     this.pending.taskCreated();
   }
 
+  /** The primary's summed view, asked for at most once per SUMMED_VIEW_TTL_MS (a failed ask is not kept). */
   render(): Promise<string> {
+    if (this.view && this.now() - this.view.since < SUMMED_VIEW_TTL_MS) return this.view.text;
+    const view = { since: this.now(), text: this.scrape() };
+    this.view = view;
+    view.text.catch(() => {
+      if (this.view === view) this.view = undefined;
+    });
+    return view.text;
+  }
+
+  private scrape(): Promise<string> {
     const id = this.nextScrape++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

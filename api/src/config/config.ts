@@ -14,6 +14,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** MySQL connection settings; the password may come from a Secrets Manager secret instead. */
 export interface MysqlSettings {
   readonly kind: 'mysql';
+  /** The variable that named the server (DATABASE_URL, else DB_HOST), for messages that say what to check. */
+  readonly serverFrom?: 'DATABASE_URL' | 'DB_HOST';
   readonly host: string;
   readonly port: number;
   readonly database: string;
@@ -32,6 +34,8 @@ export interface MysqlSettings {
   readonly sslCaFile?: string;
   readonly poolMax: number;
   readonly acquireTimeoutMs: number;
+  /** Longest wait for the answer to one statement before its connection is dropped (a 503); unset: no limit (migrations). */
+  readonly queryTimeoutMs?: number;
 }
 
 export interface SqliteSettings {
@@ -74,6 +78,8 @@ export interface ApiConfig {
   /** HTTP worker processes; 1 serves in the process itself. */
   readonly workers: number;
   readonly database: DatabaseSettings;
+  /** Migrate at start; false where a migration step runs before the API starts (AWS), which then only checks the schema. */
+  readonly migrateAtStart: boolean;
   readonly connectRetryMs: number;
   readonly logFile?: string;
   readonly logLevel: LogLevel;
@@ -155,7 +161,7 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
     return { kind: 'sqlite', file: path.resolve(cwd, value(env, 'SQLITE_FILE') ?? './data/taskmanager.sqlite') };
   }
   const common = commonMysqlSettings(env, cwd);
-  if (url) return { ...mysqlFromUrl(env, url), ...common };
+  if (url) return { ...mysqlFromUrl(env, url), ...common, serverFrom: 'DATABASE_URL' };
   const secretArn = value(env, 'DB_SECRET_ARN');
   const password = value(env, 'DB_PASSWORD');
   if (!secretArn && password === undefined && !common.iamAuth) {
@@ -166,6 +172,7 @@ function databaseSettings(env: Env, cwd: string): DatabaseSettings {
   }
   return {
     kind: 'mysql',
+    serverFrom: 'DB_HOST',
     host: host as string,
     port: integer(env, 'DB_PORT', 3306, 1, 65535),
     database: value(env, 'DB_NAME') ?? DATABASE_NAME,
@@ -196,6 +203,7 @@ function commonMysqlSettings(env: Env, cwd: string) {
     sslCaFile: sslCaFile ? path.resolve(cwd, sslCaFile) : undefined,
     poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
     acquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 100, 600_000),
+    queryTimeoutMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 10_000, 100, 600_000),
     secretTtlMs,
     iamAuth,
     migrationUser: value(env, 'DB_MIGRATION_USER'),
@@ -304,6 +312,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // On AWS one worker per CPU; locally one process, as `npm run api` always ran.
     workers: integer(env, 'API_WORKERS', env.NODE_ENV === 'production' ? Math.min(os.availableParallelism(), 64) : 1, 1, 64),
     database: databaseSettings(env, cwd),
+    migrateAtStart: boolean(env, 'DB_MIGRATE_AT_START', true),
     connectRetryMs: integer(env, 'DB_CONNECT_RETRY_SECONDS', 60, 0, 3600) * 1000,
     logFile: logFile ? path.resolve(cwd, logFile) : undefined,
     logLevel: logLevel as LogLevel,

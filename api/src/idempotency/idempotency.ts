@@ -88,6 +88,11 @@ export async function answerOnce(
   return replayed ? 'replayed' : 'made';
 }
 
+/** The response as stored (a JSON round trip) equals the one this request produced. */
+function sameResponse(made: StoredResponse, stored: StoredResponse): boolean {
+  return made.status === stored.status && (made.location ?? undefined) === stored.location && JSON.stringify(made.body) === JSON.stringify(stored.body);
+}
+
 function keyReused(): HttpError {
   return new HttpError(
     422,
@@ -139,23 +144,26 @@ export class KnexIdempotencyStore {
   /**
    * Runs `change` and stores its response under the key in one transaction. When a concurrent
    * request with the same key won the race, this change is rolled back and the winner's stored
-   * response is answered instead (`replayed`).
+   * response is answered instead (`replayed`). When the commit went through but its
+   * acknowledgement was lost, the stored response is this request's own (its new row's id is in
+   * it): not a replay, so the row is counted as made.
    */
   async once(
     request: IdempotentRequest,
     now: Date,
     change: (trx: Knex.Transaction) => Promise<StoredResponse>,
   ): Promise<{ response: StoredResponse; replayed: boolean }> {
+    let made: StoredResponse | undefined;
     try {
       const response = await this.knex.transaction(async (trx) => {
-        const made = await change(trx);
+        made = await change(trx);
         await this.save(trx, request, made, now);
         return made;
       });
       return { response, replayed: false };
     } catch (error) {
-      const winner = await this.find(request, now);
-      if (winner) return { response: winner, replayed: true };
+      const stored = await this.find(request, now);
+      if (stored) return { response: stored, replayed: made === undefined || !sameResponse(made, stored) };
       throw error;
     }
   }

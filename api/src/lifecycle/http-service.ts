@@ -9,6 +9,7 @@ import { createApp } from '../app';
 import { authenticatorFor } from '../auth/authenticator';
 import type { ApiConfig } from '../config/config';
 import { pingDatabase } from '../db/database';
+import { schemaStatus } from '../db/schema-status';
 import { systemClock } from '../deps';
 import { KnexIdempotencyStore } from '../idempotency/idempotency';
 import type { AwsImageJobs } from '../images/aws-image-jobs';
@@ -61,7 +62,7 @@ export async function startHttpService(config: ApiConfig, logger: JsonLogger, kn
     siteDir: config.siteDir,
     tasks: new KnexTaskRepository(knex),
     idempotency,
-    database: { ping: () => pingDatabase(knex) },
+    database: { ping: () => pingDatabase(knex), pendingMigrations: schemaStatus(knex) },
     logger,
     metrics: options.metrics,
     clock: systemClock,

@@ -31,6 +31,12 @@ const LONE_SURROGATE = /\p{Cs}/u;
 // Control characters (NUL, escape sequences, DEL, C1) break terminals, logs and other clients; tab and line breaks are text.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Unicode's Bidi_Control set (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069): they make text
+// display in another order than it is stored, which can disguise what a title says (CVE-2021-42574).
+const BIDI_CONTROL = /\p{Bidi_Control}/u;
+// What displays as nothing: spaces of any kind, default-ignorable characters (zero-width spaces and
+// joiners, soft hyphen, Hangul fillers, BOM) and the braille blank, which fonts draw empty.
+const INVISIBLE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 function checkText(field: string, value: unknown, max: number, required: boolean, problems: FieldProblem[]): string | undefined {
   if (typeof value !== 'string') {
@@ -46,8 +52,17 @@ function checkText(field: string, value: unknown, max: number, required: boolean
     problems.push({ field, problem: 'must not contain control characters (tab and line breaks are allowed)' });
     return undefined;
   }
-  if (required && value.trim() === '') {
-    problems.push({ field, problem: 'must not be empty' });
+  const bidi = BIDI_CONTROL.exec(value);
+  if (bidi) {
+    const codePoint = `U+${bidi[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
+    problems.push({ field, problem: `must not contain the bidirectional control character ${codePoint}: it makes text display in another order than it is stored` });
+    return undefined;
+  }
+  if (required && value.replace(INVISIBLE, '') === '') {
+    problems.push({
+      field,
+      problem: value === '' ? 'must not be empty' : 'must contain at least one visible character (it has only spaces or invisible characters such as zero-width spaces)',
+    });
     return undefined;
   }
   if (characterCount(value) > max) {

@@ -1,0 +1,30 @@
+/**
+ * `npm run docs:settings`: writes the table of per-environment settings and their defaults into
+ * README.md, between its settings markers (`-- --check`: exit 1 when the README is out of date).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { loadConfig } from '../stacks/config';
+import { settingsTable, withSettingsTable } from './support/settings-table';
+
+const README = path.resolve(__dirname, '..', '..', 'README.md');
+
+function main(): void {
+  const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
+  // The built-in defaults only: no file, no TM_* variables.
+  const table = settingsTable(loadConfig({ env: {}, file: {} }));
+  const readme = fs.readFileSync(README, 'utf8');
+  const updated = withSettingsTable(readme, table);
+  if (values.check) {
+    if (updated !== readme) {
+      console.error('README.md: the settings table is out of date; run npm run docs:settings');
+      process.exit(1);
+    }
+    return;
+  }
+  fs.writeFileSync(README, updated);
+  console.log(updated === readme ? 'README.md: the settings table is up to date' : 'README.md: settings table written');
+}
+
+main();
