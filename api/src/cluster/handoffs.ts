@@ -7,7 +7,8 @@
  * (the client, or the ALB, which answers 502, then learns at once and can retry).
  *
  * This reads and writes Node's internal cluster messages (`{cmd: 'NODE_CLUSTER', act: 'newconn',
- * key, seq}` out, `{cmd: 'NODE_CLUSTER', ack: seq, accepted}` back; the same in Node 20 and 22).
+ * key, seq}` out, `{cmd: 'NODE_CLUSTER', ack: seq, accepted}` back, as in Node 20's
+ * lib/internal/cluster; check again when moving Node versions: worker-handoff.test.ts fails if they change).
  * Should they change shape, nothing matches and Node's own behaviour is left as it is. A hand-off
  * of ours carries a `seq` that is a string, which Node's own bookkeeping never has, so its answer
  * reaches only us.
