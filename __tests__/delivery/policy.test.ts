@@ -10,7 +10,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { PolicyWaiver } from '../../stacks/config';
+import { type PolicyWaiver, writeResolvedConfig } from '../../stacks/config';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { checkPolicy } from '../../delivery/policy/check';
 import { evaluatePolicy, type PolicyResult, WAIVER_RULES } from '../../delivery/policy/engine';
@@ -33,6 +33,7 @@ function synthBadDevStack(outdir: string): void {
   const everything = new DataAwsIamPolicyDocument(stack, 'everything', { statement: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }] });
   new IamPolicy(stack, 'admin', { name: 'taskmanager-dev-admin', policy: everything.json });
   app.synth();
+  writeResolvedConfig(outdir, config, { environment: [] });
 }
 
 describe('the policy check', () => {
