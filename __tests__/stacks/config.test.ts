@@ -87,11 +87,6 @@ describe('Configuration', () => {
     expect(loadConfig({ env: {}, cwd: dir }).githubRepository).toBe('acme/on-disk');
   });
 
-  test('the checked-in example file is a valid configuration', () => {
-    const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../taskmanager.config.example.json'), 'utf8'));
-    expect(problems(example)).toEqual([]);
-  });
-
   test.each([
     ['a bad VPC CIDR', { environments: { dev: { network: { vpcCidr: '10.0.0.0/33' } } } }, 'environments.dev.network.vpcCidr: "10.0.0.0/33" is not an IPv4 CIDR'],
     ['a CIDR that is not a network address', { environments: { dev: { network: { vpcCidr: '10.0.0.1/16' } } } }, 'environments.dev.network.vpcCidr'],

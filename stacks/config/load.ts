@@ -48,9 +48,11 @@ export function resolveConfig(options: LoadOptions = {}): { config: ProjectConfi
   const problems: ConfigProblem[] = [];
   const check = new Checker(problems);
   const read = options.file === undefined ? readConfigFile(env, cwd, check) : { content: options.file };
-  refuseSecrets(read.content, check);
   const overrides = OVERRIDES.filter((name) => env[name] !== undefined);
+  refuseSecrets(read.content, check);
   refuseSecrets(Object.fromEntries(overrides.map((name) => [name, env[name]])), check);
+  // Only those problems: the other checks quote the values they refuse.
+  if (problems.length > 0) throw new ConfigError(problems);
   const raw = mergeSources(read.content, env, check);
   const config = validate(raw, check);
   if (problems.length > 0) throw new ConfigError(problems);
