@@ -183,8 +183,15 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
   it('a failed apply says which resource failed, on the PR and in the commit status', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
-    const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } });
+    // A command in the apply is refused unless the settings waive it; the comment says so at its top.
+    const waiver = { rule: 'TM_EXEC_COMMAND_RESOURCE', resource: 'terraform_data.broken', reason: 'a command that fails, to test a failed apply', expires: '2099-12-31' };
+    const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } }, { policy: { waivers: [waiver] } });
     await pullRequestRun(gh, app, 40, sha('5'));
+    const prComment = gh.comments.find((c) => c.issue === 40)!.body;
+    const notice = prComment.indexOf('> **1 policy failure waived** by `policy.waivers` in the settings:\n> - `TM_EXEC_COMMAND_RESOURCE` (critical) `dev` `terraform_data.broken`: runs a local-exec command ("exit 3") with the apply role\'s credentials; waived until 2099-12-31: a command that fails, to test a failed apply');
+    expect(notice).toBeGreaterThan(0);
+    expect(notice).toBeLessThan(prComment.indexOf('#### Policy'));
+    expect(notice).toBeLessThan(prComment.indexOf('<details>'));
     merge(gh, 40, sha('5'), sha('a'));
     const main = jobEnv();
     const { plans, dir } = await planJob(app);

@@ -18,7 +18,7 @@ import { isBlocking } from '../policy/rule';
 import { policyMarkdown } from '../policy/report';
 import { compareFingerprints } from './compare';
 import { type Fingerprint, FINGERPRINT_VERSION, isOutdated, type OutdatedFingerprint, type StackFingerprint } from './fingerprint';
-import { fingerprints } from './pull-request';
+import { fingerprints, waiverNotice } from './pull-request';
 
 /** The comment on a merged pull request that says what its merge deployed. */
 export const DEPLOY_MARKER = 'taskmanager-deploy';
@@ -129,6 +129,8 @@ export function reviewMerge(o: MergeReviewOptions): MergeReview {
   const pr = o.reviewed.pr;
   const out = [markerLine(DEPLOY_MARKER), `### Deploy of ${code(o.sha.slice(0, 7))}${pr ? ` (merge of #${pr.number})` : ''}`, '', '| Stack | Decision | Why |', '|---|---|---|'];
   for (const v of verdicts) out.push(`| ${code(v.stack)} | ${ICON[v.verdict]} | ${v.reason} |`);
+  const waived = waiverNotice(policy);
+  if (waived) out.push('', waived);
   for (const v of verdicts.filter((x) => x.verdict === 'differs' || x.verdict === 'not-reviewed')) {
     out.push('', `#### ${code(v.stack)}: ${v.verdict === 'differs' ? 'the plan on main differs from the reviewed one' : 'no reviewed plan to compare with'}`, '');
     out.push(...v.differences.map((d) => `- ${d}`));

@@ -7,7 +7,7 @@ import { estimateStack } from '../cost/estimate';
 import { costMarkdown } from '../cost/report';
 import { synthesizedStacks } from '../offline-checks';
 import { outcome } from '../plan/comment';
-import { plural } from '../plan/markdown';
+import { code, escapeControl, escapeHtml, plural } from '../plan/markdown';
 import { hasChanges, summarize } from '../plan/model';
 import { renderComment, type StackResult } from '../plan/render';
 import { checkPolicy } from '../policy/check';
@@ -69,6 +69,17 @@ function statusOf(results: readonly StackResult[], policy?: PolicyResult): PlanR
   return { state: ok ? 'success' : 'failure', description: parts.join(' · ').slice(0, 140) };
 }
 
+/**
+ * What the settings waive, for the top of a comment: a waived failure passes only because a
+ * reviewed setting accepts it, and a reader should not have to open the policy section to see that.
+ */
+export function waiverNotice(policy: PolicyResult | undefined, maxListed = 10): string | undefined {
+  if (!policy?.waived.length) return undefined;
+  const lines = policy.waived.slice(0, maxListed).map((f) => `> - ${code(f.rule)} (${f.severity}) ${code(f.stack)} ${code(f.path)}: ${escapeHtml(escapeControl(f.failure))}; waived until ${f.waiver!.expires}: ${escapeHtml(escapeControl(f.waiver!.reason))}`);
+  if (policy.waived.length > maxListed) lines.push(`> - … and ${policy.waived.length - maxListed} more (the policy section lists them all)`);
+  return ['> [!WARNING]', `> **${plural(policy.waived.length, 'policy failure')} waived** by \`policy.waivers\` in the settings:`, ...lines].join('\n');
+}
+
 /** The fingerprint of each stack's plan, with the digest of its synthesized code when the app is given. */
 export function fingerprints(planned: readonly { stack: string; plan: Parameters<typeof stackFingerprint>[0] }[], synthDir?: string): Fingerprint['stacks'] {
   const dirs = new Map(synthDir ? synthesizedStacks(synthDir).map((s) => [s.name, s.dir] as const) : []);
@@ -84,6 +95,7 @@ export function planReview(options: PlanReviewOptions): PlanReview {
   if (policy) sections.push(policyMarkdown(policy));
   if (synthDir && planned.length) sections.push(costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan))));
   const fingerprint: Fingerprint = { version: FINGERPRINT_VERSION, head: options.head, base: options.base, stacks: fingerprints(planned, synthDir) };
-  const body = renderComment(results, { context: options.context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint) });
+  const context = [waiverNotice(policy), options.context].filter(Boolean).join('\n\n') || undefined;
+  const body = renderComment(results, { context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint) });
   return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head, fingerprint };
 }
