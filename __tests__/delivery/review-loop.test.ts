@@ -8,14 +8,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { planStack } from '../../delivery/ci';
+import { terraform } from '../../delivery/terraform';
 import { writeResolvedConfig } from '../../stacks/config';
 import { publishPlan, reportApply, reviewMainPush } from '../../delivery/review/steps';
 import { run as planComment } from '../../scripts/plan-comment';
 import { testConfig } from '../stacks/synth';
 import { fakeGitHub } from '../workflows/support/fake-github';
 import { describeWithTerraform, tempDir } from './support/terraform';
-import { applySavedPlan, artifactCopy, type TerraformJson, writeTerraform } from './support/terraform-data';
+import { applySavedPlan, artifactCopy, NO_CLI_CONFIG, type TerraformJson, writeTerraform } from './support/terraform-data';
 
 const sha = (c: string) => c.repeat(40);
 const repo = { owner: 'acme', repo: 'tm' };
@@ -229,5 +231,38 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
     expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason: expect.stringMatching(/^the plan is the one reviewed on #50/) }); // ... the intent did not
     expect(main.output()).toBe('apply=["dev"]\n');
+  }, 120_000);
+
+  it('what is left of the reviewed plan after an earlier run applied part of it applies, and the deploy comment says what is gone', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    const app = synth(state, { app: { input: 'v1' }, extra: { input: 'x' } });
+    await pullRequestRun(gh, app, 60, sha('8'));
+    merge(gh, 60, sha('8'), sha('9'));
+    // An earlier run of this merge created terraform_data.extra before it stopped.
+    const earlier = fresh('earlier');
+    artifactCopy(path.join(app, 'stacks', 'dev'), earlier);
+    expect((await terraform(['init', '-input=false', '-no-color'], { dir: earlier, env: NO_CLI_CONFIG })).code).toBe(0);
+    expect((await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-target=terraform_data.extra'], { dir: earlier, env: NO_CLI_CONFIG })).code).toBe(0);
+    const main = jobEnv();
+    const { plans } = await planJob(app);
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('9')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
+    const reason = 'the plan is what is left of the one reviewed on #60, each change as reviewed; 1 of its changes is no longer planned (an earlier run applied it): `terraform_data.extra`';
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason });
+    expect(gh.comments.find((c) => c.issue === 60 && c.body.startsWith('<!-- taskmanager-deploy -->'))!.body).toContain(`| \`dev\` | ▶️ applies | ${reason} |`);
+  }, 120_000);
+
+  it('a plan comment with an older fingerprint format is recognised as such: nothing applies, and the reason says why', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    const app = synth(state, { app: { input: 'v1' } });
+    await pullRequestRun(gh, app, 70, sha('a'));
+    const comment = gh.comments.find((c) => c.issue === 70)!;
+    const v1 = { version: 1, head: sha('a'), base: sha('b'), stacks: { dev: { digest: 'f'.repeat(64), code: '' } } };
+    comment.body = comment.body.replace(/<!-- taskmanager-plan-fingerprint:v2 [A-Za-z0-9+/=]+ -->/, `<!-- taskmanager-plan-fingerprint:v1 ${gzipSync(JSON.stringify(v1)).toString('base64')} -->`);
+    merge(gh, 70, sha('a'), sha('c'));
+    const { plans } = await planJob(app);
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('c')), plansDir: plans, synthDir: app, stacks: ['dev'], env: jobEnv().env });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: 'the plan on #70 carries a fingerprint of format v1; this version compares v2 (the plan\'s intent) and cannot tell whether the plans match' });
   }, 120_000);
 });
