@@ -14,8 +14,9 @@
  *   --dir DIR          where bare stack names are looked up (the layout terraform-ci writes)
  *   --github-output    append `has_changes` and `failed` (true/false) to $GITHUB_OUTPUT
  *   --synth DIR        the synthesized app the plans are of: adds the policy section, the cost
- *                      table and the plan's fingerprint (the typed config is loaded as synth loads it)
- *   --review FILE      also write what the PR gets (comment, labels, status) as JSON, for publishPlan
+ *                      table and the plan's fingerprint, judged with the configuration synth
+ *                      resolved (DIR/taskmanager.resolved.json; no settings file or TM_* variable is read)
+ *   --review FILE      also write what the PR gets (comment, labels, status, fingerprint) as JSON, for publishPlan
  *   --head SHA, --base SHA   the pull request's head and base commits (the fingerprint, the status)
  *   --require-plan     a stack that was not planned (a fork) fails the command
  * Exit code: 0; 1 when a stack's plan failed or is unreadable, or was not planned with
@@ -23,7 +24,6 @@
  */
 import * as fs from 'fs';
 import { parseArgs as parseCommandLine } from 'util';
-import { loadConfig } from '../stacks/config';
 import { githubContextLine, loadStack, outcome, parseStackSpecs, type StackSpec, UsageError } from '../delivery/plan/comment';
 import { renderComment } from '../delivery/plan/render';
 import { planReview } from '../delivery/review/pull-request';
@@ -119,9 +119,9 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   const context = options.githubContext ? githubContextLine(options.head ? { ...env, GITHUB_SHA: options.head } : env) : undefined;
   let markdown: string;
   if (options.synth) {
-    const review = planReview({ results, synthDir: options.synth, config: loadConfig({ env }), head: options.head, base: options.base, context, maxLength: options.maxLength });
+    const review = planReview({ results, synthDir: options.synth, head: options.head, base: options.base, context, maxLength: options.maxLength });
     markdown = review.body;
-    if (options.review) fs.writeFileSync(options.review, JSON.stringify({ body: review.body, labels: review.labels, status: review.status, head: review.head }));
+    if (options.review) fs.writeFileSync(options.review, JSON.stringify({ body: review.body, labels: review.labels, status: review.status, head: review.head, fingerprint: review.fingerprint }));
   } else {
     markdown = renderComment(results, { marker: options.marker, title: options.title, maxLength: options.maxLength, context });
   }

@@ -3,12 +3,12 @@
  *
  *   npm run policy -- [<synth-dir>] [--plan <stack>=<plan.json> ...] [--json]
  *
- * <synth-dir> defaults to CDKTF_OUTDIR or cdktf.out. Settings (allow-lists, waivers) come from the
- * typed config, loaded as synth loads it. Prints every failure and waiver; exit 1 when a failure
+ * <synth-dir> defaults to CDKTF_OUTDIR or cdktf.out. Settings (allow-lists, waivers) are the ones
+ * synth resolved into <synth-dir>/taskmanager.resolved.json: the check judges what was synthesized. Prints every failure and waiver; exit 1 when a failure
  * of severity high or critical is not waived, 64 for a usage error.
  */
 import { parseArgs } from 'util';
-import { ConfigError, loadConfig } from '../stacks/config';
+import { ResolvedConfigError } from '../delivery/resolved-config';
 import { checkPolicy } from '../delivery/policy/check';
 import { policyJson, policyText } from '../delivery/policy/report';
 import { readPlanFile, UsageError } from '../delivery/plan/comment';
@@ -30,7 +30,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     if (eq < 1 || eq === spec.length - 1) throw new UsageError(`--plan expects <stack>=<plan.json>, got ${JSON.stringify(spec)}`);
     plans[spec.slice(0, eq)] = readPlanFile(spec.slice(eq + 1));
   }
-  const result = checkPolicy({ outDir: positionals[0] ?? env.CDKTF_OUTDIR ?? 'cdktf.out', config: loadConfig({ env }), plans });
+  const result = checkPolicy({ outDir: positionals[0] ?? env.CDKTF_OUTDIR ?? 'cdktf.out', plans });
   return { output: values.json ? policyJson(result) : policyText(result), exitCode: result.blocking > 0 ? 1 : 0 };
 }
 
@@ -40,7 +40,7 @@ if (require.main === module) {
     process.stdout.write(output);
     process.exitCode = exitCode;
   } catch (error) {
-    console.error(error instanceof ConfigError || error instanceof UsageError ? error.message : `policy: ${(error as Error).message}`);
+    console.error(error instanceof ResolvedConfigError || error instanceof UsageError ? error.message : `policy: ${(error as Error).message}`);
     process.exitCode = error instanceof UsageError ? 64 : 1;
   }
 }

@@ -3,6 +3,7 @@
  * the local mirror (no AWS account, no network): the plan comment, the cost estimate (the README's
  * figures, what a NAT gateway adds), and the CI plan script with the committed provider lock file.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { planStackOffline, writeOfflineOverride } from '../../delivery/offline-checks';
@@ -13,6 +14,7 @@ import { estimateStack } from '../../delivery/cost/estimate';
 import { PRICE_TABLES } from '../../delivery/cost/prices';
 import { costMarkdown, money, README_BEGIN, README_END, readmeBlock } from '../../delivery/cost/report';
 import type { CostPlan } from '../../delivery/cost/snapshot';
+import { reviewMerge } from '../../delivery/review/merge';
 import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir } from './support/terraform';
 
 describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
@@ -133,4 +135,31 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(fs.readFileSync(outcome.stderrFile!, 'utf8')).toMatch(/terraform init failed[\s\S]*checksum/i);
     expect(outcome.markdown).toContain('#### ❌ `dev`: plan failed');
   }, 120_000);
+
+  it('the comment, the policy and the review judge with the settings the app was synthesized with, from the artifact alone', () => {
+    // As the workflows run them: an empty working folder (no settings file), no TM_* variables, no TASKMANAGER_CONFIG.
+    const job = path.join(work, 'artifact-only');
+    fs.mkdirSync(job);
+    fs.writeFileSync(path.join(job, 'dev.json'), JSON.stringify(natPlan));
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const node = (script: string, args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'dist/scripts', script), ...args], { cwd: job, env, encoding: 'utf8' });
+    expect(JSON.parse(fs.readFileSync(path.join(natOutdir, 'taskmanager.resolved.json'), 'utf8')).config.environments[0].network.natGateways).toBe(1);
+
+    const policy = node('policy.js', [natOutdir, '--plan', `dev=${path.join(job, 'dev.json')}`]);
+    expect(policy.stdout).not.toContain('TM_COST_NAT_GATEWAY'); // judged against defaults (natGateways 0), it failed
+    expect(policy.status).toBe(0);
+    const comment = node('plan-comment.js', ['--synth', natOutdir, '--review', path.join(job, 'review.json'), `dev=${path.join(job, 'dev.json')}`]);
+    expect(comment.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(job, 'review.json'), 'utf8')).status).toMatchObject({ state: 'success', description: expect.stringContaining('policy passed') });
+    const review = reviewMerge({ results: [{ stack: 'dev', status: 'planned', plan: natPlan }], synthDir: natOutdir, reviewed: { missing: 'a push straight to main' }, sha: 'a'.repeat(40) });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'not-reviewed' }); // not 'policy-failed'
+
+    // An app without the file is refused, saying what is missing.
+    const bare = path.join(work, 'bare.out');
+    fs.cpSync(natOutdir, bare, { recursive: true });
+    fs.rmSync(path.join(bare, 'taskmanager.resolved.json'));
+    const refused = node('plan-comment.js', ['--synth', bare, `dev=${path.join(job, 'dev.json')}`]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${path.join(bare, 'taskmanager.resolved.json')} not found: the synthesized app carries no resolved configuration`);
+  });
 });

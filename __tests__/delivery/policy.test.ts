@@ -10,7 +10,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { PolicyWaiver } from '../../stacks/config';
+import { type PolicyWaiver, writeResolvedConfig } from '../../stacks/config';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { checkPolicy } from '../../delivery/policy/check';
 import { evaluatePolicy, type PolicyResult, WAIVER_RULES } from '../../delivery/policy/engine';
@@ -33,6 +33,7 @@ function synthBadDevStack(outdir: string): void {
   const everything = new DataAwsIamPolicyDocument(stack, 'everything', { statement: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }] });
   new IamPolicy(stack, 'admin', { name: 'taskmanager-dev-admin', policy: everything.json });
   app.synth();
+  writeResolvedConfig(outdir, config, { environment: [] });
 }
 
 describe('the policy check', () => {
@@ -145,9 +146,10 @@ describe('waivers', () => {
   });
 
   it('the comment section lists failures first (most severe first), then the waivers, then the passes', () => {
-    const md = policyMarkdown(check([waiver({ rule: 'CKV_AWS_66', resource: 'aws_cloudwatch_log_group.logs' })]));
+    const result = check([waiver({ rule: 'CKV_AWS_66', resource: 'aws_cloudwatch_log_group.logs' })]);
+    const md = policyMarkdown(result);
     expect(md).toMatch(/^#### Policy: ❌ 1 blocking failure\n/);
-    const order = ['| 🔴 critical | `TM_OPEN_INGRESS` | `dev` `dev/bastion` `aws_security_group.sg` |', '<details><summary>1 waived failure</summary>', '| `CKV_AWS_66` | `dev` `aws_cloudwatch_log_group.logs` | a test bastion | 2026-12-01 |', `1 check passed (${RULES.length} rules on \`dev\`).`].map((t) => md.indexOf(t));
+    const order = ['| 🔴 critical | `TM_OPEN_INGRESS` | `dev` `dev/bastion` `aws_security_group.sg` |', '<details><summary>1 waived failure</summary>', '| `CKV_AWS_66` | `dev` `aws_cloudwatch_log_group.logs` | a test bastion | 2026-12-01 |', `${result.passed} checks passed (${RULES.length} rules on \`dev\`).`].map((t) => md.indexOf(t));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });

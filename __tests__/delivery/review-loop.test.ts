@@ -2,16 +2,22 @@
  * The review loop end to end, with the real terraform on terraform_data stacks (no provider) and
  * an in-memory GitHub: a pull request's plan and comment, the merge, the plan on main, the decision,
  * the apply job's exact command, and the report. Reviewed plan = main plan → applies; main plan
- * differs → stops with the difference, until a maintainer approves its digest.
+ * differs → stops with the difference, until a maintainer approves its digest. Every job works
+ * from the synthesized app alone, as the workflows run them: the settings are the ones synth
+ * resolved into it (taskmanager.resolved.json), never a settings file or TM_* variables.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { planStack } from '../../delivery/ci';
+import { terraform } from '../../delivery/terraform';
+import { writeResolvedConfig } from '../../stacks/config';
 import { publishPlan, reportApply, reviewMainPush } from '../../delivery/review/steps';
 import { run as planComment } from '../../scripts/plan-comment';
+import { testConfig } from '../stacks/synth';
 import { fakeGitHub } from '../workflows/support/fake-github';
 import { describeWithTerraform, tempDir } from './support/terraform';
-import { applySavedPlan, artifactCopy, type TerraformJson, writeTerraform } from './support/terraform-data';
+import { applySavedPlan, artifactCopy, NO_CLI_CONFIG, type TerraformJson, writeTerraform } from './support/terraform-data';
 
 const sha = (c: string) => c.repeat(40);
 const repo = { owner: 'acme', repo: 'tm' };
@@ -22,21 +28,24 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
   let n = 0;
   const fresh = (name: string) => path.join(work, `${name}-${++n}`);
 
-  /** A synthesized app of one stack, `dev`, whose state lives at `state` (shared, like the S3 backend). */
-  function synth(state: string, resources: Record<string, unknown>): string {
+  /**
+   * A synthesized app of one stack, `dev`, whose state lives at `state` (shared, like the S3
+   * backend), with the configuration synth resolved from `settings` beside it.
+   */
+  function synth(state: string, resources: Record<string, unknown>, settings: Record<string, unknown> = { policy: { waivers: [] } }): string {
     const app = fresh('app');
     const config: TerraformJson = { terraform: { backend: { local: { path: state } } }, resource: { terraform_data: resources }, output: { value: { value: '${terraform_data.app.output}' } } };
     writeTerraform(path.join(app, 'stacks', 'dev'), config);
     fs.writeFileSync(path.join(app, 'manifest.json'), JSON.stringify({ stacks: { dev: { name: 'dev', workingDirectory: 'stacks/dev', synthesizedStackPath: 'stacks/dev/main.tf.json' } } }));
+    writeResolvedConfig(app, testConfig(settings), { environment: [] });
     return app;
   }
 
-  /** The environment of one job: its summary and outputs files, and the typed config. */
-  function jobEnv(config: Record<string, unknown> = { policy: { waivers: [] } }) {
+  /** The environment of one job: its summary and outputs files; no settings of any kind. */
+  function jobEnv() {
     const dir = fresh('job');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
-    const env = { GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), GITHUB_OUTPUT: path.join(dir, 'output'), TASKMANAGER_CONFIG: path.join(dir, 'config.json'), TF_CLI_CONFIG_FILE: '/dev/null' };
+    const env = { GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'), GITHUB_OUTPUT: path.join(dir, 'output'), TF_CLI_CONFIG_FILE: '/dev/null' };
     const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
     return { dir, env, summary: () => read(env.GITHUB_STEP_SUMMARY), output: () => read(env.GITHUB_OUTPUT) };
   }
@@ -76,7 +85,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const prComment = gh.comments.find((c) => c.issue === 12)!;
     expect(prComment.body).toMatch(/^<!-- taskmanager-plan -->\n/);
     expect(prComment.body).toContain('#### Policy: ✅ passed');
-    expect(prComment.body).toMatch(/<!-- taskmanager-plan-fingerprint:v1 [A-Za-z0-9+/=]+ -->\n$/);
+    expect(prComment.body).toMatch(/<!-- taskmanager-plan-fingerprint:v2 [A-Za-z0-9+/=]+ -->\n$/);
     expect(gh.labels.get(12)).toEqual(['plan:changes']);
     expect(gh.statuses).toEqual([expect.objectContaining({ sha: sha('1'), context: 'taskmanager/plan', state: 'success', description: 'dev: +1 ~0 ±0 -0 · policy passed' })]);
 
@@ -164,8 +173,10 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const stale = await reviewMainPush({ github: gh.github, context: mainContext(sha('f')), plansDir: plans, synthDir: app, stacks: ['dev'], env: jobEnv().env });
     expect(stale.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: expect.stringContaining('its final commit was never planned') });
 
-    const expired = jobEnv({ policy: { waivers: [{ rule: 'CKV_AWS_7', resource: 'aws_kms_key.k', reason: 'old', expires: '2020-01-01' }] } });
-    const blocked = await reviewMainPush({ github: gh.github, context: mainContext(sha('f')), plansDir: plans, synthDir: app, stacks: ['dev'], env: expired.env, approve: `dev=${stale.verdicts[0].digest}` });
+    // The same code, synthesized with a waiver that has expired: the review judges with that app's settings.
+    const expiredApp = synth(state, { app: { input: 'v1' } }, { policy: { waivers: [{ rule: 'CKV_AWS_7', resource: 'aws_kms_key.k', reason: 'old', expires: '2020-01-01' }] } });
+    const expired = jobEnv();
+    const blocked = await reviewMainPush({ github: gh.github, context: mainContext(sha('f')), plansDir: plans, synthDir: expiredApp, stacks: ['dev'], env: expired.env, approve: `dev=${stale.verdicts[0].digest}` });
     expect(blocked.verdicts[0]).toMatchObject({ verdict: 'policy-failed' });
     expect(expired.output()).toBe('apply=[]\n');
     expect(expired.summary()).toContain('TM_WAIVER_EXPIRED');
@@ -174,8 +185,15 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
   it('a failed apply says which resource failed, on the PR and in the commit status', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
-    const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } });
+    // A command in the apply is refused unless the settings waive it; the comment says so at its top.
+    const waiver = { rule: 'TM_EXEC_COMMAND_RESOURCE', resource: 'terraform_data.broken', reason: 'a command that fails, to test a failed apply', expires: '2099-12-31' };
+    const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } }, { policy: { waivers: [waiver] } });
     await pullRequestRun(gh, app, 40, sha('5'));
+    const prComment = gh.comments.find((c) => c.issue === 40)!.body;
+    const notice = prComment.indexOf('> **1 policy failure waived** by `policy.waivers` in the settings:\n> - `TM_EXEC_COMMAND_RESOURCE` (critical) `dev` `terraform_data.broken`: runs a local-exec command ("exit 3") with the apply role\'s credentials; waived until 2099-12-31: a command that fails, to test a failed apply');
+    expect(notice).toBeGreaterThan(0);
+    expect(notice).toBeLessThan(prComment.indexOf('#### Policy'));
+    expect(notice).toBeLessThan(prComment.indexOf('<details>'));
     merge(gh, 40, sha('5'), sha('a'));
     const main = jobEnv();
     const { plans, dir } = await planJob(app);
@@ -190,5 +208,61 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(comment).toContain('#### ❌ `dev`: the apply failed');
     expect(comment).toContain('- `terraform_data.broken`: local-exec provisioner error');
     expect(gh.statuses.at(-1)).toMatchObject({ context: 'deploy/dev', state: 'failure', description: 'apply failed at terraform_data.broken' });
+  }, 120_000);
+
+  it('an attribute that moved on its own in state between the review and the merge: the reviewed plan still applies', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    const first = await planJob(synth(state, { app: { input: 'v1' } }));
+    expect((await applySavedPlan(first.dir)).code).toBe(0);
+    const app = synth(state, { app: { input: 'v2' } });
+    await pullRequestRun(gh, app, 50, sha('6'));
+    // AWS moves a computed attribute (as RDS does with latest_restorable_time every five minutes).
+    const applied = JSON.parse(fs.readFileSync(state, 'utf8'));
+    const { attributes } = applied.resources.find((r: { name: string }) => r.name === 'app').instances[0];
+    expect(attributes.output).toEqual({ value: 'v1', type: 'string' });
+    attributes.output = { value: 'moved since the review', type: 'string' };
+    fs.writeFileSync(state, JSON.stringify({ ...applied, serial: applied.serial + 1 }));
+    merge(gh, 50, sha('6'), sha('7'));
+    const main = jobEnv();
+    const { plans } = await planJob(app);
+    const mainPlan = JSON.parse(fs.readFileSync(path.join(plans, 'dev.json'), 'utf8'));
+    expect(mainPlan.resource_changes[0].change.before.output).toBe('moved since the review'); // Terraform's own before moved ...
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason: expect.stringMatching(/^the plan is the one reviewed on #50/) }); // ... the intent did not
+    expect(main.output()).toBe('apply=["dev"]\n');
+  }, 120_000);
+
+  it('what is left of the reviewed plan after an earlier run applied part of it applies, and the deploy comment says what is gone', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    const app = synth(state, { app: { input: 'v1' }, extra: { input: 'x' } });
+    await pullRequestRun(gh, app, 60, sha('8'));
+    merge(gh, 60, sha('8'), sha('9'));
+    // An earlier run of this merge created terraform_data.extra before it stopped.
+    const earlier = fresh('earlier');
+    artifactCopy(path.join(app, 'stacks', 'dev'), earlier);
+    expect((await terraform(['init', '-input=false', '-no-color'], { dir: earlier, env: NO_CLI_CONFIG })).code).toBe(0);
+    expect((await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-target=terraform_data.extra'], { dir: earlier, env: NO_CLI_CONFIG })).code).toBe(0);
+    const main = jobEnv();
+    const { plans } = await planJob(app);
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('9')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
+    const reason = 'the plan is what is left of the one reviewed on #60, each change as reviewed; 1 of its changes is no longer planned (an earlier run applied it): `terraform_data.extra`';
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason });
+    expect(gh.comments.find((c) => c.issue === 60 && c.body.startsWith('<!-- taskmanager-deploy -->'))!.body).toContain(`| \`dev\` | ▶️ applies | ${reason} |`);
+  }, 120_000);
+
+  it('a plan comment with an older fingerprint format is recognised as such: nothing applies, and the reason says why', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    const app = synth(state, { app: { input: 'v1' } });
+    await pullRequestRun(gh, app, 70, sha('a'));
+    const comment = gh.comments.find((c) => c.issue === 70)!;
+    const v1 = { version: 1, head: sha('a'), base: sha('b'), stacks: { dev: { digest: 'f'.repeat(64), code: '' } } };
+    comment.body = comment.body.replace(/<!-- taskmanager-plan-fingerprint:v2 [A-Za-z0-9+/=]+ -->/, `<!-- taskmanager-plan-fingerprint:v1 ${gzipSync(JSON.stringify(v1)).toString('base64')} -->`);
+    merge(gh, 70, sha('a'), sha('c'));
+    const { plans } = await planJob(app);
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('c')), plansDir: plans, synthDir: app, stacks: ['dev'], env: jobEnv().env });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: 'the plan on #70 carries a fingerprint of format v1; this version compares v2 (the plan\'s intent) and cannot tell whether the plans match' });
   }, 120_000);
 });

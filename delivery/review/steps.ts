@@ -10,7 +10,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../../stacks/config';
 import { type ContextLike, findComment, type GitHubLike, markerLine, mergedPullRequest, runUrl, setStatus, syncLabels, upsertComment } from '../github';
 import { loadStack, parseStackSpecs, readIfExists } from '../plan/comment';
 import { DEFAULT_MARKER } from '../plan/render';
@@ -62,7 +61,7 @@ export async function reviewMainPush(args: StepArgs & { readonly plansDir: strin
   const approved = parseApprovals(args.approve, args.stacks);
   const reviewed = await reviewedPlan(args, sha);
   const results = parseStackSpecs(args.stacks, args.plansDir).map(loadStack);
-  const review = reviewMerge({ results, synthDir: args.synthDir, config: loadConfig({ env }), reviewed, approved, sha, previousMain: context.payload?.before, runUrl: runUrl(context) });
+  const review = reviewMerge({ results, synthDir: args.synthDir, reviewed, approved, sha, previousMain: context.payload?.before, runUrl: runUrl(context) });
   append(env.GITHUB_STEP_SUMMARY, review.markdown);
   append(env.GITHUB_OUTPUT, `apply=${JSON.stringify(review.apply)}\n`);
   if (reviewed.pr) await upsertComment({ github, context, body: review.markdown, marker: DEPLOY_MARKER, issueNumber: reviewed.pr.number });

@@ -3,19 +3,23 @@
  *
  * Sources, later ones winning:
  *   1. the defaults below, one block per environment;
- *   2. an optional JSON file (`TASKMANAGER_CONFIG`, else `taskmanager.config.json` in the working
- *      directory when it exists; `taskmanager.config.example.json` shows every key);
- *   3. environment variables for the settings that differ per user: TM_REGION, TM_STATE_BUCKET,
- *      TM_STATE_REGION, TM_STATE_KEY_PREFIX, TM_GITHUB_REPOSITORY (else GITHUB_REPOSITORY),
- *      TM_ALARM_EMAIL, and TM_ENVIRONMENTS (which environments to synthesize); the README has the table.
+ *   2. the project's settings file, committed and reviewed like code: `taskmanager.config.json` in
+ *      the working directory (it shows every key), or the path in `TASKMANAGER_CONFIG`;
+ *   3. environment variables for a local override: TM_REGION, TM_STATE_BUCKET, TM_STATE_REGION,
+ *      TM_STATE_KEY_PREFIX, TM_GITHUB_REPOSITORY (else GITHUB_REPOSITORY), TM_ALARM_EMAIL, and
+ *      TM_ENVIRONMENTS (which environments to synthesize); the README has the table.
  *
- * The defaults are safe placeholders: synth works offline with no AWS credentials, and nothing
- * here names a real account. Every problem found is reported at once, each naming its field.
+ * Synth records what it resolved, and from which sources, in cdktf.out (resolved.ts): later jobs
+ * read that, never this loader. Values shaped like secrets are refused (secrets.ts). The defaults
+ * are safe placeholders: synth works offline with no AWS credentials, and nothing here names a
+ * real account. Every problem found is reported at once, each naming its field.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, type ConfigProblem } from '../../api/contract/config-error';
 import { Checker, isRecord, objectAt } from './checker';
+import type { ResolvedConfigFile } from './resolved';
+import { refuseSecrets } from './secrets';
 import { DEFAULT_POLICY, DEFAULT_PROJECT, DEFAULT_REGION, PLACEHOLDERS } from './defaults';
 import { environmentConfig } from './environment';
 import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, PolicyWaiver, ProjectConfig, ProjectPolicyConfig, StateConfig } from './schema';
@@ -31,29 +35,45 @@ export interface LoadOptions {
 
 /** Loads and validates the configuration; throws `ConfigError` naming every bad field. */
 export function loadConfig(options: LoadOptions = {}): ProjectConfig {
-  const env = options.env ?? process.env;
-  const problems: ConfigProblem[] = [];
-  const check = new Checker(problems);
-  const file = options.file ?? readConfigFile(env, options.cwd ?? process.cwd(), check);
-  const raw = mergeSources(file, env, check);
-  const config = validate(raw, check);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return resolveConfig(options).config;
 }
 
-function readConfigFile(env: NodeJS.ProcessEnv, cwd: string, check: Checker): unknown {
+/** The names of the variables that override the file, when set. */
+const OVERRIDES = ['TM_REGION', 'TM_STATE_BUCKET', 'TM_STATE_REGION', 'TM_STATE_KEY_PREFIX', 'TM_GITHUB_REPOSITORY', 'TM_ALARM_EMAIL', 'TM_ENVIRONMENTS'];
+
+/** The configuration and where it came from (what synth records in cdktf.out). */
+export function resolveConfig(options: LoadOptions = {}): { config: ProjectConfig; sources: ResolvedConfigFile['sources'] } {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const problems: ConfigProblem[] = [];
+  const check = new Checker(problems);
+  const read = options.file === undefined ? readConfigFile(env, cwd, check) : { content: options.file };
+  const overrides = OVERRIDES.filter((name) => env[name] !== undefined);
+  refuseSecrets(read.content, check);
+  refuseSecrets(Object.fromEntries(overrides.map((name) => [name, env[name]])), check);
+  // Only those problems: the other checks quote the values they refuse.
+  if (problems.length > 0) throw new ConfigError(problems);
+  const raw = mergeSources(read.content, env, check);
+  const config = validate(raw, check);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const fileRepository = isRecord(read.content) && read.content.githubRepository !== undefined;
+  const environment = env.TM_GITHUB_REPOSITORY === undefined && !fileRepository && env.GITHUB_REPOSITORY !== undefined ? [...overrides, 'GITHUB_REPOSITORY'] : overrides;
+  return { config, sources: { file: read.file ? path.relative(cwd, read.file) || read.file : undefined, environment } };
+}
+
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string, check: Checker): { file?: string; content: unknown } {
   const explicit = env.TASKMANAGER_CONFIG;
   const file = path.resolve(cwd, explicit ?? 'taskmanager.config.json');
   if (!fs.existsSync(file)) {
     if (explicit) check.fail('TASKMANAGER_CONFIG', `file ${file} does not exist`);
-    return {};
+    return { content: {} };
   }
   const text = fs.readFileSync(file, 'utf8');
   try {
-    return JSON.parse(text);
+    return { file, content: JSON.parse(text) };
   } catch (error) {
     check.fail(path.basename(file), `is not valid JSON: ${jsonErrorWhere((error as Error).message, text)}`);
-    return {};
+    return { file, content: {} };
   }
 }
 

@@ -2,10 +2,11 @@
 import type { Rule } from '../rule';
 import { EDGE_RULES } from './edge';
 import { ENCRYPTION_RULES } from './encryption';
+import { EXECUTION_RULES } from './execution';
 import { EXPOSURE_RULES } from './exposure';
 import { IAM_RULES } from './iam';
 import { OPERATIONS_RULES } from './operations';
 import { PLAN_RULES } from './plan';
 import { SPEND_RULES } from './spend';
 
-export const RULES: readonly Rule[] = [...ENCRYPTION_RULES, ...EXPOSURE_RULES, ...IAM_RULES, ...OPERATIONS_RULES, ...SPEND_RULES, ...EDGE_RULES, ...PLAN_RULES];
+export const RULES: readonly Rule[] = [...ENCRYPTION_RULES, ...EXPOSURE_RULES, ...IAM_RULES, ...OPERATIONS_RULES, ...SPEND_RULES, ...EDGE_RULES, ...PLAN_RULES, ...EXECUTION_RULES];
