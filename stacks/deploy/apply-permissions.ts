@@ -13,7 +13,7 @@
  * test fails until all three exist.
  */
 import type { EnvironmentConfig } from '../config';
-import type { PolicyStatement } from '../lib/iam';
+import type { PolicyCondition, PolicyStatement } from '../lib/iam';
 import { GLOBAL_REGION } from '../lib/provider';
 import { GITHUB_OIDC_HOST } from './github-trust';
 import { ENVIRONMENT_TAG, environmentGuards } from './guards';
@@ -53,6 +53,8 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
   const alarmRegions = [...new Set([region, GLOBAL_REGION])];
   const own = { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env.name };
   const creates = { [`aws:RequestTag/${ENVIRONMENT_TAG}`]: env.name };
+  // Tagging that comes with a create: the resource has no Environment tag yet (a tagged one is changed by the Manage* statements).
+  const untagged = { Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: 'true' } };
   const ownDatabase = `arn:aws:rds:${region}:*:db:${prefix}-*`;
   return [
     ...refreshStatements(env),
@@ -76,12 +78,12 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     { Sid: 'ManageLogGroups', Effect: 'Allow', Action: 'logs:*', Resource: logGroupArns(env) },
     { Sid: 'ManageAlarmsAndDashboard', Effect: 'Allow', Action: 'cloudwatch:*', Resource: [...alarmRegions.map((r) => `arn:aws:cloudwatch:${r}:*:alarm:${prefix}-*`), `arn:aws:cloudwatch::*:dashboard/${env.observability.dashboardName}`] },
     { Sid: 'ManageParameters', Effect: 'Allow', Action: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'], Resource: `arn:aws:ssm:${region}:*:parameter/${prefix}-*` },
-    { Sid: 'CreateTaggedKeys', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: { StringEquals: creates } },
+    { Sid: 'CreateTaggedKeys', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: { StringEquals: creates, ...untagged } },
     { Sid: 'ManageTaggedKeys', Effect: 'Allow', Action: 'kms:*', Resource: '*', Condition: { StringEquals: own } },
     { Sid: 'ManageKeyAliases', Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], Resource: alarmRegions.map((r) => `arn:aws:kms:${r}:*:alias/${prefix}-*`) },
-    ...edgeStatements(scope),
+    ...edgeStatements(scope, untagged),
     // User pool ids carry no names: creating needs the environment's tag, changing needs it on the pool.
-    { Sid: 'CreateTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:CreateUserPool', 'cognito-idp:TagResource'], Resource: '*', Condition: { StringEquals: creates } },
+    { Sid: 'CreateTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:CreateUserPool', 'cognito-idp:TagResource'], Resource: '*', Condition: { StringEquals: creates, ...untagged } },
     { Sid: 'ManageTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:CreateUserPoolClient', 'cognito-idp:UpdateUserPoolClient', 'cognito-idp:DeleteUserPoolClient', 'cognito-idp:CreateUserPoolDomain', 'cognito-idp:UpdateUserPoolDomain', 'cognito-idp:DeleteUserPoolDomain', 'cognito-idp:UntagResource'], Resource: `arn:aws:cognito-idp:${region}:*:userpool/*`, Condition: { StringEquals: own } },
     ...iamStatements(prefix, boundaryArn),
     // Guard rails that hold whatever an Allow above says.
@@ -112,7 +114,7 @@ function iamStatements(prefix: string, boundaryArn: string): PolicyStatement[] {
  * the environment manages them there; sharing an account, its role may create them, and changing or
  * deleting one is an operator's step (docs/delivery.md), since IAM cannot tell dev's from prod's.
  */
-function edgeStatements(scope: ApplyScope): PolicyStatement[] {
+function edgeStatements(scope: ApplyScope, untagged: PolicyCondition): PolicyStatement[] {
   const prefix = scope.env.namePrefix;
   const env = scope.env.name;
   const untaggable = ['arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*'];
@@ -120,7 +122,7 @@ function edgeStatements(scope: ApplyScope): PolicyStatement[] {
   const changeDeliveries = ['logs:DeleteDelivery', 'logs:UpdateDeliveryConfiguration'];
   const deliveries = `arn:aws:logs:${GLOBAL_REGION}:*:delivery:*`;
   return [
-    { Sid: 'CreateTaggedEdge', Effect: 'Allow', Action: ['cloudfront:CreateDistribution', 'cloudfront:CreateVpcOrigin', 'cloudfront:TagResource'], Resource: '*', Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG}`]: env } } },
+    { Sid: 'CreateTaggedEdge', Effect: 'Allow', Action: ['cloudfront:CreateDistribution', 'cloudfront:CreateVpcOrigin', 'cloudfront:TagResource'], Resource: '*', Condition: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG}`]: env }, ...untagged } },
     { Sid: 'ManageTaggedEdge', Effect: 'Allow', Action: ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution', 'cloudfront:UpdateVpcOrigin', 'cloudfront:DeleteVpcOrigin', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:AllowVendedLogDeliveryForResource'], Resource: '*', Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env } } },
     // Creating names no resource: IAM authorizes it on `*`; a new policy changes nothing of anyone's.
     { Sid: 'CreateEdgePolicies', Effect: 'Allow', Action: ['cloudfront:CreateOriginAccessControl', 'cloudfront:CreateResponseHeadersPolicy'], Resource: '*' },

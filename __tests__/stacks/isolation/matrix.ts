@@ -45,7 +45,8 @@ export function whereOf(env: EnvironmentUnderTest): Where {
     env: env.config,
     account: env.account,
     id: (prefix) => `${prefix}-${env.config.name}0123456789abcdef`.toLowerCase(),
-    bucketOf: (reference) => valueOf(reference, values).replace(/^arn:aws:s3:::/, ''),
+    // A bucket_prefix gets AWS's suffix, as resourceAttributes gives referenced buckets.
+    bucketOf: (reference) => valueOf(reference, values).replace(/^arn:aws:s3:::/, '').replace(/-$/, '-20260101'),
     loadBalancer: lb.name,
     database: `arn:aws:rds:${env.config.region}:${env.account}:db:${env.config.namePrefix}-db`,
   };
