@@ -201,11 +201,20 @@ function otherProjectCases(env: EnvironmentUnderTest): Case[] {
   })));
 }
 
+/** Identical requests (the many `*`-only reads of one principal) are evaluated once. */
+const decided = new Map<string, Promise<Outcome>>();
+
 /** Evaluates one case with the engine; throws on a request the engine refuses as malformed. */
 export async function evaluate(c: Case): Promise<Outcome> {
   const [service, name] = c.action.split(':');
   // Actions AWS authorizes on `*` only (Describe*, List*) are requested on `*`.
   const resource = (await isWildcardOnlyAction(service, name)) ? '*' : c.resource;
+  const key = JSON.stringify([c.principal.arn, c.principal.identity, c.principal.boundary, c.principal.context, c.action, resource, c.resourceAccount, c.context, c.resourcePolicy, c.rcps]);
+  if (!decided.has(key)) decided.set(key, run(c, resource));
+  return decided.get(key)!;
+}
+
+async function run(c: Case, resource: string): Promise<Outcome> {
   const response = await runSimulation({
     request: { principal: c.principal.arn, action: c.action, resource: { resource, accountId: c.resourceAccount }, contextVariables: { ...c.principal.context, ...c.context } },
     identityPolicies: c.principal.identity,
@@ -254,9 +263,9 @@ export function trustCases(d: Deployment, rcp: Json): Case[] {
     const created = env.created.arn;
     const trustingOutsider = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OUTSIDE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
     const caller = (account: string, label: string, context: Record<string, string> = {}): Principal => ({ label, arn: `arn:aws:iam::${account}:role/caller`, account, identity: [{ name: 'allow-all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }], context });
-    const assume = (principal: Principal, expected: Expected, group: string): Case => ({
+    const assume = (principal: Principal, expected: Expected, group: string, rcps = [rcp]): Case => ({
       group, principal, action: 'sts:AssumeRole', resource: created, resourceAccount: env.account, context: {}, expected, subject: 'trust of a created role',
-      resourcePolicy: { ...trustingOutsider, Statement: [{ ...trustingOutsider.Statement[0], Principal: { AWS: `arn:aws:iam::${principal.account}:root` } }] }, rcps: [rcp],
+      resourcePolicy: { ...trustingOutsider, Statement: [{ ...trustingOutsider.Statement[0], Principal: { AWS: `arn:aws:iam::${principal.account}:root` } }] }, rcps,
     });
     return [
       own('s3:GetObject', staticBucket.arn),
@@ -264,6 +273,8 @@ export function trustCases(d: Deployment, rcp: Json): Case[] {
       own(secret.action, secret.arn, secret.context),
       own('sqs:SendMessage', `arn:aws:sqs:${env.config.region}:${env.account}:${env.config.namePrefix}-images`),
       own('rds-db:connect', `arn:aws:rds-db:${env.config.region}:${env.account}:dbuser:${env.config.databaseResourceId}/taskmanager_api`),
+      // Without the RCP the trust alone lets the outsider in: the session is then the boundary's to make useless (above).
+      assume(caller(OUTSIDE_ACCOUNT, `a principal outside the organization (${name} role)`), 'allowed', 'assumes a created role whose trust names it (no RCP)', []),
       assume(caller(OUTSIDE_ACCOUNT, `a principal outside the organization (${name} role)`), 'denied', 'assumes a created role whose trust names it (RCP of docs/delivery.md)'),
       assume(caller('444444444444', `a principal of the organization (${name} role)`, { 'aws:PrincipalOrgID': ORGANIZATION_ID }), 'allowed', 'assumes a created role whose trust names it (RCP of docs/delivery.md)'),
     ];

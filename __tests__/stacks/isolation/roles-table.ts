@@ -39,7 +39,7 @@ export function rolesTable(casesByLayout: ReadonlyMap<Layout, readonly Case[]>):
     ...[...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, byLayout]) =>
       `${key} ${layouts.map((l) => (byLayout.get(l) ? `${byLayout.get(l)!.expected} (${byLayout.get(l)!.count})` : '—')).join(' | ')} |`),
     '',
-    `${total('allowed') + total('denied')} requests evaluated by \`@cloud-copilot/iam-simulate\` over the synthesized policies: ${total('allowed')} allowed, ${total('denied')} denied, each as expected.`,
+    `${total('allowed') + total('denied')} requests decided by \`@cloud-copilot/iam-simulate\` over the synthesized policies (identical requests evaluated once): ${total('allowed')} allowed, ${total('denied')} denied, each as expected.`,
   ].join('\n');
 }
 
