@@ -1,16 +1,5 @@
 /** The settings of the deploy roles: accounts per environment, the database id the boundary pins, the state key. */
-import { ConfigError } from '../../stacks/config';
-import { Json, testConfig } from './synth';
-
-function problems(file: Json, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    testConfig(file, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-}
+import { configProblems as problems, testConfig } from './synth';
 
 describe('Deploy settings', () => {
   test('keep every environment in the bootstrap account, with no database pinned, by default', () => {
