@@ -2,15 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../stacks/config';
-import { configProblems, testConfig } from './synth';
-
-const problems = configProblems;
+import { configProblems as problems, testConfig } from './synth';
 
 describe('Configuration', () => {
   test('loads dev and prod with safe placeholders when nothing is set', () => {
     const config = testConfig();
     expect(config.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
-    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager', operatorArns: [] });
+    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager', kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:alias/taskmanager-terraform-state', operatorArns: [] });
     expect(config.githubRepository).toBe('example-org/taskmanager');
     expect(config.environments.every((e) => e.alarmEmail === 'alerts@example.com')).toBe(true);
   });

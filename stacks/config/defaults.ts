@@ -9,7 +9,7 @@ export const DEFAULT_PROJECT = 'taskmanager';
 export const DEFAULT_REGION = 'us-east-1';
 
 /** What is not derived: the AZs come from the region, the pools and workers from the types (capacity.ts). */
-type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'namePrefix' | 'state' | 'alarmEmail' | 'network' | 'compute' | 'database'> & {
+type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'accountId' | 'databaseResourceId' | 'namePrefix' | 'state' | 'alarmEmail' | 'network' | 'compute' | 'database'> & {
   network: Omit<NetworkConfig, 'availabilityZones'>;
   compute: Omit<ComputeConfig, 'apiWorkers' | 'dbPoolMax'>;
   database: Omit<DatabaseConfig, 'maxConnections'>;
@@ -88,6 +88,8 @@ export const PLACEHOLDERS = {
   stateBucket: 'taskmanager-terraform-state-example',
   githubRepository: 'example-org/taskmanager',
   alarmEmail: 'alerts@example.com',
+  /** The alias bootstrap gives the state key, in an account that does not exist. */
+  stateKmsKeyArn: (region: string, project: string) => `arn:aws:kms:${region}:000000000000:alias/${project}-terraform-state`,
 };
 
 /** Values CloudWatch Logs accepts for retention. */

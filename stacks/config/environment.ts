@@ -14,7 +14,7 @@ const DATABASE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
 const ENVIRONMENT_KEYS = [
-  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays', 'policy',
+  'region', 'accountId', 'databaseResourceId', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays', 'policy',
 ];
 
 export function environmentConfig(
@@ -54,6 +54,8 @@ export function environmentConfig(
   const config: EnvironmentConfig = {
     name,
     region,
+    accountId: raw.accountId === undefined || raw.accountId === '' ? '' : check.pattern(`${at}.accountId`, raw.accountId, /^\d{12}$/, 'a 12-digit AWS account id'),
+    databaseResourceId: raw.databaseResourceId === undefined || raw.databaseResourceId === '' ? '' : check.pattern(`${at}.databaseResourceId`, raw.databaseResourceId, /^db-[A-Z0-9]{10,40}$/, 'a DbiResourceId like db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (output database_resource_id)'),
     namePrefix: check.name(`${at}.namePrefix`, raw.namePrefix ?? `${shared.project}-${name}`),
     tags: check.tags(`${at}.tags`, { ...defaults.tags, ...objectAt(check, `${at}.tags`, raw.tags) }),
     network: checkNetwork(check, `${at}.network`, network, region),

@@ -128,6 +128,7 @@ function mergeSources(file: unknown, env: NodeJS.ProcessEnv, check: Checker): Ra
   if (env.TM_STATE_BUCKET !== undefined) raw.state!.bucket = env.TM_STATE_BUCKET;
   if (env.TM_STATE_REGION !== undefined) raw.state!.region = env.TM_STATE_REGION;
   if (env.TM_STATE_KEY_PREFIX !== undefined) raw.state!.keyPrefix = env.TM_STATE_KEY_PREFIX;
+  if (env.TM_STATE_KMS_KEY_ARN !== undefined) raw.state!.kmsKeyArn = env.TM_STATE_KMS_KEY_ARN;
 
   const environments = fromFile.environments ?? {};
   if (!isRecord(environments)) {
@@ -151,11 +152,13 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
   const defaultRegion = check.region('region', raw.region ?? DEFAULT_REGION);
   const githubRepository = check.githubRepository('githubRepository', raw.githubRepository ?? PLACEHOLDERS.githubRepository);
   const stateRaw = raw.state ?? {};
-  check.onlyKeys('state', stateRaw, ['bucket', 'region', 'keyPrefix', 'operatorArns']);
+  check.onlyKeys('state', stateRaw, ['bucket', 'region', 'keyPrefix', 'kmsKeyArn', 'operatorArns']);
+  const stateRegion = check.region('state.region', stateRaw.region ?? defaultRegion);
   const state: StateConfig = {
     bucket: check.bucketName('state.bucket', stateRaw.bucket ?? PLACEHOLDERS.stateBucket),
-    region: check.region('state.region', stateRaw.region ?? defaultRegion),
+    region: stateRegion,
     keyPrefix: check.keyPrefix('state.keyPrefix', stateRaw.keyPrefix ?? project),
+    kmsKeyArn: check.pattern('state.kmsKeyArn', stateRaw.kmsKeyArn ?? PLACEHOLDERS.stateKmsKeyArn(stateRegion, project), /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[a-f0-9-]+|alias\/[\w/-]+)$/, 'a KMS key or alias ARN (bootstrap output state_key_arn)'),
   };
   const operatorArns = check.iamPrincipalArns('state.operatorArns', stateRaw.operatorArns ?? []);
   const alarmEmail = raw.alarmEmail ?? PLACEHOLDERS.alarmEmail;
@@ -164,6 +167,7 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
   const environments = selected.map((name) =>
     environmentConfig(check, name, raw.environments?.[name] ?? {}, { project, region: defaultRegion, alarmEmail, state }),
   );
+  checkSeparateNames(environments, check);
   return { project, githubRepository, state: { ...state, operatorArns }, environments, policy: projectPolicy(raw.policy, check) };
 }
 
@@ -204,4 +208,18 @@ function selectEnvironments(value: unknown, check: Checker): EnvironmentName[] {
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) check.fail('TM_ENVIRONMENTS', `lists ${[...new Set(twice)].map((n) => `"${n}"`).join(', ')} more than once`);
   return [...new Set(names.filter(isEnvironmentName))];
+}
+
+/**
+ * The deploy roles scope an environment by `<namePrefix>-*`: a prefix that starts another
+ * environment's (`tm` and `tm-prod`) would hand one environment the other's resources.
+ */
+function checkSeparateNames(environments: readonly { name: string; namePrefix: string }[], check: Checker): void {
+  for (const a of environments) {
+    for (const b of environments) {
+      if (a !== b && `${b.namePrefix}-`.startsWith(`${a.namePrefix}-`)) {
+        check.fail(`environments.${b.name}.namePrefix`, `"${b.namePrefix}" starts with ${a.name}'s prefix "${a.namePrefix}-": the deploy roles of ${a.name} would reach ${b.name}'s resources`);
+      }
+    }
+  }
 }

@@ -10,6 +10,12 @@ export interface StateConfig {
   readonly region: string;
   /** Key prefix: a stack's state lives at `<keyPrefix>/<stack>.tfstate`. */
   readonly keyPrefix: string;
+  /**
+   * The state key (`state_key_arn` of bootstrap, or its alias ARN): the backend encrypts every state
+   * object with it, and the state bucket refuses objects encrypted otherwise.
+   * @default a placeholder alias ARN; set it after bootstrap (TM_STATE_KMS_KEY_ARN)
+   */
+  readonly kmsKeyArn: string;
 }
 
 /** The state settings of the whole project: where state lives, and who besides the deploy roles may use it. */
@@ -171,6 +177,20 @@ export interface ProjectPolicyConfig {
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   readonly region: string;
+  /**
+   * The AWS account of this environment when each environment has its own (the layout AWS
+   * recommends): its OIDC provider, plan role, apply role and workload boundary live there, while
+   * the state stays in the bootstrap account. "" keeps the environment in the bootstrap account.
+   * @default ""
+   */
+  readonly accountId: string;
+  /**
+   * The database's DbiResourceId (`db-...`, output `database_resource_id` after the first apply):
+   * pins `rds-db:connect` in the workload boundary to this environment's database. "" scopes it to
+   * the environment's account and region (bootstrap cannot know the id before the database exists).
+   * @default ""
+   */
+  readonly databaseResourceId: string;
   /** Prefix of every resource name, e.g. `taskmanager-dev`. */
   readonly namePrefix: string;
   /** Tags on every resource (through the provider's `default_tags`), on top of project/environment/managed-by. */
