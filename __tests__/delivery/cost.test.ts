@@ -68,7 +68,7 @@ describe('cost estimate', () => {
       ['aws_nat_gateway.nat', undefined, 0.045 * HOURS],
     ]);
     expect(cost.after.resources.find((r) => r.address === 'aws_nat_gateway.nat')!.usage).toEqual(['NAT data processed']);
-    expect(costText([cost])).toContain(`dev (us-east-1, prices read ${us.read}): ${money(cost.after.monthly)}/month after this plan, +$36.50 against now`);
+    expect(costText([cost], new Date(`${us.read}T18:00:00Z`))).toContain(`dev (us-east-1, prices read ${us.read}, today): ${money(cost.after.monthly)}/month after this plan, +$36.50 against now`);
   });
 
   it('links the group to its launch template by id in the state before the plan', () => {
@@ -171,7 +171,7 @@ describe('cost estimate', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-'));
     const file = path.join(dir, 'dev.json');
     fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', ...plan([], [nat]) }));
-    expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
+    expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}, [^)]+\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
     expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 | NAT data processed |');
     const readme = path.join(dir, 'README.md');
     fs.writeFileSync(readme, `# x\n${README_BEGIN}\n${README_END}\n`);
