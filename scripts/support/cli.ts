@@ -30,6 +30,8 @@ export interface Command<F extends Record<string, Flag>> {
 
 const HELP: { readonly help: { readonly type: 'boolean'; readonly short: 'h'; readonly description: string } } = { help: { type: 'boolean', short: 'h', description: 'print this help and exit' } };
 
+const PARSE_ARGS_KEYS = ['type', 'short', 'multiple', 'default'];
+
 type Parsed<F extends Record<string, Flag>> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: F & typeof HELP }>>;
 
 /** The usage line: the invocation, `[options]` and the positionals. */
@@ -57,8 +59,9 @@ export function helpText(command: Command<Record<string, Flag>>): string {
  */
 export function parseCommand<const F extends Record<string, Flag>>(command: Command<F>, argv: readonly string[]): Parsed<F> | 'help' {
   const all: Record<string, Flag> = { ...command.flags, ...HELP };
-  const options = Object.fromEntries(
-    Object.entries(all).map(([name, flag]) => [name, { type: flag.type, short: flag.short, multiple: flag.multiple, default: flag.default }]),
+  const options: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+    // util.parseArgs refuses keys it does not know and keys set to undefined.
+    Object.entries(all).map(([name, flag]) => [name, Object.fromEntries(Object.entries(flag).filter(([key, v]) => v !== undefined && PARSE_ARGS_KEYS.includes(key))) as Flag]),
   );
   let parsed;
   try {
