@@ -1,7 +1,7 @@
 /**
  * Ways from a role to more power than it was given, in identity policies (what a principal may
  * do; trust and resource policies have rules of their own). Actions count however they are named:
- * `iam:PassRole`, `iam:Pass*`, `iam:*` or NotAction all allow iam:PassRole. The ids are Checkov's
+ * `iam:PassRole`, `iam:Pass*` and `iam:*` all allow iam:PassRole (`*` and NotAction are AVD-AWS-0057's). The ids are Checkov's
  * IAM checks, which it derives from Cloudsplaining's categories (privilege escalation, credentials
  * exposure, data exfiltration, permissions management), here with the conditions that make each safe.
  */
@@ -67,9 +67,9 @@ function statementRule(meta: Omit<Rule, 'evaluate'>, problem: (statement: Statem
     types: IDENTITY_POLICY_TYPES,
     check: (r, stack) => {
       for (const document of identityDocuments(r, stack)) {
-        // An unreadable document is AVD-AWS-0057's failure; said once is enough.
+        // An unreadable document, every action (`*`) and NotAction are AVD-AWS-0057's failures; said once is enough.
         for (const [i, statement] of (document.statements ?? []).entries()) {
-          if (statement.Effect !== 'Allow') continue;
+          if (statement.Effect !== 'Allow' || statement.NotAction !== undefined || strings(statement.Action).includes('*')) continue;
           const found = problem(statement);
           if (found) return `${where(document.attribute, statement, i)} ${found}`;
         }
@@ -130,8 +130,8 @@ export const PRIVILEGE_RULES: readonly Rule[] = [
     fix: 'List the actions it needs instead of the wildcard, name the resources, or add a condition on aws:ResourceTag/aws:RequestTag (ec2:CreateAction for tags on create)',
   }, (statement) => {
     if (!onEveryResource(statement) || conditionTests(statement, TAG_CONDITIONS)) return undefined;
-    const wildcards = statement.NotAction !== undefined ? ['NotAction'] : strings(statement.Action).filter((a) => a.includes('*'));
-    const tagging = wildcards.flatMap((w) => (w === 'NotAction' ? coveredActions(statement, TAGGING) : coveredActions({ Action: w }, TAGGING)));
+    const wildcards = strings(statement.Action).filter((a) => a.includes('*'));
+    const tagging = wildcards.flatMap((w) => coveredActions({ Action: w }, TAGGING));
     return tagging.length ? `allows ${wildcards.join(', ')} on every resource, which includes ${list([...new Set(tagging)])}: a tag decides what the deploy roles may touch` : undefined;
   }),
 ];
