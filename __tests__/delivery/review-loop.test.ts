@@ -32,7 +32,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
   }
 
   /** The environment of one job: its summary and outputs files, and the typed config. */
-  function jobEnv(config: Record<string, unknown> = { policy: { waivers: [] } }) {
+  function jobEnv(config: Record<string, unknown> = { policy: { waivers: [] }, environments: { dev: { policy: { waivers: [] } } } }) {
     const dir = fresh('job');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));

@@ -70,7 +70,8 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     // One NAT gateway: the instances leave the public subnets (about 33 USD a month plus data).
     network: { ...SHARED_NETWORK, natGateways: 1, flowLogs: true },
     compute: { ...SHARED_COMPUTE },
-    // A standby in the second AZ and OS metrics every minute: about 15 + 3 USD a month (README: cost).
+    // A standby in the second AZ (about 14 USD a month more for db.t4g.micro and its storage) and OS metrics
+    // every minute (CloudWatch Logs ingestion of a few MB); README: cost.
     database: { ...SHARED_DATABASE, multiAz: true, monitoringIntervalSeconds: 60, deletionProtection: true, backupRetentionDays: 7 },
     loadBalancer: { deletionProtection: true, accessLogs: true },
     edge: { ...SHARED_EDGE, rateLimitPerIp: 2000 },
