@@ -2,6 +2,7 @@
  * The command lines of scripts/: every one answers --help with its flags (from the one list it
  * parses), and the README's form of `plan-comment` gives the sections CI posts.
  */
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -37,6 +38,18 @@ describe('--help', () => {
   it('terraform-check (npm run validate, npm run plan:offline) has a help text too', () => {
     expect(helpText(TERRAFORM_CHECK)).toContain('(validate|plan) [stack ...]');
   });
+
+  it('every command line in scripts/ answers --help with its usage and exit 0, built as npm runs it', () => {
+    const root = path.resolve(__dirname, '../..');
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    // github-steps is a module the workflows' github-script steps require, not a command.
+    const commands = fs.readdirSync(path.join(root, 'scripts')).filter((f) => f.endsWith('.ts') && f !== 'github-steps.ts');
+    expect(commands.length).toBeGreaterThanOrEqual(12);
+    for (const file of commands) {
+      const run = spawnSync(process.execPath, [path.join(root, 'dist/scripts', file.replace(/\.ts$/, '.js')), '--help'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect([file, run.status, run.stdout]).toEqual([file, 0, expect.stringMatching(/^usage: [\s\S]*-h, --help {2,}print this help and exit/)]);
+    }
+  }, 60_000);
 
   it('-h answers even beside a flag the command does not know', () => {
     expect(parseCommand(POLICY, ['--nope', '-h'])).toBe('help');

@@ -78,3 +78,20 @@ export function parseCommand<const F extends Record<string, Flag>>(command: Comm
 export function exitCodeOf(error: unknown): number {
   return error instanceof UsageError ? 64 : 1;
 }
+
+/** For a script's entry point: its parsed command line; `--help` prints the help and exits 0, a usage error exits 64. */
+export function commandLineOrExit<const F extends Record<string, Flag>>(command: Command<F>, argv: readonly string[] = process.argv.slice(2)): Parsed<F> {
+  let parsed: Parsed<F> | 'help';
+  try {
+    parsed = parseCommand(command, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return process.exit(64);
+  }
+  if (parsed === 'help') {
+    process.stdout.write(helpText(command));
+    return process.exit(0);
+  }
+  return parsed;
+}
