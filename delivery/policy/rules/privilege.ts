@@ -83,6 +83,14 @@ function list(actions: readonly string[]): string {
   return actions.length > 4 ? `${actions.slice(0, 4).join(', ')} and ${actions.length - 4} more` : actions.join(', ');
 }
 
+/** A statement that allows any of `catalog` on every resource with no condition at all. */
+function unconstrained(catalog: readonly string[]): (statement: Statement) => string | undefined {
+  return (statement) => {
+    const found = coveredActions(statement, catalog);
+    return found.length && onEveryResource(statement) && !statement.Condition ? `allows ${list(found)} on every resource, with no condition` : undefined;
+  };
+}
+
 export const PRIVILEGE_RULES: readonly Rule[] = [
   statementRule({
     id: 'CKV_AWS_286',
@@ -101,28 +109,19 @@ export const PRIVILEGE_RULES: readonly Rule[] = [
     severity: 'high',
     title: 'No credentials of other principals on every resource (sts:AssumeRole on *, access keys, login profiles)',
     fix: 'Name the roles it may assume (their ARNs), or drop the action; access keys and login profiles are not for workloads',
-  }, (statement) => {
-    const found = coveredActions(statement, CREDENTIAL_ACTIONS);
-    return found.length && onEveryResource(statement) && !statement.Condition ? `allows ${list(found)} on every resource, with no condition` : undefined;
-  }),
+  }, unconstrained(CREDENTIAL_ACTIONS)),
   statementRule({
     id: 'CKV_AWS_288',
     severity: 'high',
     title: 'No reads of objects, parameters or secrets on every resource',
     fix: 'Name the buckets, parameters and secrets it reads (their ARNs, a prefix at most)',
-  }, (statement) => {
-    const found = coveredActions(statement, DATA_READS);
-    return found.length && onEveryResource(statement) && !statement.Condition ? `allows ${list(found)} on every resource, with no condition` : undefined;
-  }),
+  }, unconstrained(DATA_READS)),
   statementRule({
     id: 'CKV_AWS_289',
     severity: 'high',
     title: 'No permissions management or resource exposure on every resource (policies, ACLs, grants, PassRole)',
     fix: 'Name the resources whose policies it manages, or add a condition that pins them (a tag, a boundary)',
-  }, (statement) => {
-    const found = coveredActions(statement, PERMISSION_MANAGEMENT);
-    return found.length && onEveryResource(statement) && !statement.Condition ? `allows ${list(found)} on every resource, with no condition` : undefined;
-  }),
+  }, unconstrained(PERMISSION_MANAGEMENT)),
   statementRule({
     id: 'CKV_AWS_355',
     severity: 'high',
