@@ -22,7 +22,8 @@ import type { ResolvedConfigFile } from './resolved';
 import { refuseSecrets } from './secrets';
 import { DEFAULT_POLICY, DEFAULT_PROJECT, DEFAULT_REGION, PLACEHOLDERS } from './defaults';
 import { environmentConfig } from './environment';
-import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, PolicyWaiver, ProjectConfig, ProjectPolicyConfig, StateConfig } from './schema';
+import { checkWaivers } from './waivers';
+import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, ProjectConfig, ProjectPolicyConfig, StateConfig } from './schema';
 
 export interface LoadOptions {
   /** Environment variables (default: `process.env`). */
@@ -175,22 +176,9 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
 function projectPolicy(value: unknown, check: Checker): ProjectPolicyConfig {
   const raw = { ...DEFAULT_POLICY, ...objectAt(check, 'policy', value) };
   check.onlyKeys('policy', raw, Object.keys(DEFAULT_POLICY));
-  const waivers = Array.isArray(raw.waivers) ? raw.waivers : [];
-  if (!Array.isArray(raw.waivers)) check.fail('policy.waivers', `must be a list of waivers, got ${JSON.stringify(raw.waivers)}`);
   return {
     requiredTags: check.stringList('policy.requiredTags', raw.requiredTags, /^[\w.:/=+@ -]{1,128}$/, 'a tag key'),
-    waivers: waivers.map((w, i) => waiver(w, `policy.waivers[${i}]`, check)),
-  };
-}
-
-function waiver(value: unknown, at: string, check: Checker): PolicyWaiver {
-  const raw = objectAt(check, at, value);
-  check.onlyKeys(at, raw, ['rule', 'resource', 'reason', 'expires']);
-  return {
-    rule: check.pattern(`${at}.rule`, raw.rule, /^[A-Z][A-Z0-9_-]+$/, 'a rule id like CKV_AWS_158'),
-    resource: check.string(`${at}.resource`, raw.resource),
-    reason: check.string(`${at}.reason`, raw.reason),
-    expires: check.date(`${at}.expires`, raw.expires),
+    waivers: checkWaivers(check, 'policy.waivers', raw.waivers),
   };
 }
 

@@ -70,6 +70,11 @@ export interface ComputeConfig {
 export interface LoadBalancerConfig {
   /** Refuse to delete the (internal) load balancer. */
   readonly deletionProtection: boolean;
+  /**
+   * Access logs of the load balancer into a bucket of their own (CKV_AWS_91), kept `logRetentionDays`.
+   * @default true (dev and prod)
+   */
+  readonly accessLogs: boolean;
 }
 
 export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
@@ -123,9 +128,22 @@ export interface ObservabilityConfig {
   readonly dashboardName: string;
 }
 
+/** The intervals (seconds) RDS enhanced monitoring takes; 0 turns it off. */
+export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+
 export interface DatabaseConfig {
   readonly instanceClass: string;
+  /**
+   * A synchronous standby in the second AZ that RDS fails over to (CKV_AWS_157); doubles the instance and storage price.
+   * @default true in prod, false in dev
+   */
   readonly multiAz: boolean;
+  /**
+   * Enhanced monitoring: the instance's OS metrics every this many seconds (CKV_AWS_118), through a
+   * monitoring role; one of 0 (off), 1, 5, 10, 15, 30, 60. Billed as CloudWatch Logs ingestion.
+   * @default 60 in prod, 0 in dev
+   */
+  readonly monitoringIntervalSeconds: number;
   /** Deletion protection on the instance, and a final snapshot when it is destroyed. */
   readonly deletionProtection: boolean;
   readonly backupRetentionDays: number;
@@ -152,6 +170,11 @@ export interface EnvironmentPolicyConfig {
   readonly databaseClasses: readonly string[];
   /** The environment asks for VPC interface endpoints (billed per AZ-hour); without it, any is a policy failure. */
   readonly interfaceEndpoints: boolean;
+  /**
+   * Accepted failures of this environment's stack, besides the project's `policy.waivers`.
+   * @default dev: its instances' public addresses (CKV_AWS_88), which the design without NAT needs; prod: none
+   */
+  readonly waivers: readonly PolicyWaiver[];
 }
 
 /** One accepted policy failure: which rule, on which resource, why, and until when. */

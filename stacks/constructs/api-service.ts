@@ -25,6 +25,8 @@ import { SESSION_MANAGER_AGENT_ACTIONS } from '../lib/iam';
 import type { Network } from './network';
 import type { SecureBucket } from './secure-bucket';
 import { LOAD_BALANCER_PORT, type SecurityGroups } from './security-groups';
+import { LoadBalancerLogs } from './load-balancer-logs';
+import { accountIdOf } from '../lib/arn';
 
 /** The average CPU the group aims for (SPEC C2). */
 export const CPU_TARGET_PERCENT = 70;
@@ -55,7 +57,7 @@ export interface ApiServiceProps {
   readonly securityGroups: SecurityGroups;
   /** Instance type, group size, port and volume. */
   readonly compute: ComputeConfig;
-  /** Deletion protection of the load balancer. */
+  /** Deletion protection and access logs of the load balancer. */
   readonly loadBalancer: LoadBalancerConfig;
   /** What the instances run. */
   readonly build: ApiBuild;
@@ -218,6 +220,9 @@ export class ApiService extends Construct {
       })),
     });
 
+    const accessLogs = props.loadBalancer.accessLogs
+      ? new LoadBalancerLogs(this, 'alb-logs', { naming, accountId: accountIdOf(props.network.vpcArn), retentionDays: props.logs.retentionDays, forceDestroy: !props.loadBalancer.deletionProtection })
+      : undefined;
     this.loadBalancer = new Lb(this, 'alb', {
       name: naming.name('alb'),
       internal: true,
@@ -227,6 +232,8 @@ export class ApiService extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.loadBalancer.deletionProtection,
       idleTimeout: 60,
+      accessLogs: accessLogs?.accessLogs,
+      dependsOn: accessLogs ? [accessLogs.bucket.policy] : undefined,
     });
     this.targetGroup = new LbTargetGroup(this, 'targets', {
       name: naming.name('api'),

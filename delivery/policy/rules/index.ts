@@ -7,6 +7,7 @@ import { EXPOSURE_RULES } from './exposure';
 import { IAM_RULES } from './iam';
 import { OPERATIONS_RULES } from './operations';
 import { PLAN_RULES } from './plan';
+import { PRIVILEGE_RULES } from './privilege';
 import { SPEND_RULES } from './spend';
 
-export const RULES: readonly Rule[] = [...ENCRYPTION_RULES, ...EXPOSURE_RULES, ...IAM_RULES, ...OPERATIONS_RULES, ...SPEND_RULES, ...EDGE_RULES, ...PLAN_RULES, ...EXECUTION_RULES];
+export const RULES: readonly Rule[] = [...ENCRYPTION_RULES, ...EXPOSURE_RULES, ...IAM_RULES, ...PRIVILEGE_RULES, ...OPERATIONS_RULES, ...SPEND_RULES, ...EDGE_RULES, ...PLAN_RULES, ...EXECUTION_RULES];
