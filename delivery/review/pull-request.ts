@@ -11,6 +11,7 @@ import { outcome } from '../plan/comment';
 import { plural } from '../plan/markdown';
 import { hasChanges, summarize } from '../plan/model';
 import { renderComment, type StackResult } from '../plan/render';
+import { loadSynthesized } from '../plan/synthesized';
 import { checkPolicy } from '../policy/check';
 import { policyMarkdown } from '../policy/report';
 import type { PolicyResult } from '../policy/engine';
@@ -84,6 +85,7 @@ export function planReview(options: PlanReviewOptions): PlanReview {
   if (policy) sections.push(policyMarkdown(policy));
   if (synthDir && planned.length) sections.push(costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan))));
   const fingerprint: Fingerprint = { version: 1, head: options.head, base: options.base, stacks: fingerprints(planned, synthDir) };
-  const body = renderComment(results, { context: options.context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint) });
+  const synthesized = synthDir ? (stack: string) => loadSynthesized(synthDir, stack) : undefined;
+  const body = renderComment(results, { context: options.context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint), synthesized });
   return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head };
 }
