@@ -12,6 +12,7 @@ import { compareByRisk, riskOf, riskyFacts } from '../../delivery/plan/risk';
 import { constructPath, templateValue, withShortExpressions } from '../../delivery/plan/synthesized';
 import { decodeUserData, lineDiff } from '../../delivery/plan/text-diff';
 import { costMarkdown } from '../../delivery/cost/report';
+import { renderComment } from '../../delivery/plan/render';
 import type { StackCost } from '../../delivery/cost/estimate';
 
 const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement }) as unknown as JsonObject;
@@ -197,5 +198,16 @@ describe('cost section', () => {
     const md = costMarkdown([{ stack: 'dev', region: 'us-east-1', before: side, after: side, delta: 0, changes: [] } as unknown as StackCost]);
     expect(md).toContain('| Stack | Region | Monthly after this plan | Change | Not priced |\n');
     expect(md).toContain('<details><summary>Plus usage-priced parts (2), not estimated</summary>\n\n- S3 requests\n- SQS requests\n\n</details>');
+  });
+});
+
+describe('layout', () => {
+  it('puts the sections before the stacks, and the ones after the stacks (cost) below them', () => {
+    const plan = { format_version: '1.2', resource_changes: [update('aws_iam_role', { name: 'a' }, { name: 'b' })] };
+    const md = renderComment([{ stack: 'dev', status: 'planned', plan }], { sections: ['#### Policy: passed'], sectionsAfterStacks: ['#### Cost: estimated monthly list price'] });
+    const at = (text: string) => md.indexOf(text);
+    expect(at('#### Policy')).toBeLessThan(at('#### `dev`'));
+    expect(at('**Changed, riskiest first:**')).toBeLessThan(at('#### Cost'));
+    expect(at('#### Cost')).toBeGreaterThan(0);
   });
 });

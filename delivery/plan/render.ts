@@ -44,8 +44,13 @@ export interface RenderOptions {
   /** Most attribute lines shown per resource in the detail. */
   readonly maxAttributes?: number;
   readonly format?: FormatOptions;
-  /** Markdown sections under the summary, before the stacks (the policy and cost sections); never cut. */
+  /** Markdown sections under the summary, before the stacks (the policy section); never cut. */
   readonly sections?: readonly string[];
+  /**
+   * Markdown sections after the stacks (the cost section): what changes comes first, on the
+   * reviewer's first screen; never cut.
+   */
+  readonly sectionsAfterStacks?: readonly string[];
   /** The comment's last line, e.g. hidden marker data; never cut. */
   readonly trailer?: string;
   /** A stack's synthesized JSON (construct paths, and policies the plan knows only after apply). */
@@ -252,7 +257,8 @@ export function renderComment(results: readonly StackResult[], options: RenderOp
   const extra = o.sections ?? [];
   const trailer = o.trailer ? `${o.trailer}\n` : '';
 
-  const summaryText = [head.join('\n'), ...extra, ...sections.map((s) => s.summaryPart)].join('\n\n');
+  const after = o.sectionsAfterStacks ?? [];
+  const summaryText = [head.join('\n'), ...extra, ...sections.map((s) => s.summaryPart), ...after].join('\n\n');
   const limit = Math.min(o.maxLength, GITHUB_COMMENT_LIMIT - 1) - trailer.length;
   const note = TRUNCATION_NOTE(o.fullPlanHint);
   // Summary first; the detail gets what remains, shared fairly between stacks in order.
@@ -286,6 +292,7 @@ export function renderComment(results: readonly StackResult[], options: RenderOp
     parts.push(s.summaryPart);
     if (detailByStack[i] !== undefined) parts.push(detailByStack[i]!);
   });
+  parts.push(...after);
   const comment = `${parts.join('\n\n')}\n`;
   if (comment.length <= limit) return comment + trailer;
   // Only reachable when the capped summary alone is too long (hundreds of stacks): cut, and say so.

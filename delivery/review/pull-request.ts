@@ -83,9 +83,9 @@ export function planReview(options: PlanReviewOptions): PlanReview {
   const policy = synthDir && config ? checkPolicy({ outDir: synthDir, config, plans, today: options.today }) : undefined;
   const sections: string[] = [];
   if (policy) sections.push(policyMarkdown(policy));
-  if (synthDir && planned.length) sections.push(costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan))));
+  const cost = synthDir && planned.length ? [costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan)))] : [];
   const fingerprint: Fingerprint = { version: 1, head: options.head, base: options.base, stacks: fingerprints(planned, synthDir) };
   const synthesized = synthDir ? (stack: string) => loadSynthesized(synthDir, stack) : undefined;
-  const body = renderComment(results, { context: options.context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint), synthesized });
+  const body = renderComment(results, { context: options.context, maxLength: options.maxLength, sections, sectionsAfterStacks: cost, trailer: fingerprintMarker(fingerprint), synthesized });
   return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head };
 }
