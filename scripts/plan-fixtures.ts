@@ -37,7 +37,9 @@ const USAGE = `usage: npm run fixtures:plans [-- --out DIR]
 Plans the dev stack with the local terraform and the AWS provider from TF_PLUGIN_DIR (no AWS account),
 then each scenario of scripts/plan-fixtures.ts against the state that plan would leave, and writes
 <name>.json (the plan, as the comment reads it) and <name>.txt (terraform show) for each.
-  --out DIR   where to write them (default __tests__/fixtures/plans)
+  --out DIR     where to write them (default __tests__/fixtures/plans)
+  --state FILE  reuse the applied state in FILE when it exists, else write it there (saves the
+                minutes of planning until the state settles while a scenario is being written)
   --help      this text`;
 const AWS = 'registry.terraform.io/hashicorp/aws';
 
@@ -53,10 +55,16 @@ function only(stack: StackJson, type: string, prefix: string): Json {
   return stack.resource[type][names[0]];
 }
 
+/**
+ * Edits a policy as configured: JSON text whose strings hold `${…}` interpolations, some with
+ * quotes of their own, so they are set aside while the JSON is parsed and put back after.
+ */
 function editPolicy(resource: Json, change: (statements: Json[]) => void): void {
-  const policy = JSON.parse(resource.policy as string) as { Statement: Json[] };
+  const expressions: string[] = [];
+  const text = (resource.policy as string).replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, (expression) => `@@${expressions.push(expression) - 1}@@`);
+  const policy = JSON.parse(text) as { Statement: Json[] };
   change(policy.Statement);
-  resource.policy = JSON.stringify(policy);
+  resource.policy = JSON.stringify(policy).replace(/@@(\d+)@@/g, (_, i: string) => expressions[Number(i)]);
 }
 
 /** The code changes the fixtures are plans of. */
@@ -117,8 +125,10 @@ function stateFrom(p: Plan, stack: StackJson, schemas: Schemas, serial: number):
     const node = { kind: 'block', block: schema.block } as const;
     const change = changeOf.get(r.address);
     // What names the resource in AWS (its name, bucket or identifier) names its stand-ins.
-    const label = [r.values.name, r.values.bucket, r.values.identifier].find((v) => typeof v === 'string' && v !== '') as string | undefined;
-    const attributes = fakeValue(r.values, change?.after_unknown ?? {}, node, [r.type, label ?? r.name]);
+    // Terraform leaves `values` out when every value is unknown.
+    const values = r.values ?? {};
+    const label = [values.name, values.bucket, values.identifier].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+    const attributes = fakeValue(values, change?.after_unknown ?? {}, node, [r.type, label ?? r.name]);
     const sensitive = sensitivePaths(change?.after_sensitive ?? r.sensitive_values, node);
     return {
       mode: 'managed',
@@ -150,7 +160,11 @@ function save(out: string, name: string, p: Plan, text: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: path.join(REPO, '__tests__/fixtures/plans') }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: {
+    out: { type: 'string', default: path.join(REPO, '__tests__/fixtures/plans') },
+    state: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  } });
   if (values.help) {
     console.log(USAGE);
     return;
@@ -180,7 +194,9 @@ async function main(): Promise<void> {
     const schemas = schemaJson.provider_schemas[AWS].resource_schemas;
     const stateFile = path.join(dir, 'offline.tfstate');
     let current = created;
-    for (let round = 1; ; round++) {
+    const cached = values.state && fs.existsSync(values.state) ? fs.readFileSync(values.state, 'utf8') : undefined;
+    if (cached) fs.writeFileSync(stateFile, cached);
+    for (let round = 1; !cached; round++) {
       fs.writeFileSync(stateFile, JSON.stringify(stateFrom(current, stack, schemas, round), null, 1));
       current = await plan(dir);
       const left = pending(current);
@@ -190,6 +206,7 @@ async function main(): Promise<void> {
       if (round === 6) throw new Error(`the applied state does not settle; still planned:\n${left.join('\n')}`);
     }
     const applied = fs.readFileSync(stateFile, 'utf8');
+    if (values.state && !cached) fs.writeFileSync(values.state, applied);
     for (const scenario of SCENARIOS) {
       const edited = JSON.parse(original) as StackJson;
       scenario.edit(edited);

@@ -165,6 +165,16 @@ describe('risk', () => {
     expect(facts(create('aws_s3_bucket_public_access_block', { block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true }))).toEqual(['public access NOT blocked: block_public_policy = false']);
   });
 
+  it('never reads a value marked sensitive into a fact', () => {
+    const rc = create('aws_iam_role_policy', { policy: JSON.stringify(policy({ Sid: 'SECRET', Effect: 'Allow', Action: 's3:*' })) }, { after_sensitive: { policy: true } });
+    expect(riskyFacts(classify(rc))).toEqual([]);
+  });
+
+  it('a database created private is stateful, one made public is network exposure', () => {
+    expect(riskOf(classify(create('aws_db_instance', { publicly_accessible: false })))).toBe('stateful');
+    expect(riskOf(classify(create('aws_db_instance', { publicly_accessible: true })))).toBe('network');
+  });
+
   it('reads a policy the plan knows only after apply from the synthesized configuration', () => {
     const synthesized = { resource: { aws_iam_role_policy: { x: { policy: '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"${aws_s3_bucket.b_1234ABCD.arn}/api/*"},{"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:${element(split(":", aws_db_instance.d.arn), 1)}:x"}]}' } } } };
     const rc = create('aws_iam_role_policy', { role: 'r' }, { after_unknown: { policy: true } });
@@ -172,7 +182,7 @@ describe('risk', () => {
       'Allow s3:GetObject on ${aws_s3_bucket.b_1234ABCD.arn}/api/*',
       'Allow rds-db:connect on arn:${…aws_db_instance.d.arn…}:x',
     ]);
-    expect(riskyFacts(classify(rc))).toEqual(['policy known only after apply']);
+    expect(riskyFacts(classify(rc))).toEqual(['policy (known only after apply)']);
     expect(withShortExpressions('a ${x.y.z} b')).toBe('a ${x.y.z} b');
     expect(templateValue(undefined, rc, 'policy')).toBeUndefined();
   });

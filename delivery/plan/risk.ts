@@ -49,7 +49,8 @@ export function riskOf(change: ClassifiedChange): Risk {
   if (type.startsWith('aws_iam_') || POLICY_TYPES.has(type)) return 'iam';
   const policyChanged = ['policy', 'assume_role_policy'].some((k) => isPolicyDocument(parseJsonText(after(change)[k])) && after(change)[k] !== before(change)[k]);
   if (policyChanged) return 'iam';
-  if (NETWORK_TYPES.has(type) || ['publicly_accessible', 'associate_public_ip_address'].some((k) => after(change)[k] !== before(change)[k] && k in after(change))) return 'network';
+  const opened = ['publicly_accessible', 'associate_public_ip_address'].some((k) => after(change)[k] === true || (change.kind === 'update' && after(change)[k] !== before(change)[k]));
+  if (NETWORK_TYPES.has(type) || opened) return 'network';
   if (isStatefulType(type)) return 'stateful';
   return 'other';
 }
@@ -76,15 +77,20 @@ function sourceOf(change: ClassifiedChange, synthesized?: SynthesizedStack): Sou
   const c = change.resource.change;
   const values = after(change);
   const unknown = (c.after_unknown ?? {}) as Values;
-  const sensitive = (c.after_sensitive ?? {}) as Values;
+  const sensitive = c.after_sensitive;
+  /** Sensitive itself or anywhere beneath: never read. */
+  const hidden = (key: string) => sensitive === true || (typeof sensitive === 'object' && sensitive !== null && JSON.stringify((sensitive as Values)[key] ?? false).includes('true'));
   return {
     get(key) {
-      if (sensitive === true as unknown || (sensitive[key] !== undefined && sensitive[key] !== false && JSON.stringify(sensitive[key]).includes('true'))) return undefined;
-      if (unknown[key] === true) return templateValue(synthesized, change.resource, key);
+      if (hidden(key)) return undefined;
+      if (unknown[key] === true) return templateValue(synthesized, change.resource, key) ?? ONLY_AFTER_APPLY;
       return values[key] ?? undefined;
     },
   };
 }
+
+/** A value only apply knows, with no configuration to show instead. */
+const ONLY_AFTER_APPLY = '(known only after apply)';
 
 function text(value: unknown): string {
   if (Array.isArray(value)) return value.map(text).join(', ');
@@ -93,7 +99,7 @@ function text(value: unknown): string {
 
 function policyLines(value: unknown, prefix = ''): string[] {
   const doc = typeof value === 'string' ? parseJsonText(value) : value;
-  if (!isPolicyDocument(doc)) return value === undefined ? [`${prefix}policy known only after apply`] : [];
+  if (!isPolicyDocument(doc)) return value === ONLY_AFTER_APPLY ? [`${prefix}policy ${ONLY_AFTER_APPLY}`] : [];
   return policySummary(doc).map((line) => `${prefix}${line}`);
 }
 
