@@ -96,10 +96,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'dev-database-replaced',
-    what: 'the database gets a new identifier, which replaces it',
+    what: 'the database\'s master user gets another name, which replaces the database (a new identifier would not: RDS renames in place)',
     edit: (stack) => {
-      const db = only(stack, 'aws_db_instance', 'database_instance');
-      db.identifier = `${db.identifier as string}-v2`;
+      only(stack, 'aws_db_instance', 'database_instance').username = 'dbadmin';
     },
   },
 ];

@@ -121,6 +121,11 @@ describe('attribute diffs of JSON values', () => {
     expect(block).toContain('!     dashboard_body: (the same JSON, formatted differently)');
   });
 
+  it('a map that becomes unknown as a whole is one change, not a removal of each old entry', () => {
+    const diffs = attributeDiff({ actions: ['update'], before: { env: { A: '1', B: '2' } }, after: { env: null }, after_unknown: { env: true } });
+    expect(diffs.map((d) => [d.path, d.op, d.unknown])).toEqual([['env', 'change', true]]);
+  });
+
   it('folds everything known only after apply into one line per resource, changed values first', () => {
     const rc: ResourceChange = {
       address: 'aws_db_instance.main', type: 'aws_db_instance', name: 'main', mode: 'managed',

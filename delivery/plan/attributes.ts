@@ -147,6 +147,10 @@ export function attributeDiff(change: Change, options: FormatOptions = {}): Attr
   const replacePaths = change.replace_paths ?? [];
   const forces = (path: Path) => replacePaths.some((p) => startsWith(path, p) || startsWith(p, path));
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort(comparePathKeys);
+  // A value that becomes unknown as a whole (a map, a list) is one change, not a removal of each old leaf.
+  const unknownPaths = [...after.values()].filter((l) => l.unknown).map((l) => l.path);
+  const underUnknown = (path: Path) => unknownPaths.some((u) => u.length < path.length && startsWith(path, u));
+  const hadValue = (path: Path) => [...before.values()].some((l) => !l.isNull && startsWith(l.path, path));
   const diffs: AttributeDiff[] = [];
   for (const key of keys) {
     const b = before.get(key);
@@ -156,12 +160,13 @@ export function attributeDiff(change: Change, options: FormatOptions = {}): Attr
     const aAbsent = !a || (a.isNull && !a.unknown);
     if (bAbsent && aAbsent) continue;
     if (b && a && !a.unknown && b.compareKey === a.compareKey && b.sensitive === a.sensitive) continue;
-    const op = bAbsent ? 'add' : aAbsent ? 'remove' : 'change';
+    if (!a && underUnknown(path)) continue;
+    const op = a?.unknown && bAbsent && hadValue(path) ? 'change' : bAbsent ? 'add' : aAbsent ? 'remove' : 'change';
     const detail = op === 'remove' ? undefined : detailOf(path, bAbsent ? undefined : b!.text, a!.text);
     diffs.push({
       path: formatPath(path),
       op,
-      before: bAbsent ? undefined : b!.display,
+      before: bAbsent ? (op === 'change' ? '(a value)' : undefined) : b!.display,
       after: aAbsent ? undefined : op === 'add' && detail ? summaryOf(path, a!.text!) ?? a!.display : a!.display,
       forcesReplacement: forces(path),
       unknown: a?.unknown ?? false,
@@ -186,7 +191,7 @@ function detailOf(path: Path, before: string | undefined, after: string | undefi
   if (after === undefined) return undefined;
   if (isScript(path)) {
     if (before === undefined) return [];
-    return lineDiff(decodeUserData(before), decodeUserData(after)).map((c) => ({ op: c.op, text: c.text === '…' && c.op === ' ' ? '…' : `${String(c.line).padStart(4)}  ${c.text}` }));
+    return lineDiff(decodeUserData(before), decodeUserData(after), 2).map((c) => ({ op: c.op, text: c.text === '…' && c.op === ' ' ? '…' : `${String(c.line).padStart(4)}  ${c.text}` }));
   }
   const a = parseJsonText(after);
   if (a === undefined) return undefined;

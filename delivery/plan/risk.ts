@@ -6,7 +6,7 @@
  * what is left unencrypted, in one line each.
  */
 import { isPolicyDocument, parseJsonText, policySummary } from './json-diff';
-import { type ClassifiedChange, isStatefulType } from './model';
+import { type ClassifiedChange, isStatefulType, KIND_ORDER } from './model';
 import { type SynthesizedStack, templateValue } from './synthesized';
 
 export type Risk = 'destroy' | 'iam' | 'network' | 'stateful' | 'other';
@@ -54,8 +54,6 @@ export function riskOf(change: ClassifiedChange): Risk {
   if (isStatefulType(type)) return 'stateful';
   return 'other';
 }
-
-const KIND_ORDER: Record<string, number> = { delete: 0, replace: 1, forget: 2, update: 3, create: 4, read: 5, 'no-op': 6 };
 
 /** By risk, then destroys before updates before creates, data-loss risks first, then by address. */
 export function compareByRisk(a: ClassifiedChange, b: ClassifiedChange): number {
