@@ -173,7 +173,7 @@ describe('cost estimate', () => {
     const file = path.join(dir, 'dev.json');
     fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', ...plan([], [nat]) }));
     expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}, [^)]+\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
-    expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 | NAT data processed |');
+    expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 |\n\n<details><summary>Plus usage-priced parts (1), not estimated</summary>\n\n- NAT data processed\n');
     const readme = path.join(dir, 'README.md');
     fs.writeFileSync(readme, `# x\n${README_BEGIN}\n${README_END}\n`);
     expect(costCli(['--update-readme', readme, `dev=${file}`])).toBe(`${readme}: cost figures of dev updated\n`);

@@ -7,7 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { planStackOffline, writeOfflineOverride } from '../../delivery/offline-checks';
-import { parsePlan, type PlanJson } from '../../delivery/plan/model';
+import { classify, parsePlan, type PlanJson } from '../../delivery/plan/model';
+import { compareByRisk, riskOf } from '../../delivery/plan/risk';
 import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render';
 import { planStack } from '../../delivery/ci';
 import { estimateStack } from '../../delivery/cost/estimate';
@@ -68,10 +69,13 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     const cut = Number(/_(\d+) more resource blocks? not shown/.exec(alone)?.[1] ?? 0);
     expect(headers.length + cut).toBe(blocks.length);
     expect(new Set(headers).size).toBe(headers.length);
-    expect(headers).toEqual([...headers].sort());
+    // Riskiest first: IAM and resource policies, network exposure, stateful resources, then the rest.
+    const byRisk = creates.map(classify).sort(compareByRisk).map((c) => c.resource.address);
+    expect(headers).toEqual(byRisk.slice(0, headers.length));
+    expect(riskOf(classify(creates.find((r) => r.address === headers[0])!))).toBe('iam');
     const vpcOnly = { ...devPlan, resource_changes: creates.filter((r) => r.type === 'aws_vpc') };
     expect(vpcOnly.resource_changes).toHaveLength(1);
-    expect(renderComment([{ stack: 'dev', status: 'planned', plan: vpcOnly }])).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
+    expect(renderComment([{ stack: 'dev', status: 'planned', plan: vpcOnly }])).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc" \(dev\/network\)\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
     expect(md).not.toContain('❌');
     expect(md).not.toContain('plan failed');
     expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);

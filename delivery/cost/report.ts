@@ -62,13 +62,23 @@ export function costText(costs: readonly StackCost[], now: Date = new Date()): s
   return `${out.join('\n')}`;
 }
 
-/** One row per stack: after the plan, the change, what is not priced, the usage-based parts. */
-export function costTable(costs: readonly StackCost[]): string {
-  const rows = ['| Stack | Region | Monthly after this plan | Change | Not priced | Plus usage |', '|---|---|--:|--:|--:|---|'];
+/** One row per stack: after the plan, the change, what is not priced, and (unless left out) the usage-based parts. */
+export function costTable(costs: readonly StackCost[], withUsage = true): string {
+  const rows = withUsage
+    ? ['| Stack | Region | Monthly after this plan | Change | Not priced | Plus usage |', '|---|---|--:|--:|--:|---|']
+    : ['| Stack | Region | Monthly after this plan | Change | Not priced |', '|---|---|--:|--:|--:|'];
   for (const c of costs) {
-    rows.push(`| ${code(c.stack)} | ${c.region ?? '?'} | ${money(c.after.monthly)} | ${signed(c.delta)} | ${c.after.notPriced} | ${cell(usageSummary(c.after).join(', '))} |`);
+    const usage = withUsage ? ` ${cell(usageSummary(c.after).join(', '))} |` : '';
+    rows.push(`| ${code(c.stack)} | ${c.region ?? '?'} | ${money(c.after.monthly)} | ${signed(c.delta)} | ${c.after.notPriced} |${usage}`);
   }
   return rows.join('\n');
+}
+
+/** The usage-priced parts, folded under the totals: they are the same on every pull request. */
+function usageDetails(costs: readonly StackCost[]): string[] {
+  const usage = [...new Set(costs.flatMap((c) => usageSummary(c.after)))].sort();
+  if (usage.length === 0) return [];
+  return ['', `<details><summary>Plus usage-priced parts (${usage.length}), not estimated</summary>`, '', ...usage.map((u) => `- ${cell(u)}`), '', '</details>'];
 }
 
 export interface CostMarkdownOptions {
@@ -81,7 +91,7 @@ export interface CostMarkdownOptions {
 /** The cost section of the PR comment: the table, then each stack's changed resources (capped), then how old the prices are. */
 export function costMarkdown(costs: readonly StackCost[], options: CostMarkdownOptions = {}): string {
   const { maxRows = 15, now = new Date() } = options;
-  const out = ['#### Cost: estimated monthly list price', '', costTable(costs)];
+  const out = ['#### Cost: estimated monthly list price', '', costTable(costs, false), ...usageDetails(costs)];
   for (const c of costs.filter((x) => x.changes.length)) {
     const rows = c.changes.slice(0, maxRows).map((ch) => {
       const lines = (ch.after ?? ch.before)!.lines.map((l) => l.what).join('; ');

@@ -10,6 +10,7 @@ import { outcome } from '../plan/comment';
 import { code, escapeControl, escapeHtml, plural } from '../plan/markdown';
 import { hasChanges, summarize } from '../plan/model';
 import { renderComment, type StackResult } from '../plan/render';
+import { loadSynthesized } from '../plan/synthesized';
 import { checkPolicy } from '../policy/check';
 import { policyMarkdown } from '../policy/report';
 import type { PolicyResult } from '../policy/engine';
@@ -93,9 +94,10 @@ export function planReview(options: PlanReviewOptions): PlanReview {
   const policy = synthDir ? checkPolicy({ outDir: synthDir, plans, today: options.today }) : undefined;
   const sections: string[] = [];
   if (policy) sections.push(policyMarkdown(policy));
-  if (synthDir && planned.length) sections.push(costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan))));
+  const cost = synthDir && planned.length ? [costMarkdown(planned.map((r) => estimateStack(r.stack, r.plan)))] : [];
   const fingerprint: Fingerprint = { version: FINGERPRINT_VERSION, head: options.head, base: options.base, stacks: fingerprints(planned, synthDir) };
   const context = [waiverNotice(policy), options.context].filter(Boolean).join('\n\n') || undefined;
-  const body = renderComment(results, { context, maxLength: options.maxLength, sections, trailer: fingerprintMarker(fingerprint) });
+  const synthesized = synthDir ? (stack: string) => loadSynthesized(synthDir, stack) : undefined;
+  const body = renderComment(results, { context, maxLength: options.maxLength, sections, sectionsAfterStacks: cost, trailer: fingerprintMarker(fingerprint), synthesized });
   return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head, fingerprint };
 }
