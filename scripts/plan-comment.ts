@@ -18,6 +18,9 @@
  *   --review FILE      also write what the PR gets (comment, labels, status) as JSON, for publishPlan
  *   --head SHA, --base SHA   the pull request's head and base commits (the fingerprint, the status)
  *   --require-plan     a stack that was not planned (a fork) fails the command
+ *   --changes FILE     the pull request's changed files, classified (pipeline-changes --output): a change
+ *                      to the pipeline opens the comment with a warning; with nothing synth reads changed,
+ *                      the comment says so and no plan is read
  * Exit code: 0; 1 when a stack's plan failed or is unreadable, or was not planned with
  * --require-plan (the Markdown is written all the same); 64 for a usage error.
  */
@@ -26,7 +29,8 @@ import { parseArgs as parseCommandLine } from 'util';
 import { loadConfig } from '../stacks/config';
 import { githubContextLine, loadStack, outcome, parseStackSpecs, type StackSpec, UsageError } from '../delivery/plan/comment';
 import { renderComment } from '../delivery/plan/render';
-import { planReview } from '../delivery/review/pull-request';
+import type { ChangeSummary } from '../delivery/review/changes';
+import { nothingToPlanReview, planReview } from '../delivery/review/pull-request';
 
 export interface CliOptions {
   readonly stacks: readonly StackSpec[];
@@ -43,6 +47,7 @@ export interface CliOptions {
   readonly head?: string;
   readonly base?: string;
   readonly requirePlan: boolean;
+  readonly changes?: string;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -67,6 +72,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         head: { type: 'string' },
         base: { type: 'string' },
         'require-plan': { type: 'boolean', default: false },
+        changes: { type: 'string' },
       },
     });
   } catch (error) {
@@ -97,6 +103,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     head: values.head,
     base: values.base,
     requirePlan: values['require-plan'],
+    changes: values.changes,
   };
 }
 
@@ -110,6 +117,13 @@ export interface RunResult {
 
 export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RunResult {
   const options = parseArgs(argv);
+  const changes = options.changes ? (JSON.parse(fs.readFileSync(options.changes, 'utf8')) as ChangeSummary) : undefined;
+  if (changes && !changes.plan) {
+    const context = options.githubContext ? githubContextLine(options.head ? { ...env, GITHUB_SHA: options.head } : env) : undefined;
+    const review = nothingToPlanReview(changes, options.head, context);
+    if (options.review) fs.writeFileSync(options.review, JSON.stringify(review));
+    return { markdown: review.body, options, exitCode: 0 };
+  }
   const results = options.stacks.map(loadStack);
   const o = outcome(results);
   if (options.githubOutput) {
@@ -119,9 +133,9 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   const context = options.githubContext ? githubContextLine(options.head ? { ...env, GITHUB_SHA: options.head } : env) : undefined;
   let markdown: string;
   if (options.synth) {
-    const review = planReview({ results, synthDir: options.synth, config: loadConfig({ env }), head: options.head, base: options.base, context, maxLength: options.maxLength });
+    const review = planReview({ results, synthDir: options.synth, config: loadConfig({ env }), head: options.head, base: options.base, context, maxLength: options.maxLength, changes });
     markdown = review.body;
-    if (options.review) fs.writeFileSync(options.review, JSON.stringify({ body: review.body, labels: review.labels, status: review.status, head: review.head }));
+    if (options.review) fs.writeFileSync(options.review, JSON.stringify(review));
   } else {
     markdown = renderComment(results, { marker: options.marker, title: options.title, maxLength: options.maxLength, context });
   }

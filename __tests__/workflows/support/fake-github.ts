@@ -1,7 +1,9 @@
 /**
  * An in-memory fake of the few GitHub REST calls the workflows make (delivery/github.ts): comments,
- * issues, labels, commit statuses and the pull requests of a commit. Each call is recorded.
+ * issues, labels, commit statuses, the pull requests of a commit, workflow runs with their
+ * artifacts (real zip archives), deployment reviews and branches. Each call is recorded.
  */
+import { crc32, deflateRawSync } from 'zlib';
 import type { GitHubLike } from '../../../delivery/github';
 
 export interface FakeComment { id: number; issue: number; body: string; user: { login: string; type: string } }
@@ -9,7 +11,51 @@ export interface FakeIssue { number: number; title: string; body: string; state:
 export interface FakePull { number: number; merged_at: string | null; merge_commit_sha: string | null; head: { sha: string }; commits: string[] }
 export interface FakeStatus { sha: string; state: string; context: string; description?: string; target_url?: string }
 
+export interface FakeRun { id: number; run_number: number; path: string; event: string; head_sha: string; head_repository: { full_name: string }; artifacts: { id: number; name: string; zip: Buffer; expired?: boolean }[] }
+export interface FakeReview { runId: number; state: 'approved' | 'rejected'; environment: string; login: string }
+
 export const BOT = { login: 'github-actions[bot]', type: 'Bot' };
+
+/** A zip archive of the given files (deflated), as GitHub serves an artifact. */
+export function zipOf(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const packed = deflateRawSync(data);
+    const nameBytes = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(8, 10);
+    entry.writeUInt32LE(crc32(data), 16);
+    entry.writeUInt32LE(packed.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, packed);
+    central.push(entry, nameBytes);
+    offset += 30 + nameBytes.length + packed.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
 
 export function fakeGitHub() {
   const comments: FakeComment[] = [];
@@ -17,6 +63,9 @@ export function fakeGitHub() {
   const labels = new Map<number, string[]>();
   const pulls: FakePull[] = [];
   const statuses: FakeStatus[] = [];
+  const runs: FakeRun[] = [];
+  const reviews: FakeReview[] = [];
+  const branches = new Map<string, string>();
   const calls: string[] = [];
   let nextId = 100;
   const github: GitHubLike = {
@@ -71,8 +120,33 @@ export function fakeGitHub() {
           statuses.push({ sha: p.sha, state: p.state, context: p.context, description: p.description, target_url: p.target_url });
           return {};
         },
+        async getBranch(p) {
+          const sha = branches.get(p.branch);
+          if (!sha) throw new Error(`no branch ${p.branch}`);
+          return { data: { commit: { sha } } };
+        },
+      },
+      actions: {
+        listWorkflowRuns: (p: { workflow_id: string; head_sha?: string }) => runs.filter((r) => r.path.endsWith(`/${p.workflow_id}`) && (!p.head_sha || r.head_sha === p.head_sha)),
+        listWorkflowRunArtifacts: (p: { run_id: number; name?: string }) => (runs.find((r) => r.id === p.run_id)?.artifacts ?? []).filter((a) => !p.name || a.name === p.name).map(({ id, name, expired }) => ({ id, name, expired })),
+        async downloadArtifact(p) {
+          calls.push(`downloadArtifact ${p.artifact_id}`);
+          const artifact = runs.flatMap((r) => r.artifacts).find((a) => a.id === p.artifact_id);
+          if (!artifact) throw new Error(`no artifact ${p.artifact_id}`);
+          return { data: artifact.zip };
+        },
+        async getReviewsForRun(p) {
+          return { data: reviews.filter((r) => r.runId === p.run_id).map((r) => ({ state: r.state, environments: [{ name: r.environment }], user: { login: r.login } })) };
+        },
       },
     },
   };
-  return { github, comments, issues, labels, pulls, statuses, calls };
+    /** A run of `workflow` for `headSha` that uploaded `files` as the artifact `name`. */
+  function addRun(args: { workflow: string; headSha: string; event?: string; repository?: string; artifact?: { name: string; files: Record<string, string> } }): FakeRun {
+    const run: FakeRun = { id: nextId++, run_number: runs.length + 1, path: args.workflow, event: args.event ?? 'pull_request', head_sha: args.headSha, head_repository: { full_name: args.repository ?? 'acme/tm' }, artifacts: [] };
+    if (args.artifact) run.artifacts.push({ id: nextId++, name: args.artifact.name, zip: zipOf(args.artifact.files) });
+    runs.push(run);
+    return run;
+  }
+  return { github, comments, issues, labels, pulls, statuses, runs, reviews, branches, calls, addRun };
 }
