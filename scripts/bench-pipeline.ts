@@ -51,7 +51,8 @@ export function afterSteps(): Step[] {
   return [
     { name: 'install (--ignore-scripts)', command: 'npm ci --ignore-scripts --no-audit --no-fund' },
     { name: 'synth', command: 'npm run -s synth' },
-    { name: 'what changed', command: 'node dist/scripts/pipeline-changes.js --base HEAD^1 --output cdktf.out/changes.json' },
+    // No base: the change counts as touching synth's inputs, so the stacks are planned (the path measured).
+    { name: 'what changed', command: 'node dist/scripts/pipeline-changes.js --output cdktf.out/changes.json' },
     { name: 'plans (dev, prod in parallel)', command: 'node dist/scripts/terraform-check.js plan dev prod' },
     { name: 'render the comment', command: `${RENDER} --changes cdktf.out/changes.json dev prod` },
   ];
