@@ -77,8 +77,9 @@ function runPath(label: string, steps: readonly Step[], repo: string, dir: strin
   const checkout: Timed = { name: 'checkout (git clone)', command: 'git clone', seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   const timed = [checkout];
   for (const step of steps) {
-    process.stderr.write(`${label}: ${step.name}...\n`);
-    timed.push(runStep(step, dir));
+    const done = runStep(step, dir);
+    process.stderr.write(`${label}: ${step.name} ${done.seconds.toFixed(1)} s\n`);
+    timed.push(done);
   }
   if (!fs.existsSync(path.join(dir, 'comment.md'))) throw new Error(`${label}: no comment was rendered`);
   return timed;
