@@ -3,7 +3,10 @@
  * issues, labels, commit statuses, the pull requests of a commit, workflow runs with their
  * artifacts (real zip archives), deployment reviews and branches. Each call is recorded.
  */
-import { crc32, deflateRawSync } from 'zlib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeZip } from '../../../stacks/build/zip';
 import type { GitHubLike } from '../../../delivery/github';
 
 export interface FakeComment { id: number; issue: number; body: string; user: { login: string; type: string } }
@@ -16,45 +19,19 @@ export interface FakeReview { runId: number; state: 'approved' | 'rejected'; env
 
 export const BOT = { login: 'github-actions[bot]', type: 'Bot' };
 
-/** A zip archive of the given files (deflated), as GitHub serves an artifact. */
+/** A zip archive of the given files (deflated, written by the project's own zip writer), as GitHub serves an artifact. */
 export function zipOf(files: Record<string, string>): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text);
-    const packed = deflateRawSync(data);
-    const nameBytes = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(crc32(data), 16);
-    entry.writeUInt32LE(packed.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, packed);
-    central.push(entry, nameBytes);
-    offset += 30 + nameBytes.length + packed.length;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-artifact-'));
+  try {
+    const onDisk = Object.fromEntries(Object.entries(files).map(([name, text], i) => {
+      const file = path.join(dir, `f${i}`);
+      fs.writeFileSync(file, text);
+      return [name, file];
+    }));
+    return writeZip(path.join(dir, 'artifact.zip'), onDisk);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const dir = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, dir, end]);
 }
 
 export function fakeGitHub() {
