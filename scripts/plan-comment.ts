@@ -14,7 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { githubContextLine, loadStack, outcome, parseStackSpecs, type StackSpec } from '../delivery/plan/comment';
 import { renderComment } from '../delivery/plan/render';
-import { planReview } from '../delivery/review/pull-request';
+import type { ChangeSummary } from '../delivery/review/changes';
+import { nothingToPlanReview, planReview } from '../delivery/review/pull-request';
 import { exitCodeOf, helpText, parseCommand, UsageError } from './support/cli';
 
 export const COMMAND = {
@@ -40,6 +41,7 @@ export const COMMAND = {
     head: { type: 'string', value: 'SHA', description: 'the pull request\'s head commit (the fingerprint, the status)' },
     base: { type: 'string', value: 'SHA', description: 'the pull request\'s base commit' },
     'require-plan': { type: 'boolean', default: false, description: 'a stack that was not planned (a fork) fails the command' },
+    changes: { type: 'string', value: 'FILE', description: 'the pull request\'s changed files, classified (pipeline-changes --output): a change to the\npipeline opens the comment with a warning; with nothing synth reads changed, the comment says so and no plan is read' },
   },
   notes: [
     'Settings (allow-lists, waivers) for the policy section are those synth resolved (<synth>/taskmanager.resolved.json).',
@@ -64,6 +66,7 @@ export interface CliOptions {
   readonly head?: string;
   readonly base?: string;
   readonly requirePlan: boolean;
+  readonly changes?: string;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -98,6 +101,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     head: values.head,
     base: values.base,
     requirePlan: values['require-plan'],
+    changes: values.changes,
   };
 }
 
@@ -131,6 +135,13 @@ export interface RunDefaults {
 export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, defaults: RunDefaults = {}): RunResult {
   if (parseCommand(COMMAND, argv) === 'help') return { markdown: helpText(COMMAND), exitCode: 0 };
   const options = parseArgs(argv);
+  const changes = options.changes ? (JSON.parse(fs.readFileSync(options.changes, 'utf8')) as ChangeSummary) : undefined;
+  if (changes && !changes.plan) {
+    const context = options.githubContext ? githubContextLine(options.head ? { ...env, GITHUB_SHA: options.head } : env) : undefined;
+    const review = nothingToPlanReview(changes, options.head, context);
+    if (options.review) fs.writeFileSync(options.review, JSON.stringify(review));
+    return { markdown: review.body, options, exitCode: 0 };
+  }
   const synth = options.synth ?? (options.noSynth ? undefined : defaults.synthDir);
   const notice = synth !== undefined && options.synth === undefined
     ? `plan-comment: with the synthesized app in ${synth} (policy, cost and fingerprint, as CI posts them); --no-synth for the plan sections only`
@@ -145,7 +156,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   const context = options.githubContext ? githubContextLine(options.head ? { ...env, GITHUB_SHA: options.head } : env) : undefined;
   let markdown: string;
   if (synth) {
-    const review = planReview({ results, synthDir: synth, head: options.head, base: options.base, context, maxLength: options.maxLength });
+    const review = planReview({ results, synthDir: synth, head: options.head, base: options.base, context, maxLength: options.maxLength, changes });
     markdown = review.body;
     if (options.review) fs.writeFileSync(options.review, JSON.stringify({ body: review.body, labels: review.labels, status: review.status, head: review.head, fingerprint: review.fingerprint }));
   } else {

@@ -393,7 +393,7 @@ describe('CLI', () => {
     expect(result.exitCode).toBe(1);
     expect(result.markdown).toContain('| `dev` | ⏭️ not planned |');
     expect(result.markdown).toContain('This pull request comes from a fork: GitHub gives its workflow runs no OIDC token, so there are no AWS credentials, no plan and no AWS data here');
-    expect(result.markdown).toContain(`with \`pr\` = \`42\` and \`sha\` = \`${sha}\``);
+    expect(result.markdown).toContain(`git push origin ${sha}:refs/heads/fork-pr-42`);
     expect(run([`dev=fork:42:${sha}`], {}).exitCode).toBe(0); // without --require-plan, a skip is no failure
     expect(() => run(['dev=fork:42'], {})).toThrow('fork: expected <pr number>:<40-hex head sha>');
   });

@@ -2,20 +2,21 @@
  * The review loop end to end, with the real terraform on terraform_data stacks (no provider) and
  * an in-memory GitHub: a pull request's plan and comment, the merge, the plan on main, the decision,
  * the apply job's exact command, and the report. Reviewed plan = main plan → applies; main plan
- * differs → stops with the difference, until a maintainer approves its digest. Every job works
- * from the synthesized app alone, as the workflows run them: the settings are the ones synth
- * resolved into it (taskmanager.resolved.json), never a settings file or TM_* variables.
+ * differs → waits for a reviewer of the stack's approval environment. The reviewed plan is the
+ * pull request run's `plan-review` artifact, found through the API; a comment proves nothing.
+ * Every job works from the synthesized app alone, as the workflows run them: the settings are the
+ * ones synth resolved into it (taskmanager.resolved.json), never a settings file or TM_* variables.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { gzipSync } from 'zlib';
 import { planStack } from '../../delivery/ci';
 import { terraform } from '../../delivery/terraform';
 import { writeResolvedConfig } from '../../stacks/config';
-import { publishPlan, reportApply, reviewMainPush } from '../../delivery/review/steps';
+import { confirmApproval, finishPlanStatus, PLAN_WORKFLOW, publishPlan, recordMerge, reportApply, REVIEW_ARTIFACT, REVIEW_FILE, reviewMainPush } from '../../delivery/review/steps';
 import { run as planComment } from '../../scripts/plan-comment';
 import { testConfig } from '../stacks/synth';
 import { fakeGitHub } from '../workflows/support/fake-github';
+import { simulate } from '../workflows/support/simulate';
 import { describeWithTerraform, tempDir } from './support/terraform';
 import { applySavedPlan, artifactCopy, NO_CLI_CONFIG, type TerraformJson, writeTerraform } from './support/terraform-data';
 
@@ -68,6 +69,9 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const rendered = planComment(['--synth', app, '--review', reviewFile, '--head', head, '--base', sha('b'), '--dir', plans, 'dev'], job.env);
     expect(rendered.exitCode).toBe(0);
     await publishPlan({ github: gh.github, context: { repo, issue: { number: pr } }, file: reviewFile, issueNumber: pr });
+    // The comment job's artifact, then the status once the tests passed.
+    gh.addRun({ workflow: PLAN_WORKFLOW, headSha: head, artifact: { name: REVIEW_ARTIFACT, files: { [REVIEW_FILE]: fs.readFileSync(reviewFile, 'utf8') } } });
+    await finishPlanStatus({ github: gh.github, context: { repo, issue: { number: pr } }, file: reviewFile, tests: 'success' });
   }
 
   function merge(gh: ReturnType<typeof fakeGitHub>, pr: number, head: string, mergeCommit: string): void {
@@ -87,14 +91,17 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(prComment.body).toContain('#### Policy: ✅ passed');
     expect(prComment.body).toMatch(/<!-- taskmanager-plan-fingerprint:v2 [A-Za-z0-9+/=]+ -->\n$/);
     expect(gh.labels.get(12)).toEqual(['plan:changes']);
-    expect(gh.statuses).toEqual([expect.objectContaining({ sha: sha('1'), context: 'taskmanager/plan', state: 'success', description: 'dev: +1 ~0 ±0 -0 · policy passed' })]);
+    expect(gh.statuses).toEqual([
+      expect.objectContaining({ sha: sha('1'), context: 'taskmanager/plan', state: 'pending', description: 'dev: +1 ~0 ±0 -0 · policy passed · waiting for lint and tests' }),
+      expect.objectContaining({ sha: sha('1'), context: 'taskmanager/plan', state: 'success', description: 'dev: +1 ~0 ±0 -0 · policy passed' }),
+    ]);
 
     merge(gh, 12, sha('1'), sha('m'));
     const main = jobEnv();
     const { plans, dir } = await planJob(app);
     const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('m')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
     expect(review.verdicts).toEqual([expect.objectContaining({ stack: 'dev', verdict: 'apply', reason: expect.stringMatching(/^the plan is the one reviewed on #12 \(digest `[0-9a-f]{12}`\)$/) })]);
-    expect(main.output()).toBe('apply=["dev"]\n');
+    expect(main.output()).toBe('apply=["dev"]\napprove=[]\nstacks=["dev"]\n');
     expect(main.summary()).toContain('| `dev` | ▶️ applies |');
     expect(gh.statuses.at(-1)).toMatchObject({ sha: sha('m'), context: 'deploy/dev', state: 'pending' });
 
@@ -121,11 +128,11 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const again = await planJob(app);
     const quiet = await reviewMainPush({ github: gh.github, context: mainContext(sha('n')), plansDir: again.plans, synthDir: app, stacks: ['dev'], env: next.env });
     expect(quiet.verdicts[0]).toMatchObject({ verdict: 'no-changes' });
-    expect(next.output()).toBe('apply=[]\n');
+    expect(next.output()).toBe('apply=[]\napprove=[]\nstacks=[]\n');
     expect(gh.statuses.at(-1)).toMatchObject({ sha: sha('n'), context: 'deploy/dev', state: 'success' });
   }, 120_000);
 
-  it('the plan on main differs from the reviewed one: nothing applies, the difference is shown, and a maintainer approves it by digest', async () => {
+  it('the plan on main differs from the reviewed one: nothing applies until a reviewer of its approval environment approves that saved plan', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     await pullRequestRun(gh, synth(state, { app: { input: 'v1' } }), 20, sha('2'));
@@ -142,21 +149,26 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
       'the synthesized configuration is not the one that was planned (the code changed, e.g. the base branch moved)',
       '`terraform_data.app`: **create** as reviewed, but with other values',
     ]);
-    expect(main.output()).toBe('apply=[]\n');
+    // Not applied as reviewed; offered to the approval environment, in the apply order.
+    expect(main.output()).toBe('apply=[]\napprove=["dev"]\nstacks=["dev"]\n');
     const comment = gh.comments.find((c) => c.issue === 20 && c.body.startsWith('<!-- taskmanager-deploy -->'))!.body;
     expect(comment).toContain('| `dev` | ⏸️ waits for a decision | the plan differs from the one reviewed on #20 |');
-    expect(comment).toContain(`\`approve\` = \`dev=${verdict.digest}\``);
-    expect(comment).toContain('**Nothing was applied to `dev`.**');
-    expect(main.summary()).toContain('- `terraform_data.app`: **create** as reviewed, but with other values');
-    expect(gh.statuses.at(-1)).toMatchObject({ context: 'deploy/dev', state: 'failure' });
+    expect(comment).toContain('approve the run\'s deployment to the `dev-approval` environment');
+    expect(comment).not.toContain('workflow_dispatch');
+    expect(gh.statuses.at(-1)).toMatchObject({ context: 'deploy/dev', state: 'pending', description: 'waits for approval in dev-approval: the plan differs from the one reviewed on #20' });
 
-    // Run again with the digest approved: the same plan applies; a wrong digest does not.
-    const approved = jobEnv();
-    const replanned = await planJob(moved);
-    const ok = await reviewMainPush({ github: gh.github, context: mainContext(sha('d')), plansDir: replanned.plans, synthDir: moved, stacks: ['dev'], env: approved.env, approve: `dev=${verdict.digest}` });
-    expect(ok.apply).toEqual(['dev']);
-    const wrong = await reviewMainPush({ github: gh.github, context: mainContext(sha('d')), plansDir: replanned.plans, synthDir: moved, stacks: ['dev'], env: jobEnv().env, approve: `dev=${'0'.repeat(64)}` });
-    expect(wrong.verdicts[0]).toMatchObject({ verdict: 'differs', reason: expect.stringContaining('is not this plan\'s') });
+    // The approval job: without a reviewer's approval of this run in dev-approval it refuses (and sets no output).
+    const approval = jobEnv();
+    const context = mainContext(sha('d'));
+    await expect(confirmApproval({ github: gh.github, context, stack: 'dev', env: approval.env })).rejects.toThrow('no reviewer approved this run in the environment dev-approval');
+    gh.reviews.push({ runId: 77, state: 'approved', environment: 'prod-approval', login: 'alice' }); // another environment's
+    gh.reviews.push({ runId: 76, state: 'approved', environment: 'dev-approval', login: 'alice' }); // another run's
+    gh.reviews.push({ runId: 77, state: 'rejected', environment: 'dev-approval', login: 'bob' });
+    await expect(confirmApproval({ github: gh.github, context, stack: 'dev', env: approval.env })).rejects.toThrow('no reviewer approved');
+    expect(approval.output()).toBe('');
+    gh.reviews.push({ runId: 77, state: 'approved', environment: 'dev-approval', login: 'carol' });
+    await expect(confirmApproval({ github: gh.github, context, stack: 'dev', env: approval.env })).resolves.toBe('carol');
+    expect(approval.output()).toBe('dev=approved\n');
   }, 120_000);
 
   it('a push with no reviewed plan, a merged head that was never planned, or a failing policy does not apply', async () => {
@@ -176,9 +188,9 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     // The same code, synthesized with a waiver that has expired: the review judges with that app's settings.
     const expiredApp = synth(state, { app: { input: 'v1' } }, { policy: { waivers: [{ rule: 'CKV_AWS_7', resource: 'aws_kms_key.k', reason: 'old', expires: '2020-01-01' }] } });
     const expired = jobEnv();
-    const blocked = await reviewMainPush({ github: gh.github, context: mainContext(sha('f')), plansDir: plans, synthDir: expiredApp, stacks: ['dev'], env: expired.env, approve: `dev=${stale.verdicts[0].digest}` });
+    const blocked = await reviewMainPush({ github: gh.github, context: mainContext(sha('f')), plansDir: plans, synthDir: expiredApp, stacks: ['dev'], env: expired.env });
     expect(blocked.verdicts[0]).toMatchObject({ verdict: 'policy-failed' });
-    expect(expired.output()).toBe('apply=[]\n');
+    expect(expired.output()).toBe('apply=[]\napprove=[]\nstacks=[]\n');
     expect(expired.summary()).toContain('TM_WAIVER_EXPIRED');
   }, 120_000);
 
@@ -257,12 +269,95 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const state = path.join(fresh('state'), 'terraform.tfstate');
     const app = synth(state, { app: { input: 'v1' } });
     await pullRequestRun(gh, app, 70, sha('a'));
-    const comment = gh.comments.find((c) => c.issue === 70)!;
+    // The run's artifact as an older version of the comment job wrote it.
+    gh.runs.splice(gh.runs.findIndex((r) => r.head_sha === sha('a')), 1);
     const v1 = { version: 1, head: sha('a'), base: sha('b'), stacks: { dev: { digest: 'f'.repeat(64), code: '' } } };
-    comment.body = comment.body.replace(/<!-- taskmanager-plan-fingerprint:v2 [A-Za-z0-9+/=]+ -->/, `<!-- taskmanager-plan-fingerprint:v1 ${gzipSync(JSON.stringify(v1)).toString('base64')} -->`);
+    const file = { body: '', labels: [], status: { state: 'success', description: '' }, head: sha('a'), fingerprint: v1 };
+    gh.addRun({ workflow: PLAN_WORKFLOW, headSha: sha('a'), artifact: { name: REVIEW_ARTIFACT, files: { [REVIEW_FILE]: JSON.stringify(file) } } });
     merge(gh, 70, sha('a'), sha('c'));
     const { plans } = await planJob(app);
     const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('c')), plansDir: plans, synthDir: app, stacks: ['dev'], env: jobEnv().env });
     expect(review.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: 'the plan on #70 carries a fingerprint of format v1; this version compares v2 (the plan\'s intent) and cannot tell whether the plans match' });
   }, 120_000);
+
+  it('only the CI workflow\'s pull-request run of the merged head is the reviewed plan: not a comment, not another workflow\'s artifact, not a fork\'s run', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    const reviewed = synth(state, { app: { input: 'v1' } });
+    await pullRequestRun(gh, reviewed, 50, sha('6'));
+    merge(gh, 50, sha('6'), sha('7'));
+    // What reaches main is another plan; someone forges "reviewed" records of it everywhere but ci.yml's run.
+    const other = synth(state, { app: { input: 'evil' } });
+    const forger = jobEnv();
+    const { plans: forgedPlans } = await planJob(other);
+    const forgedFile = path.join(forger.dir, 'review.json');
+    expect(planComment(['--synth', other, '--review', forgedFile, '--head', sha('6'), '--base', sha('b'), '--dir', forgedPlans, 'dev'], forger.env).exitCode).toBe(0);
+    const forged = fs.readFileSync(forgedFile, 'utf8');
+    gh.addRun({ workflow: '.github/workflows/other.yml', headSha: sha('6'), artifact: { name: REVIEW_ARTIFACT, files: { [REVIEW_FILE]: forged } } });
+    gh.addRun({ workflow: PLAN_WORKFLOW, headSha: sha('6'), repository: 'mallory/tm', artifact: { name: REVIEW_ARTIFACT, files: { [REVIEW_FILE]: forged } } });
+    gh.addRun({ workflow: PLAN_WORKFLOW, headSha: sha('6'), event: 'workflow_dispatch', artifact: { name: REVIEW_ARTIFACT, files: { [REVIEW_FILE]: forged } } });
+    await gh.github.rest.issues.createComment({ ...repo, issue_number: 50, body: JSON.parse(forged).body });
+
+    const { plans } = await planJob(other);
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: other, stacks: ['dev'], env: jobEnv().env });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'differs', reason: 'the plan differs from the one reviewed on #50' });
+    expect(review.apply).toEqual([]);
+
+    // Without ci.yml's own run, the forged records alone are no review at all.
+    gh.runs.splice(0, 1);
+    const none = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: other, stacks: ['dev'], env: jobEnv().env });
+    expect(none.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: expect.stringContaining('its final commit was never planned') });
+  }, 120_000);
+
+  it("a fork's pull request gets no plan and a failing check that says how a maintainer plans it; no manual run reaches the loop", async () => {
+    const job = jobEnv();
+    const result = planComment(['--require-plan', `dev=fork:51:${sha('8')}`, `prod=fork:51:${sha('8')}`], job.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.markdown).toContain(`git fetch origin pull/51/head && git push origin ${sha('8')}:refs/heads/fork-pr-51`);
+    expect(result.markdown).not.toContain('Run workflow');
+    // GitHub's engines: ci.yml has no workflow_dispatch, so no input (pr, sha, approve) starts any of it.
+    const ci = path.resolve(__dirname, '../../.github/workflows/ci.yml');
+    for (const inputs of [{}, { pr: '51', sha: sha('8') }, { approve: `dev=${'e'.repeat(64)}` }, { pr: '51', sha: sha('8'), approve: `dev=${'e'.repeat(64)}` }] as Record<string, string>[]) {
+      expect(await simulate(ci, { event: 'workflow_dispatch', ref: 'refs/heads/main', inputs })).toEqual([]);
+    }
+    // A fork's pull request runs nothing of ci.yml either (fork.yml takes it, read-only).
+    const forkLegs = await simulate(ci, { event: 'pull_request', ref: 'refs/pull/51/merge', headRepository: 'mallory/taskmanager' });
+    expect(forkLegs.filter((l) => l.result !== 'skipped')).toEqual([]);
+  });
+
+  it('a deploy that GitHub cancels in the queue says "superseded by <sha>" on its pull request and statuses; the newer merge deploys its changes too', async () => {
+    const gh = fakeGitHub();
+    const state = path.join(fresh('state'), 'terraform.tfstate');
+    // #61 adds `extra`; #62 was brought up to date with it before it merged (its plan includes `extra`).
+    const withExtra = { app: { input: 'v1' }, extra: { input: 'x' } };
+    const withBoth = { ...withExtra, more: { input: 'y' } };
+    await pullRequestRun(gh, synth(state, withExtra), 61, sha('1'));
+    merge(gh, 61, sha('1'), sha('a'));
+    const latest = synth(state, withBoth);
+    await pullRequestRun(gh, latest, 62, sha('2'));
+    merge(gh, 62, sha('2'), sha('c'));
+    gh.branches.set('main', sha('c'));
+
+    // The run of #61's merge waited in `deploy-main` and GitHub cancelled it when #62's merge queued.
+    const record = jobEnv();
+    const superseded = await recordMerge({ github: gh.github, context: mainContext(sha('a')), stacks: ['dev', 'prod'], why: 'cancelled', env: record.env });
+    expect(superseded).toMatchObject({ state: 'error', description: expect.stringMatching(new RegExp(`^superseded by ${sha('c')}: `)) });
+    const note = gh.comments.find((c) => c.issue === 61 && c.body.startsWith('<!-- taskmanager-deploy -->'))!.body;
+    expect(note).toContain(`superseded by ${sha('c')}`);
+    expect(gh.statuses.filter((st) => st.sha === sha('a')).map((st) => [st.context, st.state])).toEqual([['deploy/dev', 'error'], ['deploy/prod', 'error']]);
+    expect(gh.statuses.find((st) => st.sha === sha('a'))!.description).toMatch(/^superseded by c{40}/);
+    expect(record.summary()).toContain('superseded by');
+
+    // #62's deploy plans the whole of main: #61's `extra` with it, as #62's reviewed plan had it.
+    const main = jobEnv();
+    const { plans } = await planJob(latest);
+    const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('c'), sha('a')), plansDir: plans, synthDir: latest, stacks: ['dev'], env: main.env });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'apply' });
+    expect(main.summary()).toContain('| `dev` | ▶️ applies |');
+
+    // A cancelled deploy of main's newest commit is not superseded: it says to re-run.
+    const cancelled = await recordMerge({ github: gh.github, context: mainContext(sha('c')), stacks: ['dev'], why: 'cancelled', env: jobEnv().env });
+    expect(cancelled.description).toBe('cancelled before it deployed: re-run the workflow run to deploy it');
+  }, 120_000);
 });
+

@@ -115,8 +115,8 @@ function decide(result: StackResult, current: StackFingerprint | undefined, o: M
 function decisionHelp(v: StackVerdict, o: MergeReviewOptions): string[] {
   return [
     `**Nothing was applied to ${code(v.stack)}.** The reviewers of the ${code(v.stack)} environment decide:`,
-    `- **Apply this plan as it is:** read it (the job summary of ${o.runUrl ? `[this run](${o.runUrl})` : 'this run'}, artifact \`plan-main-${v.stack}\`), then run the *CI* workflow on \`main\` (Actions → CI → Run workflow) with \`approve\` = \`${v.stack}=${v.digest}\`. That run plans again and applies only if its plan still has this digest, after the ${code(v.stack)} environment's required reviewers approve the deployment.`,
-    '- **Do not apply it:** leave it; open a pull request that changes the configuration, and its plan is reviewed as usual.',
+    `- **Apply this plan as it is:** read it (the job summary of ${o.runUrl ? `[this run](${o.runUrl})` : 'this run'}, artifact \`plan-main-${v.stack}\`), then approve the run's deployment to the ${code(`${v.stack}-approval`)} environment (Review deployments). Exactly this saved plan applies (digest \`${v.digest?.slice(0, 12)}\`), nothing planned later.`,
+    `- **Do not apply it:** reject that deployment; open a pull request that changes the configuration, and its plan is reviewed as usual.`,
   ];
 }
 

@@ -9,11 +9,13 @@ import { synthesizedStacks } from '../offline-checks';
 import { outcome } from '../plan/comment';
 import { code, escapeControl, escapeHtml, plural } from '../plan/markdown';
 import { hasChanges, summarize } from '../plan/model';
-import { renderComment, type StackResult } from '../plan/render';
+import { markerLine } from '../github';
+import { DEFAULT_MARKER, renderComment, type StackResult } from '../plan/render';
 import { loadSynthesized } from '../plan/synthesized';
 import { checkPolicy } from '../policy/check';
 import { policyMarkdown } from '../policy/report';
 import type { PolicyResult } from '../policy/engine';
+import { type ChangeSummary, nothingToPlan, pipelineWarning } from './changes';
 import { type Fingerprint, fingerprintMarker, FINGERPRINT_VERSION, stackFingerprint } from './fingerprint';
 
 /** The labels the plan run owns on a pull request; others are left alone. */
@@ -27,8 +29,8 @@ export interface PlanReview {
   readonly status: { readonly state: 'success' | 'failure'; readonly description: string };
   /** The commit the plan was of (the status goes there). */
   readonly head?: string;
-  /** What was planned, for the review after the merge (the marker in `body` carries it too). */
-  readonly fingerprint: Fingerprint;
+  /** What was planned, for the review after the merge (it travels in the run's `plan-review` artifact; the marker in `body` carries it too). */
+  readonly fingerprint?: Fingerprint;
 }
 
 export interface PlanReviewOptions {
@@ -41,6 +43,8 @@ export interface PlanReviewOptions {
   readonly context?: string;
   readonly maxLength?: number;
   readonly today?: string;
+  /** The pull request's changed files, classified: a pipeline change opens the comment with a warning. */
+  readonly changes?: ChangeSummary;
 }
 
 /** plan:destroy when anything is destroyed or replaced, plan:changes for other changes, plan:no-changes when all planned stacks have none. */
@@ -98,6 +102,20 @@ export function planReview(options: PlanReviewOptions): PlanReview {
   const fingerprint: Fingerprint = { version: FINGERPRINT_VERSION, head: options.head, base: options.base, stacks: fingerprints(planned, synthDir) };
   const context = [waiverNotice(policy), options.context].filter(Boolean).join('\n\n') || undefined;
   const synthesized = synthDir ? (stack: string) => loadSynthesized(synthDir, stack) : undefined;
-  const body = renderComment(results, { context, maxLength: options.maxLength, sections, sectionsAfterStacks: cost, trailer: fingerprintMarker(fingerprint), synthesized });
+  const body = withWarning(renderComment(results, { context, maxLength: options.maxLength, sections, sectionsAfterStacks: cost, trailer: fingerprintMarker(fingerprint), synthesized }), options.changes);
   return { body, labels: planLabels(results, policy), status: statusOf(results, policy), head: options.head, fingerprint };
+}
+
+/** The warning goes right under the marker line, so it is the first thing the comment says. */
+function withWarning(body: string, changes: ChangeSummary | undefined): string {
+  const warning = pipelineWarning(changes);
+  if (!warning) return body;
+  const marker = markerLine(DEFAULT_MARKER);
+  return body.startsWith(marker) ? `${marker}\n${warning}\n\n${body.slice(marker.length).replace(/^\n/, '')}` : `${warning}\n\n${body}`;
+}
+
+/** What a pull request that changes nothing synth reads gets: a comment that says so, no plan, a green status. */
+export function nothingToPlanReview(changes: ChangeSummary, head?: string, context?: string): PlanReview {
+  const body = withWarning([markerLine(DEFAULT_MARKER), '### Terraform plan', '', nothingToPlan(changes), ...(context ? ['', context] : []), ''].join('\n'), changes);
+  return { body, labels: ['plan:no-changes'], status: { state: 'success', description: 'nothing synth reads changed: no plan' }, head };
 }
