@@ -6,11 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { planStack } from '../../delivery/ci';
 import { publishPlan, reportApply, reviewMainPush } from '../../delivery/review/steps';
 import { run as planComment } from '../../scripts/plan-comment';
 import { fakeGitHub } from '../workflows/support/fake-github';
-import { describeWithTerraform, tempDir } from './support/terraform';
+import { describeWithTerraform, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 import { applySavedPlan, artifactCopy, type TerraformJson, writeTerraform } from './support/terraform-data';
 
 const sha = (c: string) => c.repeat(40);
@@ -46,7 +45,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const dir = fresh('stack');
     artifactCopy(path.join(app, 'stacks', 'dev'), dir);
     const plans = fresh('plans');
-    const outcome = await planStack({ stack: 'dev', dir, outDir: plans, env: jobEnv().env });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: plans, env: jobEnv().env });
     expect(outcome.status).not.toBe('failed');
     return { plans, dir };
   }
@@ -68,7 +67,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
   /** The context of a push to main, which was at `before` (the PRs here were planned on base bbbb...). */
   const mainContext = (commit: string, before = sha('b')) => ({ repo, issue: { number: 0 }, sha: commit, runId: 77, serverUrl: 'https://github.com', payload: { before } });
 
-  it('reviewed plan = plan on main: the stack applies, exactly that plan, and the result goes back to the PR and the commit', async () => {
+  itShowingTerraformOutput('reviewed plan = plan on main: the stack applies, exactly that plan, and the result goes back to the PR and the commit', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     const app = synth(state, { app: { input: 'v1' } });
@@ -116,7 +115,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(gh.statuses.at(-1)).toMatchObject({ sha: sha('n'), context: 'deploy/dev', state: 'success' });
   }, 120_000);
 
-  it('the plan on main differs from the reviewed one: nothing applies, the difference is shown, and a maintainer approves it by digest', async () => {
+  itShowingTerraformOutput('the plan on main differs from the reviewed one: nothing applies, the difference is shown, and a maintainer approves it by digest', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     await pullRequestRun(gh, synth(state, { app: { input: 'v1' } }), 20, sha('2'));
@@ -150,7 +149,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(wrong.verdicts[0]).toMatchObject({ verdict: 'differs', reason: expect.stringContaining('is not this plan\'s') });
   }, 120_000);
 
-  it('a push with no reviewed plan, a merged head that was never planned, or a failing policy does not apply', async () => {
+  itShowingTerraformOutput('a push with no reviewed plan, a merged head that was never planned, or a failing policy does not apply', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     const app = synth(state, { app: { input: 'v1' } });
@@ -171,7 +170,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(expired.summary()).toContain('TM_WAIVER_EXPIRED');
   }, 120_000);
 
-  it('a failed apply says which resource failed, on the PR and in the commit status', async () => {
+  itShowingTerraformOutput('a failed apply says which resource failed, on the PR and in the commit status', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } });
