@@ -18,9 +18,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** The page's sign-in settings from the same environment the API reads. */
 function localRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
   const { AUTH_ISSUER: issuer, AUTH_CLIENT_ID: clientId, AUTH_DOMAIN: domain, AUTH_SCOPES: scopes = 'openid email' } = env;
-  if (!issuer && !clientId) return { apiBase: API_BASE_PATH, auth: null };
+  // The API makes pictures only with a queue and a bucket (never in plain local SQLite mode).
+  const images = Boolean(env.QUEUE_URL && env.IMAGES_BUCKET);
+  if (!issuer && !clientId) return { apiBase: API_BASE_PATH, auth: null, images };
   if (!domain) throw ConfigError.of('AUTH_DOMAIN', 'is required with AUTH_ISSUER and AUTH_CLIENT_ID (the hosted UI base URL the page signs in at)');
-  return parseRuntimeConfig({ apiBase: API_BASE_PATH, auth: { issuer, clientId, domain, scopes: scopes.split(/\s+/).filter(Boolean) } });
+  return parseRuntimeConfig({ apiBase: API_BASE_PATH, auth: { issuer, clientId, domain, scopes: scopes.split(/\s+/).filter(Boolean) }, images });
 }
 
 const COMMAND = {

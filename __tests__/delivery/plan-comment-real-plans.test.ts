@@ -10,13 +10,12 @@ import { planStackOffline, writeOfflineOverride } from '../../delivery/offline-c
 import { classify, parsePlan, type PlanJson } from '../../delivery/plan/model';
 import { compareByRisk, riskOf } from '../../delivery/plan/risk';
 import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render';
-import { planStack } from '../../delivery/ci';
 import { estimateStack } from '../../delivery/cost/estimate';
 import { PRICE_TABLES } from '../../delivery/cost/prices';
 import { costMarkdown, money, README_BEGIN, README_END, readmeBlock } from '../../delivery/cost/report';
 import type { CostPlan } from '../../delivery/cost/snapshot';
 import { reviewMerge } from '../../delivery/review/merge';
-import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir } from './support/terraform';
+import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 
 describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
   const work = tempDir('real-plans-');
@@ -43,7 +42,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
   }, 240_000);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
+  itShowingTerraformOutput('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
     expect(devPlan.terraform_version).toBe('1.11.4');
     expect(devPlan).toMatchObject({ errored: false, applyable: true, complete: true });
     const creates = (devPlan.resource_changes ?? []).filter((r) => r.change.actions.join() === 'create');
@@ -81,7 +80,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
   });
 
-  it('prices to exactly the figures in the README (regenerate them with npm run cost:readme)', () => {
+  itShowingTerraformOutput('prices to exactly the figures in the README (regenerate them with npm run cost:readme)', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const block = readme.slice(readme.indexOf(README_BEGIN), readme.indexOf(README_END) + README_END.length);
     expect(readmeBlock([estimateStack('dev', devPlan), estimateStack('prod', prodPlan)])).toBe(block);
@@ -89,7 +88,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect([estimateStack('dev', devPlan).after.notPriced, estimateStack('prod', prodPlan).after.notPriced]).toEqual([0, 0]);
   });
 
-  it('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {
+  itShowingTerraformOutput('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {
     // The state before is what dev's plan would leave, with the ids a real state knows (a plan leaves them unknown).
     const before = JSON.parse(JSON.stringify((devPlan as { planned_values?: unknown }).planned_values)) as { root_module: { resources: { address: string; type: string; values: Record<string, unknown> }[] } };
     before.root_module.resources.filter((r) => r.address.startsWith('aws_vpc_endpoint.database-accounts')).forEach((r) => (r.values.subnet_ids = ['subnet-private-0']));
@@ -107,14 +106,14 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(costMarkdown([cost])).toContain(`| \`dev\` | us-east-1 | ${money(cost.after.monthly)} | +$25.55 | 0 |`);
   });
 
-  it('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {
+  itShowingTerraformOutput('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {
     const dir = path.join(work, 'ci-dev');
     fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
     writeOfflineOverride(dir);
     const summary = path.join(work, 'summary.md');
     const output = path.join(work, 'output.txt');
     const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
-    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'plans'), lockFile: LOCK_FILE, env });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'plans'), lockFile: LOCK_FILE, env });
     expect(outcome.status).toBe('changes');
     expect(outcome.exitCode).toBe(0);
     // init ran with -lockfile=readonly: it verified the hash and changed nothing.
@@ -127,14 +126,14 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(fs.readFileSync(output, 'utf8')).toBe('status=changes\nexitcode=0\n');
   }, 120_000);
 
-  it('a lock file whose hash does not match the provider fails init', async () => {
+  itShowingTerraformOutput('a lock file whose hash does not match the provider fails init', async () => {
     const dir = path.join(work, 'ci-bad-lock');
     fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
     writeOfflineOverride(dir);
     const badLock = path.join(work, 'bad.lock.hcl');
     fs.writeFileSync(badLock, fs.readFileSync(LOCK_FILE, 'utf8').replace(/h1:[^"]+/, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
     const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: '', GITHUB_OUTPUT: '' };
-    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'bad-plans'), lockFile: badLock, env });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'bad-plans'), lockFile: badLock, env });
     expect(outcome.status).toBe('failed');
     expect(fs.readFileSync(outcome.stderrFile!, 'utf8')).toMatch(/terraform init failed[\s\S]*checksum/i);
     expect(outcome.markdown).toContain('#### ❌ `dev`: plan failed');

@@ -9,7 +9,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { planStack } from '../../delivery/ci';
 import { terraform } from '../../delivery/terraform';
 import { writeResolvedConfig } from '../../stacks/config';
 import { confirmApproval, finishPlanStatus, PLAN_WORKFLOW, publishPlan, recordMerge, reportApply, REVIEW_ARTIFACT, REVIEW_FILE, reviewMainPush } from '../../delivery/review/steps';
@@ -17,7 +16,7 @@ import { run as planComment } from '../../scripts/plan-comment';
 import { testConfig } from '../stacks/synth';
 import { fakeGitHub } from '../workflows/support/fake-github';
 import { simulate } from '../workflows/support/simulate';
-import { describeWithTerraform, tempDir } from './support/terraform';
+import { describeWithTerraform, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 import { applySavedPlan, artifactCopy, NO_CLI_CONFIG, type TerraformJson, writeTerraform } from './support/terraform-data';
 
 const sha = (c: string) => c.repeat(40);
@@ -56,7 +55,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const dir = fresh('stack');
     artifactCopy(path.join(app, 'stacks', 'dev'), dir);
     const plans = fresh('plans');
-    const outcome = await planStack({ stack: 'dev', dir, outDir: plans, env: jobEnv().env });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: plans, env: jobEnv().env });
     expect(outcome.status).not.toBe('failed');
     return { plans, dir };
   }
@@ -81,7 +80,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
   /** The context of a push to main, which was at `before` (the PRs here were planned on base bbbb...). */
   const mainContext = (commit: string, before = sha('b')) => ({ repo, issue: { number: 0 }, sha: commit, runId: 77, serverUrl: 'https://github.com', payload: { before } });
 
-  it('reviewed plan = plan on main: the stack applies, exactly that plan, and the result goes back to the PR and the commit', async () => {
+  itShowingTerraformOutput('reviewed plan = plan on main: the stack applies, exactly that plan, and the result goes back to the PR and the commit', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     const app = synth(state, { app: { input: 'v1' } });
@@ -132,7 +131,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(gh.statuses.at(-1)).toMatchObject({ sha: sha('n'), context: 'deploy/dev', state: 'success' });
   }, 120_000);
 
-  it('the plan on main differs from the reviewed one: nothing applies until a reviewer of its approval environment approves that saved plan', async () => {
+  itShowingTerraformOutput('the plan on main differs from the reviewed one: nothing applies until a reviewer of its approval environment approves that saved plan', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     await pullRequestRun(gh, synth(state, { app: { input: 'v1' } }), 20, sha('2'));
@@ -171,7 +170,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(approval.output()).toBe('dev=approved\n');
   }, 120_000);
 
-  it('a push with no reviewed plan, a merged head that was never planned, or a failing policy does not apply', async () => {
+  itShowingTerraformOutput('a push with no reviewed plan, a merged head that was never planned, or a failing policy does not apply', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     const app = synth(state, { app: { input: 'v1' } });
@@ -194,7 +193,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(expired.summary()).toContain('TM_WAIVER_EXPIRED');
   }, 120_000);
 
-  it('a failed apply says which resource failed, on the PR and in the commit status', async () => {
+  itShowingTerraformOutput('a failed apply says which resource failed, on the PR and in the commit status', async () => {
     const gh = fakeGitHub();
     const state = path.join(fresh('state'), 'terraform.tfstate');
     // A command in the apply is refused unless the settings waive it; the comment says so at its top.
