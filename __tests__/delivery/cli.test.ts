@@ -4,6 +4,8 @@
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { writeResolvedConfig } from '../../stacks/config';
+import { testConfig } from '../stacks/synth';
 import * as os from 'os';
 import * as path from 'path';
 import { COMMAND as COST, run as cost } from '../../scripts/cost';
@@ -64,14 +66,15 @@ describe('--help', () => {
 describe('plan-comment in the README\'s form (no --synth)', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-comment-cli-'));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-  const env = { TASKMANAGER_CONFIG: path.join(work, 'config.json') };
-  fs.writeFileSync(env.TASKMANAGER_CONFIG, JSON.stringify({ policy: { waivers: [] } }));
+  const env = {};
 
   /** A synthesized app of one stack, `dev`, in `<work>/cdktf.out` as synth leaves it. */
   const app = path.join(work, 'cdktf.out');
   fs.mkdirSync(path.join(app, 'stacks', 'dev'), { recursive: true });
   fs.writeFileSync(path.join(app, 'stacks', 'dev', 'cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { app: { input: 'x' } } } }));
   fs.writeFileSync(path.join(app, 'manifest.json'), JSON.stringify({ stacks: { dev: { name: 'dev', workingDirectory: 'stacks/dev', synthesizedStackPath: 'stacks/dev/cdk.tf.json' } } }));
+  // The settings synth resolved, as it writes them beside the stacks (no default waiver: nothing here to waive).
+  writeResolvedConfig(app, testConfig({ policy: { waivers: [] }, environments: { dev: { policy: { waivers: [] } } } }), { environment: [] });
   const plan = `dev=${path.join(PLANS, 'aws-drift.json')}`;
 
   it('uses cdktf.out when it exists: the policy and cost sections CI posts, and says so', () => {

@@ -69,7 +69,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(headers.length + cut).toBe(blocks.length);
     expect(new Set(headers).size).toBe(headers.length);
     // Riskiest first: IAM and resource policies, network exposure, stateful resources, then the rest.
-    const byRisk = creates.map(classify).sort(compareByRisk).map((c) => c.resource.address);
+    const byRisk = devPlan.resource_changes!.map(classify).sort(compareByRisk).map((c) => c.resource.address);
     expect(headers).toEqual(byRisk.slice(0, headers.length));
     expect(riskOf(classify(creates.find((r) => r.address === headers[0])!))).toBe('iam');
     const vpcOnly = { ...devPlan, resource_changes: creates.filter((r) => r.type === 'aws_vpc') };

@@ -32,7 +32,8 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
    * A synthesized app of one stack, `dev`, whose state lives at `state` (shared, like the S3
    * backend), with the configuration synth resolved from `settings` beside it.
    */
-  function synth(state: string, resources: Record<string, unknown>, settings: Record<string, unknown> = { policy: { waivers: [] } }): string {
+  // dev's default waiver (its instances' public addresses) matches nothing in these terraform_data stacks.
+  function synth(state: string, resources: Record<string, unknown>, settings: Record<string, unknown> = { policy: { waivers: [] }, environments: { dev: { policy: { waivers: [] } } } }): string {
     const app = fresh('app');
     const config: TerraformJson = { terraform: { backend: { local: { path: state } } }, resource: { terraform_data: resources }, output: { value: { value: '${terraform_data.app.output}' } } };
     writeTerraform(path.join(app, 'stacks', 'dev'), config);
@@ -185,7 +186,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(stale.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: expect.stringContaining('its final commit was never planned') });
 
     // The same code, synthesized with a waiver that has expired: the review judges with that app's settings.
-    const expiredApp = synth(state, { app: { input: 'v1' } }, { policy: { waivers: [{ rule: 'CKV_AWS_7', resource: 'aws_kms_key.k', reason: 'old', expires: '2020-01-01' }] } });
+    const expiredApp = synth(state, { app: { input: 'v1' } }, { policy: { waivers: [{ rule: 'CKV_AWS_7', resource: 'aws_kms_key.k', reason: 'old', expires: '2020-01-01' }] }, environments: { dev: { policy: { waivers: [] } } } });
     const expired = jobEnv();
     const blocked = await reviewMainPush({ github: gh.github, context: mainContext(sha('f')), plansDir: plans, synthDir: expiredApp, stacks: ['dev'], env: expired.env });
     expect(blocked.verdicts[0]).toMatchObject({ verdict: 'policy-failed' });
@@ -198,7 +199,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const state = path.join(fresh('state'), 'terraform.tfstate');
     // A command in the apply is refused unless the settings waive it; the comment says so at its top.
     const waiver = { rule: 'TM_EXEC_COMMAND_RESOURCE', resource: 'terraform_data.broken', reason: 'a command that fails, to test a failed apply', expires: '2099-12-31' };
-    const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } }, { policy: { waivers: [waiver] } });
+    const app = synth(state, { app: { input: 'v1' }, broken: { input: 'x', provisioner: [{ 'local-exec': { command: 'exit 3' } }] } }, { policy: { waivers: [waiver] }, environments: { dev: { policy: { waivers: [] } } } });
     await pullRequestRun(gh, app, 40, sha('5'));
     const prComment = gh.comments.find((c) => c.issue === 40)!.body;
     const notice = prComment.indexOf('> **1 policy failure waived** by `policy.waivers` in the settings:\n> - `TM_EXEC_COMMAND_RESOURCE` (critical) `dev` `terraform_data.broken`: runs a local-exec command ("exit 3") with the apply role\'s credentials; waived until 2099-12-31: a command that fails, to test a failed apply');
@@ -241,7 +242,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(mainPlan.resource_changes[0].change.before.output).toBe('moved since the review'); // Terraform's own before moved ...
     const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
     expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason: expect.stringMatching(/^the plan is the one reviewed on #50/) }); // ... the intent did not
-    expect(main.output()).toBe('apply=["dev"]\n');
+    expect(main.output()).toBe('apply=["dev"]\napprove=[]\nstacks=["dev"]\n');
   }, 120_000);
 
   it('what is left of the reviewed plan after an earlier run applied part of it applies, and the deploy comment says what is gone', async () => {

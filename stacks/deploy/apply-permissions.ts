@@ -21,7 +21,7 @@ import { refreshStatements } from './plan-reads';
 import { logGroupArns } from './workload-boundary';
 
 /** Services our stacks hand roles to: EC2 (instance profile), Lambda (the functions), VPC flow logs. */
-export const PASS_ROLE_SERVICES = ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com'];
+export const PASS_ROLE_SERVICES = ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'monitoring.rds.amazonaws.com'];
 /** Service-linked roles the services create on first use (CloudFront's for the VPC origin's network interfaces). */
 const SERVICE_LINKED_ROLES = ['autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'rds.amazonaws.com', 'vpcorigin.cloudfront.amazonaws.com'];
 
