@@ -120,6 +120,6 @@ describe('Database', () => {
 
   test('the monitoring role carries the workload boundary in an environment, like every role', () => {
     const stack = environmentStack('prod');
-    expect(resourceNamed(stack, 'aws_iam_role', 'monitoring-role').permissions_boundary).toMatch(/:policy\/taskmanager-workload-boundary$/);
+    expect(resourceNamed(stack, 'aws_iam_role', 'monitoring-role').permissions_boundary).toMatch(/:policy\/taskmanager-prod-workload-boundary$/);
   });
 });
