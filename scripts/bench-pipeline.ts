@@ -22,6 +22,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { commandLineOrExit } from './support/cli';
 
 interface Step {
   readonly name: string;
@@ -112,7 +113,18 @@ function main(argv: readonly string[]): void {
   }
 }
 
+const COMMAND = {
+  invocation: 'npm run bench:pipeline --',
+  summary: 'The pipeline\'s critical path, checkout to the rendered plan comment, on fresh clones: the new path against the old sequential one.',
+  flags: {
+    'skip-tests': { type: 'boolean', default: false, description: 'leave the test suite out of the old path (the ratio is then an upper bound)' },
+    keep: { type: 'boolean', default: false, description: 'keep the clones' },
+    repo: { type: 'string', value: 'DIR', description: 'the repository to clone (default: the current folder)' },
+  },
+} as const;
+
 if (require.main === module) {
+  commandLineOrExit(COMMAND);
   try {
     main(process.argv.slice(2));
   } catch (error) {

@@ -13,6 +13,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { type ChangeSummary, classifyChanges } from '../delivery/review/changes';
+import { commandLineOrExit } from './support/cli';
 
 /** The files changed between two commits, or undefined when git cannot tell. */
 export function changedFiles(base: string, head = 'HEAD', cwd = process.cwd()): string[] | undefined {
@@ -35,7 +36,19 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
   return summary;
 }
 
+const COMMAND = {
+  invocation: 'node dist/scripts/pipeline-changes.js --',
+  summary: 'Classifies the files a pull request changes: does synth read any, does it change the pipeline.',
+  flags: {
+    base: { type: 'string', value: 'SHA', description: 'the base commit (default: none)' },
+    head: { type: 'string', value: 'SHA', description: 'the head commit (default HEAD)' },
+    output: { type: 'string', value: 'FILE', description: 'write the classification as JSON' },
+    'github-output': { type: 'boolean', default: false, description: 'append its outputs to $GITHUB_OUTPUT' },
+  },
+} as const;
+
 if (require.main === module) {
+  commandLineOrExit(COMMAND);
   try {
     const s = run(process.argv.slice(2));
     console.log(`${s.files} changed files: ${s.synthInputs.length} read by synth (${s.plan ? 'plan' : 'nothing to plan'}), ${s.pipeline.length} of the pipeline`);
