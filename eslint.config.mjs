@@ -12,7 +12,9 @@ const boundary = (folders, why) => ({
   message: why,
 });
 const TESTS = boundary(['__tests__'], 'Only tests import __tests__/: move what is shared to scripts/support/.');
-const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+/** The IAM policy engine of the isolation test is AGPL-3.0: a devDependency that nothing shipped may import. */
+const TESTS_ONLY_ENGINE = { regex: '^@cloud-copilot/', message: '@cloud-copilot/* is AGPL-3.0: tests only (a devDependency), never in stacks/, api/, delivery/ or scripts/.' };
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns: [...patterns, TESTS_ONLY_ENGINE] }] });
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdktf.out/', 'dist/', 'coverage/', '.gen/', 'test-artifacts/'] },

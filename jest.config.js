@@ -7,8 +7,13 @@ module.exports = {
   // ES-module-only dependencies are turned into CommonJS as they load.
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-    '/node_modules/jose/.+\\.js$': '<rootDir>/__tests__/support/esm-to-cjs.cjs',
+    '/node_modules/(jose|@actions/(expressions|workflow-parser))/.+\\.js$': '<rootDir>/__tests__/support/esm-to-cjs.cjs',
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // GitHub's workflow parser and expression engine export only `import` entry points.
+  moduleNameMapper: {
+    '^@actions/(expressions|workflow-parser)$': '<rootDir>/node_modules/@actions/$1/dist/index.js',
+    '^@actions/(expressions|workflow-parser)/(.+)$': '<rootDir>/node_modules/@actions/$1/dist/$2.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@actions/expressions|@actions/workflow-parser|cronstrue)/)'],
   testTimeout: 60000,
 };

@@ -28,6 +28,8 @@ export interface PlanOptions extends CiOptions {
   readonly lockFile?: string;
   readonly detailedExitcode?: boolean;
   readonly title?: string;
+  /** Where Terraform's init and plan output goes (default: this process's stderr, the CI log). */
+  readonly log?: (text: string) => void;
 }
 
 export type PlanStatus = 'changes' | 'no-changes' | 'failed';
@@ -40,7 +42,7 @@ export interface PlanOutcome {
   readonly markdown: string;
 }
 
-function log(text: string): void {
+function toStderr(text: string): void {
   if (text.trim()) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
@@ -50,6 +52,7 @@ function appendFileIfSet(file: string | undefined, text: string): void {
 
 export async function planStack(options: PlanOptions): Promise<PlanOutcome> {
   const env = options.env ?? process.env;
+  const log = options.log ?? toStderr;
   fs.mkdirSync(options.outDir, { recursive: true });
   const jsonFile = path.join(options.outDir, `${options.stack}.json`);
   const stderrFile = path.join(options.outDir, `${options.stack}.stderr`);

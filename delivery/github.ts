@@ -1,15 +1,21 @@
 /**
  * The GitHub API calls the workflows make, inside actions/github-script (through
  * dist/scripts/github-steps.js): the one PR comment per marker, the drift issue, the PR's labels,
- * commit statuses, and the pull request a merge commit came from.
+ * commit statuses, the pull request a merge commit came from, the artifact a pull request's plan
+ * run left (the reviewed plan), the approvals of a run's deployments and the head of a branch.
  *
  * `github` is the Octokit client that github-script passes in; only the few REST calls below are
  * used, so the tests drive these functions with an in-memory fake of them.
  */
 
+import { inflateRawSync } from 'zlib';
+
 interface Comment { id: number; body?: string | null; user?: { login?: string; type?: string } | null }
 interface Label { name: string }
 interface PullRequest { number: number; merged_at?: string | null; merge_commit_sha?: string | null; head: { sha: string } }
+interface WorkflowRun { id: number; run_number?: number; path?: string; event?: string; head_sha?: string; head_repository?: { full_name?: string } | null }
+interface Artifact { id: number; name: string; expired?: boolean }
+interface DeploymentReview { state: string; environments?: { name?: string }[]; user?: { login?: string } | null }
 interface Issue { number: number; title: string; body?: string | null; state?: string; pull_request?: unknown; user?: { login?: string; type?: string } | null }
 
 export interface GitHubLike {
@@ -29,6 +35,13 @@ export interface GitHubLike {
     repos: {
       listPullRequestsAssociatedWithCommit: unknown;
       createCommitStatus(params: { owner: string; repo: string; sha: string; state: 'success' | 'failure' | 'pending' | 'error'; context: string; description?: string; target_url?: string }): Promise<unknown>;
+      getBranch(params: { owner: string; repo: string; branch: string }): Promise<{ data: { commit: { sha: string } } }>;
+    };
+    actions: {
+      listWorkflowRuns: unknown;
+      listWorkflowRunArtifacts: unknown;
+      downloadArtifact(params: { owner: string; repo: string; artifact_id: number; archive_format: 'zip' }): Promise<{ data: ArrayBuffer | Buffer }>;
+      getReviewsForRun(params: { owner: string; repo: string; run_id: number }): Promise<{ data: DeploymentReview[] }>;
     };
   };
 }
@@ -139,4 +152,71 @@ export async function mergedPullRequest(args: { github: GitHubLike; context: Con
   const merged = pulls.filter((p) => p.merged_at);
   const pr = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
   return pr ? { number: pr.number, headSha: pr.head.sha } : undefined;
+}
+
+/** The commit a branch points at now. */
+export async function branchHead(args: { github: GitHubLike; context: ContextLike; branch: string }): Promise<string> {
+  const { data } = await args.github.rest.repos.getBranch({ ...args.context.repo, branch: args.branch });
+  return data.commit.sha;
+}
+
+/**
+ * One file of an artifact that a run of `workflow` (its path, e.g. `.github/workflows/ci.yml`) left
+ * for `headSha` on a `pull_request` of this repository, from the newest such run that has it.
+ * Runs of other workflows, of forks' heads and of other events do not count: anyone who can run
+ * a workflow can upload an artifact, but only this workflow's run for this head is the reviewed one.
+ */
+export async function pullRequestArtifact(args: { github: GitHubLike; context: ContextLike; workflow: string; headSha: string; artifact: string; file: string }): Promise<{ runId: number; text: string } | undefined> {
+  const { github, context } = args;
+  const fullName = `${context.repo.owner}/${context.repo.repo}`;
+  const runs = await github.paginate<WorkflowRun>(github.rest.actions.listWorkflowRuns, { ...context.repo, workflow_id: args.workflow.split('/').pop(), head_sha: args.headSha, event: 'pull_request', per_page: 100 });
+  const ours = runs
+    .filter((r) => r.path === args.workflow && r.event === 'pull_request' && r.head_sha === args.headSha && r.head_repository?.full_name === fullName)
+    .sort((a, b) => (b.run_number ?? b.id) - (a.run_number ?? a.id));
+  for (const run of ours) {
+    const artifacts = await github.paginate<Artifact>(github.rest.actions.listWorkflowRunArtifacts, { ...context.repo, run_id: run.id, name: args.artifact, per_page: 100 });
+    const artifact = artifacts.find((a) => a.name === args.artifact && !a.expired);
+    if (!artifact) continue;
+    const { data } = await github.rest.actions.downloadArtifact({ ...context.repo, artifact_id: artifact.id, archive_format: 'zip' });
+    const text = zipEntry(Buffer.from(data as ArrayBuffer), args.file);
+    if (text !== undefined) return { runId: run.id, text };
+  }
+  return undefined;
+}
+
+/** The text of one file in a zip archive (stored or deflated, as artifact downloads are), if it is there. */
+export function zipEntry(zip: Buffer, name: string): string | undefined {
+  // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
+  let end = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) { end = i; break; }
+  }
+  if (end < 0) throw new Error('not a zip archive');
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('corrupt zip central directory');
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const raw = zip.subarray(start, start + size);
+      if (method === 0) return raw.toString('utf8');
+      if (method === 8) return inflateRawSync(raw).toString('utf8');
+      throw new Error(`zip entry ${name}: compression method ${method} is not supported`);
+    }
+    at += 46 + skip;
+  }
+  return undefined;
+}
+
+/** Who approved this run's deployment to `environment` (GitHub records the reviewer of a protected environment). */
+export async function deploymentApprover(args: { github: GitHubLike; context: ContextLike; environment: string }): Promise<string | undefined> {
+  const { github, context } = args;
+  if (!context.runId) throw new Error('the run id is unknown');
+  const { data } = await github.rest.actions.getReviewsForRun({ ...context.repo, run_id: context.runId });
+  const approval = data.find((r) => r.state === 'approved' && (r.environments ?? []).some((e) => e.name === args.environment));
+  return approval ? approval.user?.login ?? 'a reviewer' : undefined;
 }

@@ -7,11 +7,14 @@
  * every job; write scopes only where used (`id-token` with configure-aws-credentials,
  * `pull-requests`/`issues` with github-script); every action pinned to the full commit SHA of
  * the verified table below with its version in a comment; no long-lived AWS keys; the plan role
- * outside environments and the apply role only inside one; Terraform 1.11.4 unwrapped; Node.js 22; apply
- * only in an environment with a non-cancelling concurrency group; plans and applies only after
- * the check job (lint + tests); checkouts that do not persist the token; push limited to main when
- * pull requests are planned (one plan per PR head); no job both holds AWS credentials and writes to
- * GitHub; apply runs only the stacks the review job decided; piped terraform runs with pipefail.
+ * outside environments (one per stack: AWS_PLAN_ROLE_ARN_<STACK>) and the apply role only inside one;
+ * Terraform 1.11.4 unwrapped; Node.js 22; apply only in an environment with a non-cancelling
+ * concurrency group; plans only after synth, the deploy only after synth and the tests, in a
+ * non-cancelling queue; synth apart from tests with `npm ci --ignore-scripts`; checkouts that do not
+ * persist the token; push limited to main when pull requests are planned (one plan per PR head);
+ * no job both holds AWS credentials and writes to GitHub; apply runs only the stacks the review job
+ * decided, of an artifact built from github.sha; no workflow_dispatch where anything applies;
+ * piped terraform runs with pipefail.
  */
 import { parseDocument } from 'yaml';
 
@@ -47,6 +50,24 @@ const WRITE_SCOPES: Readonly<Record<string, string>> = {
 const GITHUB_WRITES = ['pull-requests', 'issues', 'statuses', 'contents'];
 /** The github-script step that decides which stacks apply (delivery/review/steps.ts). */
 const REVIEW_STEP = /\breviewMainPush\(/;
+/** The reusable workflows: synth apart from the tests, and the deploy of a merge. */
+export const SYNTH_WORKFLOW = './.github/workflows/synth.yml';
+export const TESTS_WORKFLOW = './.github/workflows/tests.yml';
+export const DEPLOY_WORKFLOW = './.github/workflows/deploy.yml';
+const APPLY_ROLE = /^\$\{\{\s*vars\.AWS_APPLY_ROLE_ARN\s*\}\}$/;
+
+/**
+ * The plan role of the job's stack, one repository variable per stack, with no fallback to
+ * another stack's role: `${{ matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_PROD || ... || '' }}`.
+ */
+export function isPerStackPlanRole(value: string): boolean {
+  const m = /^\$\{\{\s*(.+?)\s*\|\|\s*''\s*\}\}$/.exec(value);
+  if (!m) return false;
+  return m[1].split('||').every((part) => {
+    const leg = /^\s*matrix\.stack == '([a-z0-9-]+)' && vars\.AWS_PLAN_ROLE_ARN_([A-Z0-9_]+)\s*$/.exec(part);
+    return leg !== null && leg[2] === leg[1].toUpperCase().replace(/-/g, '_');
+  });
+}
 
 export interface Step {
   name?: string;
@@ -145,6 +166,16 @@ function runs(job: Job, pattern: RegExp): boolean {
 export const PLAN_OR_APPLY = /terraform-ci\.js (plan|apply)\b|terraform (plan|apply)\b/;
 export const APPLY = /terraform-ci\.js apply\b|terraform apply\b/;
 
+/** Whether `name` waits, directly or not, for a job that calls the reusable workflow `uses`. */
+function calls(workflow: Workflow, name: string, uses: string): boolean {
+  return [...allNeeds(workflow, name)].some((dep) => workflow.jobs[dep]?.uses === uses);
+}
+
+/** The job that makes the artifact: it synthesizes and uploads `cdktf-out`. */
+function isSynthJob(job: Job): boolean {
+  return runs(job, /npm run synth\b/) && stepsUsing(job, 'actions/upload-artifact').some((s) => s.with?.name === 'cdktf-out');
+}
+
 export function checkWorkflow(file: WorkflowFile): string[] {
   const problems: string[] = [];
   const at = (where: string, message: string) => problems.push(`${file.path}: ${where}: ${message}`);
@@ -201,7 +232,7 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     const perms = permissionMap(job.permissions);
     if (perms === undefined) at(where, 'no permissions: every job states what it needs');
     else if (perms === 'write-all' || perms === 'read-all') at(where, `permissions: ${perms} (list the scopes)`);
-    else {
+    else if (job.uses === undefined) {
       for (const [scope, level] of Object.entries(perms)) {
         if (level !== 'write') continue;
         const needed = WRITE_SCOPES[scope];
@@ -217,8 +248,8 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     const environment = typeof job.environment === 'object' && job.environment !== null ? (job.environment as { name?: unknown }).name : job.environment;
     for (const step of stepsUsing(job, AWS_CREDENTIALS)) {
       const role = String(step.with?.['role-to-assume'] ?? '');
-      if (!/^\$\{\{\s*vars\.AWS_(PLAN|APPLY)_ROLE_ARN\s*\}\}$/.test(role)) at(where, `role-to-assume must be \${{ vars.AWS_PLAN_ROLE_ARN }} or \${{ vars.AWS_APPLY_ROLE_ARN }}, got ${role || 'nothing'}`);
-      const apply = /AWS_APPLY_ROLE_ARN/.test(role);
+      const apply = APPLY_ROLE.test(role);
+      if (!apply && !isPerStackPlanRole(role)) at(where, `role-to-assume must be the stack's plan role (\${{ matrix.stack == 'dev' && vars.AWS_PLAN_ROLE_ARN_DEV || ... || '' }}) or \${{ vars.AWS_APPLY_ROLE_ARN }}, got ${role || 'nothing'}`);
       if (apply && environment === undefined) at(where, 'the apply role only in a job with an environment (its trust policy expects the environment subject)');
       if (!apply && environment !== undefined) at(where, 'the plan role in a job with an environment: the OIDC subject would not match its trust policy');
       if (!step.with?.['aws-region']) at(where, 'configure-aws-credentials needs aws-region');
@@ -233,10 +264,17 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     for (const step of stepsUsing(job, 'actions/checkout')) {
       if (step.with?.['persist-credentials'] !== false) at(where, 'checkout: set persist-credentials: false');
     }
-    if (runs(job, PLAN_OR_APPLY)) {
-      const before = allNeeds(workflow, name);
-      const checked = [...before].some((dep) => workflow.jobs[dep]?.uses === './.github/workflows/check.yml' || runs(workflow.jobs[dep] ?? {}, /npm (run )?test\b/));
-      if (!checked) at(where, 'plans and applies must need the check job (lint and tests first)');
+    const reusable = events.length === 1 && events[0] === 'workflow_call';
+    if (runs(job, PLAN_OR_APPLY) && !reusable && !calls(workflow, name, SYNTH_WORKFLOW)) at(where, 'plans need the synth job (uses: ./.github/workflows/synth.yml)');
+    if (job.uses === DEPLOY_WORKFLOW) {
+      if (!calls(workflow, name, SYNTH_WORKFLOW) || !calls(workflow, name, TESTS_WORKFLOW)) at(where, 'the deploy needs the synth job and the tests (synth.yml and tests.yml)');
+      const c = job.concurrency as { group?: unknown; 'cancel-in-progress'?: unknown } | undefined;
+      if (!c || typeof c !== 'object' || !c.group || c['cancel-in-progress'] !== false) at(where, 'the deploy runs in a queue: a concurrency group with cancel-in-progress: false');
+    }
+    if ((job.uses === DEPLOY_WORKFLOW || runs(job, APPLY)) && events.includes('workflow_dispatch')) at(where, 'no workflow_dispatch where anything applies: no input may choose the code or approve a plan (approvals go through an environment)');
+    if (isSynthJob(job)) {
+      if (!runs(job, /npm ci --ignore-scripts\b/)) at(where, 'synth installs with `npm ci --ignore-scripts`: no dependency\'s install script runs where the artifact is made');
+      if (runs(job, /npm (run )?(test|lint)\b|\bjest\b/)) at(where, 'synth runs no tests and no lint: they run in their own jobs');
     }
     if (runs(job, APPLY)) {
       if (environment === undefined) at(where, 'apply only in an environment named after the stack');
@@ -250,11 +288,12 @@ export function checkWorkflow(file: WorkflowFile): string[] {
       }
       if (runs(job, /\b(npm|npx|node)\b/)) at(where, 'apply must not run npm or node scripts');
       if (!runs(job, /sha256sum/)) at(where, "apply must check the plan artifact's digest before applying");
+      if (!runs(job, /"\$BUILT" != "\$GITHUB_SHA"/)) at(where, 'apply must refuse an artifact not built from github.sha ($BUILT != $GITHUB_SHA)');
       // The stacks to apply come from the review: no changes, a failed policy or a plan that differs from the reviewed one apply nothing.
       const matrix = String(job.strategy?.matrix?.stack ?? '');
-      const from = /^\$\{\{\s*fromJSON\(needs\.([\w-]+)\.outputs\.apply\)\s*\}\}$/.exec(matrix)?.[1];
+      const from = /^\$\{\{\s*fromJSON\(needs\.([\w-]+)\.outputs\.(?:apply|stacks)\)\s*\}\}$/.exec(matrix)?.[1];
       if (!from || !needsOf(job).includes(from) || !(workflow.jobs[from]?.steps ?? []).some((s) => REVIEW_STEP.test(String(s.with?.script ?? '')))) {
-        at(where, 'apply only the stacks the review decided: strategy.matrix.stack = ${{ fromJSON(needs.<review>.outputs.apply) }} of a job that runs reviewMainPush');
+        at(where, 'apply only the stacks the review decided: strategy.matrix.stack = ${{ fromJSON(needs.<review>.outputs.stacks) }} of a job that runs reviewMainPush');
       }
     }
     for (const step of job.steps ?? []) {

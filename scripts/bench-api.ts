@@ -30,6 +30,7 @@ import { serveBare } from './support/bench-bare-server';
 import { measure, Measured } from './support/bench-load';
 import { ENDPOINT_LABELS, Goal, report } from './support/bench-report';
 import { EndpointKey, MysqlAccount, peersDirectory, startApi, startBare, startFlask, startNodePeer, Target } from './support/bench-targets';
+import { commandLineOrExit } from './support/cli';
 import { freePort } from './support/free-port';
 
 const ROOT = process.cwd();
@@ -134,9 +135,20 @@ async function main(): Promise<void> {
   if (!clean) process.exitCode = 1;
 }
 
+const COMMAND = {
+  invocation: 'npm run bench:api --',
+  summary: 'Throughput, latency and CPU per request of the API against MySQL, beside servers doing the same work.\nSettings: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_API_WORKERS, TEST_MYSQL_URL.',
+  flags: {
+    peers: { type: 'boolean', default: false, description: 'also the course\'s Flask app and the bare node peer, with API_WORKERS=2 (issue 15\'s goals)' },
+    'peers-dir': { type: 'string', value: 'DIR', description: 'where the peers are (default BENCH_PEERS_DIR, else ../shared/peers)' },
+  },
+} as const;
+
+// The benchmark starts its bare server as `bench-api.js --serve-bare <port>` (internal).
 if (process.argv[2] === '--serve-bare') {
   serveBare(Number(process.argv[3]), SERVER_URL, DATABASE);
 } else {
+  commandLineOrExit(COMMAND);
   main().catch((error) => {
     console.error(error);
     process.exit(1);

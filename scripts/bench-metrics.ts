@@ -12,6 +12,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { bundleApi } from '../stacks/build/bundle-api';
+import { commandLineOrExit } from './support/cli';
 import { freePort } from './support/free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -98,6 +99,13 @@ async function main(): Promise<void> {
   }
 }
 
+const COMMAND = {
+  invocation: 'npm run bench:metrics --',
+  summary: 'New-connection latency of GET /health with and without a /metrics flood, API_WORKERS=2, on 127.0.0.1.\nSettings: BENCH_PROBES (300), BENCH_SECONDS (10).',
+  flags: {},
+} as const;
+
+commandLineOrExit(COMMAND);
 main().catch((error) => {
   console.error(error);
   process.exit(1);

@@ -12,6 +12,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { commandLineOrExit } from './support/cli';
 
 interface Measurement {
   readonly seconds: number;
@@ -20,9 +21,23 @@ interface Measurement {
 
 const GNU_TIME = '/usr/bin/time';
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+const COMMAND = {
+  invocation: 'npm run bench:synth --',
+  summary: 'Median wall time and peak memory of a full synth: npm run synth, npx cdktf synth, and cdktf\'s default ts-node app.',
+  flags: {
+    runs: { type: 'string', default: '5', value: 'N', description: 'runs of each fast way' },
+    'baseline-runs': { type: 'string', default: '3', value: 'N', description: 'runs of the ts-node baseline (slow)' },
+  },
+} as const;
+
+/** A positive whole number of runs. */
+function runsOf(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+    process.exit(64);
+  }
+  return n;
 }
 
 /** Runs a shell command once; fails loudly when it fails. */
@@ -66,8 +81,9 @@ function bench(name: string, command: string, runs: number, env: NodeJS.ProcessE
 }
 
 function main(): void {
-  const runs = option('runs', 5);
-  const baselineRuns = option('baseline-runs', 3);
+  const { values } = commandLineOrExit(COMMAND);
+  const runs = runsOf(values.runs, 'runs');
+  const baselineRuns = runsOf(values['baseline-runs'], 'baseline-runs');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-out-'));
   // No update checks against the network: they fail offline and would only add noise.
   const env = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' };

@@ -16,6 +16,7 @@ import { bundleApi } from '../stacks/build/bundle-api';
 import { bundleSite, SITE_JS_BUDGET_GZIP_BYTES } from '../stacks/build/bundle-site';
 import { launchChromium } from './support/chromium';
 import { freePort } from './support/free-port';
+import { commandLineOrExit } from './support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 15);
@@ -76,6 +77,13 @@ async function main(): Promise<void> {
   }
 }
 
+const COMMAND = {
+  invocation: 'npm run bench:web --',
+  summary: 'The web page\'s two budgets, measured: its JavaScript (gzipped, 100 KiB) and the first render of the task list in\nheadless Chromium (1 s).',
+  flags: {},
+} as const;
+
+commandLineOrExit(COMMAND);
 main().catch((error: Error) => {
   console.error(error);
   process.exit(1);

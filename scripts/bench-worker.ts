@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { startLocalServers, uniqueId } from './support/env';
 import { bundleWorker, WORKER_BUNDLE_MAX_BYTES } from '../stacks/build/bundle-worker';
+import { commandLineOrExit } from './support/cli';
 
 const COLD_RUNS = 9;
 const BATCH = 100;
@@ -109,6 +110,13 @@ async function main(): Promise<void> {
   if (built.bytes >= WORKER_BUNDLE_MAX_BYTES) process.exitCode = 1;
 }
 
+const COMMAND = {
+  invocation: 'npm run bench:worker --',
+  summary: 'The worker bundle\'s size, its cold-start import time, the first-invocation set-up time, and the handler\'s throughput on\nbatches of 100 messages against local stand-ins of S3 and Bedrock.',
+  flags: {},
+} as const;
+
+commandLineOrExit(COMMAND);
 main().catch((error) => {
   process.stderr.write(`bench:worker failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;

@@ -8,23 +8,34 @@
  * `npm run api` with those settings signs in against a real user pool at http://localhost:3000/.
  */
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { ConfigError } from '../api/contract/config-error';
 import { API_BASE_PATH, parseRuntimeConfig, RuntimeConfig } from '../api/contract/web';
 import { bundleSite, SITE_JS_BUDGET_GZIP_BYTES, SITE_OUT_DIR } from '../stacks/build/bundle-site';
+import { commandLineOrExit } from './support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The page's sign-in settings from the same environment the API reads. */
 function localRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
   const { AUTH_ISSUER: issuer, AUTH_CLIENT_ID: clientId, AUTH_DOMAIN: domain, AUTH_SCOPES: scopes = 'openid email' } = env;
-  if (!issuer && !clientId) return { apiBase: API_BASE_PATH, auth: null };
+  // The API makes pictures only with a queue and a bucket (never in plain local SQLite mode).
+  const images = Boolean(env.QUEUE_URL && env.IMAGES_BUCKET);
+  if (!issuer && !clientId) return { apiBase: API_BASE_PATH, auth: null, images };
   if (!domain) throw ConfigError.of('AUTH_DOMAIN', 'is required with AUTH_ISSUER and AUTH_CLIENT_ID (the hosted UI base URL the page signs in at)');
-  return parseRuntimeConfig({ apiBase: API_BASE_PATH, auth: { issuer, clientId, domain, scopes: scopes.split(/\s+/).filter(Boolean) } });
+  return parseRuntimeConfig({ apiBase: API_BASE_PATH, auth: { issuer, clientId, domain, scopes: scopes.split(/\s+/).filter(Boolean) }, images });
 }
 
+const COMMAND = {
+  invocation: 'npm run build:site --',
+  summary: 'Builds the web page with a local runtime config and prints its files and JavaScript size.\nSign-in: AUTH_ISSUER, AUTH_CLIENT_ID and AUTH_DOMAIN (AUTH_SCOPES, default "openid email"); none without them.',
+  flags: {
+    out: { type: 'string', default: SITE_OUT_DIR, value: 'DIR', description: `where the page goes (default ${SITE_OUT_DIR})` },
+    quiet: { type: 'boolean', default: false, description: 'print the summary line only, not every file' },
+  },
+} as const;
+
 function main(): void {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: SITE_OUT_DIR }, quiet: { type: 'boolean', default: false } } });
+  const { values } = commandLineOrExit(COMMAND);
   const runtimeConfig = localRuntimeConfig(process.env);
   const site = bundleSite(ROOT, { outDir: values.out, runtimeConfig });
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -4,28 +4,37 @@
  *   npm run cost -- <stack>=<plan.json> ... [--markdown] [--update-readme README.md]
  *   npm run cost:readme        offline plans of dev and prod, then their figures into the README
  *
- * Exit code: 0, 64 for a usage error, 1 otherwise.
+ * `--help` lists the flags. Exit code: 0, 64 for a usage error, 1 otherwise.
  */
 import * as fs from 'fs';
-import { parseArgs } from 'util';
-import { readPlanFile, UsageError } from '../delivery/plan/comment';
+import { readPlanFile } from '../delivery/plan/comment';
 import { estimateStack, type StackCost } from '../delivery/cost/estimate';
 import { costMarkdown, costText, updateReadme } from '../delivery/cost/report';
+import { exitCodeOf, helpText, parseCommand, UsageError, usageLine } from './support/cli';
 
-const USAGE = 'usage: cost <stack>=<plan.json> ... [--markdown] [--update-readme README.md]';
+export const COMMAND = {
+  invocation: 'npm run cost --',
+  positionals: '<stack>=<plan.json> ...',
+  summary: [
+    'Prices each stack after its plan (`terraform show -json`) and against now (the plan\'s prior state),',
+    'from the checked-in list prices (delivery/cost/prices/<region>.json). Parts billed by use are named,',
+    'not estimated. `npm run plan:offline` writes cdktf.out/plans/<stack>.json to try it offline.',
+  ].join('\n'),
+  flags: {
+    markdown: { type: 'boolean', default: false, description: 'print the pull-request comment\'s cost section instead of text' },
+    'update-readme': { type: 'string', value: 'FILE', description: 'replace the cost block of FILE (README.md) with these figures' },
+  },
+  notes: ['Exit code: 0; 64 for a usage error; 1 when a plan cannot be read.'],
+} as const;
 
-export function run(argv: readonly string[]): string {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { markdown: { type: 'boolean', default: false }, 'update-readme': { type: 'string' } } });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
+export function run(argv: readonly string[], now: Date = new Date()): string {
+  const parsed = parseCommand(COMMAND, argv);
+  if (parsed === 'help') return helpText(COMMAND);
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError(USAGE);
+  if (positionals.length === 0) throw new UsageError(`no plan given\n${usageLine(COMMAND)}`);
   const costs: StackCost[] = positionals.map((spec) => {
     const eq = spec.indexOf('=');
-    if (eq < 1 || eq === spec.length - 1) throw new UsageError(`expected <stack>=<plan.json>, got ${JSON.stringify(spec)}\n${USAGE}`);
+    if (eq < 1 || eq === spec.length - 1) throw new UsageError(`expected <stack>=<plan.json>, got ${JSON.stringify(spec)}\n${usageLine(COMMAND)}`);
     return estimateStack(spec.slice(0, eq), readPlanFile(spec.slice(eq + 1)));
   });
   const readme = values['update-readme'];
@@ -33,7 +42,7 @@ export function run(argv: readonly string[]): string {
     fs.writeFileSync(readme, updateReadme(fs.readFileSync(readme, 'utf8'), costs));
     return `${readme}: cost figures of ${costs.map((c) => c.stack).join(', ')} updated\n`;
   }
-  return values.markdown ? `${costMarkdown(costs)}\n` : costText(costs);
+  return values.markdown ? `${costMarkdown(costs, { now })}\n` : costText(costs, now);
 }
 
 if (require.main === module) {
@@ -41,6 +50,6 @@ if (require.main === module) {
     process.stdout.write(run(process.argv.slice(2)));
   } catch (error) {
     console.error((error as Error).message);
-    process.exitCode = error instanceof UsageError ? 64 : 1;
+    process.exitCode = exitCodeOf(error);
   }
 }

@@ -9,8 +9,10 @@
  * that model's limit; the default model's limit otherwise). Credentials: the usual AWS chain.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { parseArgs as parseCommandLine } from 'util';
 import { buildImageMessage, ImageMessage, InvalidImageMessageError, promptLimitFor } from '../api/contract/image-message';
+import { helpText, parseCommand, UsageError } from './support/cli';
+
+export { UsageError };
 
 export interface EnqueueArgs {
   readonly prompt: string;
@@ -18,29 +20,29 @@ export interface EnqueueArgs {
   readonly requestId?: string;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export const COMMAND = {
+  invocation: 'npm run enqueue --',
+  positionals: '"<prompt>"',
+  summary: 'Sends { prompt, taskId?, requestId } to the image queue and prints the image\'s S3 key (stdout: the key only).',
+  flags: {
+    'task-id': { type: 'string', value: 'N', description: 'the task the image is for (a positive integer): the key is images/tasks/<N>.png' },
+    'request-id': { type: 'string', value: 'ID', description: 'the request id (default: a new UUID): the key is images/requests/<ID>.png without --task-id' },
+  },
+  notes: [
+    [
+      'Environment: QUEUE_URL (required), AWS_REGION (default: the queue URL\'s region),',
+      'SQS_ENDPOINT (optional endpoint override), MODEL_ID (prompt limit of that model).',
+    ].join('\n'),
+    'Exit code: 0 sent; 1 the send failed; 2 a usage or validation error.',
+  ],
+} as const;
 
-export const USAGE = `usage: npm run enqueue -- "<prompt>" [--task-id <positive integer>] [--request-id <id>]
-
-Sends { prompt, taskId?, requestId } to the image queue and prints the image's S3 key.
-Environment: QUEUE_URL (required), AWS_REGION (default: the queue URL's region),
-SQS_ENDPOINT (optional endpoint override), MODEL_ID (prompt limit of that model).`;
+export const USAGE = helpText(COMMAND);
 
 export function parseArgs(argv: readonly string[]): EnqueueArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseCommandLine({
-      args: [...argv],
-      allowPositionals: true,
-      options: { 'task-id': { type: 'string' }, 'request-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommand(COMMAND, argv);
+  if (parsed === 'help') return 'help';
   const { values, positionals } = parsed;
-  if (values.help) return 'help';
   let taskId: number | undefined;
   const rawTaskId = values['task-id'];
   if (rawTaskId !== undefined) {

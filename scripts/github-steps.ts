@@ -4,4 +4,4 @@
  * (delivery/review/steps.ts).
  */
 export { syncIssue, upsertComment } from '../delivery/github';
-export { publishPlan, reportApply, reviewMainPush } from '../delivery/review/steps';
+export { confirmApproval, finishPlanStatus, publishPlan, recordMerge, reportApply, reviewMainPush } from '../delivery/review/steps';

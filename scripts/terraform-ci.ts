@@ -6,27 +6,34 @@
  *
  * Exit code: 0, or 2 for "changes" with --detailed-exitcode (drift check), 1 on failure.
  */
-import { parseArgs } from 'util';
 import { planStack } from '../delivery/ci';
+import { helpText, parseCommand, usageLine } from './support/cli';
 
-const USAGE = 'usage: terraform-ci plan --stack NAME --dir STACK_DIR --out DIR [--lock-file FILE] [--detailed-exitcode] [--title TEXT]';
+export const COMMAND = {
+  invocation: 'node dist/scripts/terraform-ci.js',
+  positionals: 'plan',
+  summary: 'The plan step of the delivery workflows: terraform init and plan of one synthesized stack, its JSON plan and stderr into --out.',
+  flags: {
+    stack: { type: 'string', value: 'NAME', description: 'the stack (required)' },
+    dir: { type: 'string', value: 'STACK_DIR', description: 'its synthesized folder, e.g. cdktf.out/stacks/dev (required)' },
+    out: { type: 'string', value: 'DIR', description: 'where <stack>.json (the plan as JSON), <stack>.txt and <stack>.stderr go (required)' },
+    'lock-file': { type: 'string', value: 'FILE', description: 'the committed provider lock file to init with' },
+    'detailed-exitcode': { type: 'boolean', default: false, description: 'exit 2 when the plan has changes (the drift check)' },
+    title: { type: 'string', value: 'TEXT', description: 'heading of the job summary (default "Terraform plan: <stack>")' },
+  },
+  notes: ['Exit code: 0; 2 for changes with --detailed-exitcode; 1 on failure.'],
+} as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      stack: { type: 'string' },
-      dir: { type: 'string' },
-      out: { type: 'string' },
-      'lock-file': { type: 'string' },
-      'detailed-exitcode': { type: 'boolean', default: false },
-      title: { type: 'string' },
-    },
-  });
+  const parsed = parseCommand(COMMAND, argv);
+  if (parsed === 'help') {
+    process.stdout.write(helpText(COMMAND));
+    return 0;
+  }
+  const { values, positionals } = parsed;
   const required = (name: 'stack' | 'dir' | 'out'): string => {
     const value = values[name];
-    if (value === undefined) throw new Error(`--${name} is required\n${USAGE}`);
+    if (value === undefined) throw new Error(`--${name} is required\n${usageLine(COMMAND)}`);
     return value;
   };
   const [command] = positionals;
@@ -42,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${values.stack}: ${outcome.status}\n`);
     return outcome.exitCode;
   }
-  throw new Error(USAGE);
+  throw new Error(usageLine(COMMAND));
 }
 
 if (require.main === module) {

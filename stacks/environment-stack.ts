@@ -68,6 +68,9 @@ export class EnvironmentStack extends TerraformStack {
       key: stateKey(env.state.keyPrefix, id),
       region: env.state.region,
       encrypt: true,
+      // With no key named, Terraform's backend sends AES256 on every put, which overrides the
+      // bucket's SSE-KMS default; the bucket refuses state not encrypted with the state key.
+      kmsKeyId: env.state.kmsKeyArn,
     });
     // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend type has no field for it yet.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
@@ -117,8 +120,8 @@ export class EnvironmentStack extends TerraformStack {
       pushRoleArn: imagePushRoleArn(partition, accountIdOf(this.network.vpcArn), props.project, env.name),
       forceDelete: !env.database.deletionProtection,
     });
-    // The apply role may only create roles inside the boundary that bootstrap made: every role carries it.
-    Aspects.of(this).add(new PermissionsBoundary(workloadBoundaryArn(partition, accountIdOf(this.network.vpcArn), props.project)));
+    // The apply role may only create roles inside the environment's boundary that bootstrap made: every role carries it.
+    Aspects.of(this).add(new PermissionsBoundary(workloadBoundaryArn(partition, accountIdOf(this.network.vpcArn), env.namePrefix)));
     const alerts = new Alerts(this, 'alerts', { naming, email: env.alarmEmail, accountId: accountIdOf(this.network.vpcArn), partition, region: env.region, globalProvider: globalAws });
     const worker = new QueueWorker(this, 'worker', {
       naming,
@@ -209,6 +212,7 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'image_repository_url', { value: images.repository.repositoryUrl, description: 'ECR repository of the API image (the image workflow pushes here; compute.image pins a digest of it)' });
     new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName, description: 'Bucket of the static files and the generated images (images/)' });
     new TerraformOutput(this, 'image_queue_url', { value: worker.queue.url, description: 'QUEUE_URL for `npm run enqueue`' });
+    new TerraformOutput(this, 'database_resource_id', { value: this.database.instance.resourceId, description: 'The database\'s DbiResourceId: environments.<env>.databaseResourceId pins the workload boundary\'s rds-db:connect to it' });
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'The environment\'s VPC' });
     new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds, description: 'Public subnets (NAT gateways; the API instances when there is no NAT)' });
     new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds, description: 'Private subnets (database, internal load balancer, CloudFront VPC origin; the API instances with NAT)' });

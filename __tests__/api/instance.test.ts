@@ -88,7 +88,8 @@ describe('GET /instance', () => {
     try {
       const started = Date.now();
       const info = await lookup.lookup();
-      expect(Date.now() - started).toBeLessThan(1500);
+      // Bounded (the fake never answers): not a speed target, which would flake on a loaded machine.
+      expect(Date.now() - started).toBeLessThan(30_000);
       expect(info).toMatchObject({ onEc2: false, instanceId: null, reason: expect.stringMatching(/no answer within 300 ms/) });
       await lookup.lookup();
       expect(imds.calls).toHaveLength(1);

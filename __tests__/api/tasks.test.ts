@@ -165,7 +165,19 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('task
       expect(third.body).toEqual({ tasks: [extra.body], nextCursor: null });
     });
 
+    it('order=newest pages newest first, and total=true counts the whole list (of the status, when filtered)', async () => {
+      const ids = await createMany(7);
+      expect(await walk('order=newest&limit=3')).toEqual({ ids: [...ids].reverse(), pages: 3 });
+      const first = await request(api.url, 'GET', '/tasks?order=newest&limit=3&total=true');
+      expect(first.body).toMatchObject({ total: 7, nextCursor: expect.any(String) });
+      expect((await request(api.url, 'GET', '/tasks?status=Done&total=true')).body.total).toBe(2);
+      expect(first.body.tasks.map((t: { id: number }) => t.id)).toEqual(ids.slice(4).reverse());
+      expect((await request(api.url, 'GET', '/tasks?limit=3')).body).not.toHaveProperty('total');
+    });
+
     it.each([
+      ['order=title', 'order'],
+      ['total=yes', 'total'],
       ['limit=0', 'limit'],
       ['limit=101', 'limit'],
       ['limit=-1', 'limit'],

@@ -10,7 +10,8 @@ import { estimateStack } from '../../delivery/cost/estimate';
 import { UsageError } from '../../delivery/plan/comment';
 import { run as costCli } from '../../scripts/cost';
 import { PRICE_TABLES } from '../../delivery/cost/prices';
-import { costMarkdown, costText, money, signed, updateReadme, README_BEGIN, README_END } from '../../delivery/cost/report';
+import { costMarkdown, costText, money, pricesAge, signed, STALE_AFTER_DAYS, updateReadme, README_BEGIN, README_END } from '../../delivery/cost/report';
+import { testConfig } from '../stacks/synth';
 import type { CostPlan } from '../../delivery/cost/snapshot';
 
 type Json = Record<string, unknown>;
@@ -85,7 +86,7 @@ describe('cost estimate', () => {
       ['aws_nat_gateway.nat', undefined, 0.045 * HOURS],
     ]);
     expect(cost.after.resources.find((r) => r.address === 'aws_nat_gateway.nat')!.usage).toEqual(['NAT data processed']);
-    expect(costText([cost])).toContain(`dev (us-east-1, prices read ${us.read}): ${money(cost.after.monthly)}/month after this plan, +$36.50 against now`);
+    expect(costText([cost], new Date(`${us.read}T18:00:00Z`))).toContain(`dev (us-east-1, prices read ${us.read}, today): ${money(cost.after.monthly)}/month after this plan, +$36.50 against now`);
   });
 
   it('links the group to its launch template by id in the state before the plan', () => {
@@ -188,8 +189,8 @@ describe('cost estimate', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-'));
     const file = path.join(dir, 'dev.json');
     fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', ...plan([], [nat]) }));
-    expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
-    expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 | NAT data processed |');
+    expect(costCli([`dev=${file}`])).toMatch(/^dev \(us-east-1, prices read \d{4}-\d{2}-\d{2}, [^)]+\): \$32\.85\/month after this plan, \+\$32\.85 against now/);
+    expect(costCli(['--markdown', `dev=${file}`])).toContain('| `dev` | us-east-1 | $32.85 | +$32.85 | 0 |\n\n<details><summary>Plus usage-priced parts (1), not estimated</summary>\n\n- NAT data processed\n');
     const readme = path.join(dir, 'README.md');
     fs.writeFileSync(readme, `# x\n${README_BEGIN}\n${README_END}\n`);
     expect(costCli(['--update-readme', readme, `dev=${file}`])).toBe(`${readme}: cost figures of dev updated\n`);
@@ -198,5 +199,73 @@ describe('cost estimate', () => {
     expect(() => costCli(['dev'])).toThrow('expected <stack>=<plan.json>');
     expect(() => costCli([`dev=${path.join(dir, 'missing.json')}`])).toThrow('was not found');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('custom metrics', () => {
+    const agentConfig = (aggregations: unknown[]): Res => ({
+      address: 'aws_ssm_parameter.agent',
+      values: { type: 'String', value: JSON.stringify({ metrics: { namespace: 'TaskManagerMetrics', aggregation_dimensions: aggregations, metrics_collected: { cpu: { measurement: ['cpu_usage_idle', 'cpu_usage_user'] }, mem: { measurement: ['mem_used_percent'] }, disk: { measurement: ['used_percent'] } } } }) },
+    });
+    const dashboard: Res = {
+      address: 'aws_cloudwatch_dashboard.main',
+      values: {},
+      expressions: { dashboard_body: { constant_value: JSON.stringify({ widgets: [
+        { properties: { metrics: [['TaskManagerMetrics', 'cpu_usage_user', 'AutoScalingGroupName', '${aws_autoscaling_group.api.name}'], ['TaskManagerMetrics', 'disk_used_percent', 'AutoScalingGroupName', 'x']] } },
+        { properties: { metrics: [['TaskManagerMetrics', 'TasksCreated', { stat: 'Sum' }], ['TaskManagerMetrics', 'ImagesGenerated', 'Service', 'image-worker'], ['AWS/SQS', 'NumberOfMessagesSent', 'QueueName', 'q']] } },
+        { properties: { metrics: [['TaskManagerMetrics', 'TasksCreated', { stat: 'Sum', period: 3600 }], [{ expression: 'm1 * 2' }]] } },
+      ] }) } },
+    };
+
+    it('prices what the CloudWatch agent publishes: each measurement per instance and per aggregation', () => {
+      const cost = estimateStack('dev', plan([], [template('t3.micro'), group(2), agentConfig([['AutoScalingGroupName']])]));
+      expect(cost.after.resources.find((r) => r.address === 'aws_ssm_parameter.agent')!.lines).toEqual([
+        { what: '12 custom metrics (CloudWatch agent: 4 measurements × (2 instances + 1 aggregate))', monthly: 12 * 0.3 },
+      ]);
+    });
+
+    it('prices the application\'s metrics its dashboard graphs, once each, leaving out AWS\'s and the agent\'s', () => {
+      const cost = estimateStack('dev', plan([], [template('t3.micro'), group(1), agentConfig([]), dashboard]));
+      expect(cost.after.resources.find((r) => r.address === 'aws_cloudwatch_dashboard.main')!.lines).toEqual([
+        { what: 'dashboard', monthly: 3 },
+        { what: '2 custom metrics (the application\'s (TasksCreated, ImagesGenerated), as its dashboard graphs them)', monthly: 2 * 0.3 },
+      ]);
+    });
+
+    it('an SSM parameter that is no agent configuration costs nothing', () => {
+      const cost = estimateStack('dev', plan([], [{ address: 'aws_ssm_parameter.other', values: { type: 'String', value: '{"a":1}' } }]));
+      expect(cost.after.resources).toEqual([]);
+    });
+  });
+
+  it('prices every instance type and database class on the default allow-lists, in the default region', () => {
+    const table = PRICE_TABLES[testConfig().environments[0].region];
+    for (const env of testConfig().environments) {
+      for (const type of env.policy.instanceTypes) expect([type, table.ec2?.hourly[type]]).toEqual([type, expect.any(Number)]);
+      for (const klass of env.policy.databaseClasses) expect([klass, table.rds?.hourly.mysql[klass]]).toEqual([klass, { singleAz: expect.any(Number), multiAz: expect.any(Number) }]);
+    }
+  });
+
+  it('prices a Multi-AZ database as primary and standby, and names enhanced monitoring as usage', () => {
+    const db = (multiAz: boolean, interval: number): Res => ({
+      address: 'aws_db_instance.db',
+      values: { instance_class: 'db.t3.small', engine: 'mysql', multi_az: multiAz, storage_type: 'gp3', allocated_storage: 20, monitoring_interval: interval },
+    });
+    const single = estimateStack('prod', plan([], [db(false, 0)])).after.resources[0];
+    const multi = estimateStack('prod', plan([], [db(true, 60)])).after.resources[0];
+    expect(multi.lines[0]).toEqual({ what: 'db.t3.small mysql Multi-AZ (primary and standby)', monthly: 0.068 * HOURS });
+    expect(multi.monthly).toBeCloseTo(2 * single.monthly, 10);
+    expect(multi.usage).toContain('RDS enhanced monitoring every 60 s (CloudWatch Logs ingestion)');
+    expect(single.usage.some((u) => u.includes('enhanced monitoring'))).toBe(false);
+  });
+
+  it('says how old the prices are, and asks for a refresh once they are old: a note, never a failure', () => {
+    const read = '2026-12-01';
+    expect(pricesAge(read, new Date('2026-12-01T23:00:00Z'))).toBe('read 2026-12-01, today');
+    expect(pricesAge(read, new Date('2026-12-02T01:00:00Z'))).toBe('read 2026-12-01, 1 day ago');
+    const old = new Date(Date.parse('2026-12-01T00:00:00Z') + (STALE_AFTER_DAYS + 1) * 86_400_000);
+    expect(pricesAge(read, old)).toMatch(new RegExp(`^read 2026-12-01, ${STALE_AFTER_DAYS + 1} days ago: older than ${STALE_AFTER_DAYS} days, list prices may have changed`));
+    const cost = estimateStack('dev', plan([], [nat]));
+    expect(costMarkdown([cost], { now: old })).toContain(`us-east-1 read ${us.read}, `);
+    expect(costText([cost], old)).toContain('older than 180 days');
   });
 });

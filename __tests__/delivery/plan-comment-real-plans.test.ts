@@ -3,17 +3,19 @@
  * the local mirror (no AWS account, no network): the plan comment, the cost estimate (the README's
  * figures, what a NAT gateway adds), and the CI plan script with the committed provider lock file.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { planStackOffline, writeOfflineOverride } from '../../delivery/offline-checks';
-import { parsePlan, type PlanJson } from '../../delivery/plan/model';
+import { classify, parsePlan, type PlanJson } from '../../delivery/plan/model';
+import { compareByRisk, riskOf } from '../../delivery/plan/risk';
 import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render';
-import { planStack } from '../../delivery/ci';
 import { estimateStack } from '../../delivery/cost/estimate';
 import { PRICE_TABLES } from '../../delivery/cost/prices';
 import { costMarkdown, money, README_BEGIN, README_END, readmeBlock } from '../../delivery/cost/report';
 import type { CostPlan } from '../../delivery/cost/snapshot';
-import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir } from './support/terraform';
+import { reviewMerge } from '../../delivery/review/merge';
+import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 
 describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
   const work = tempDir('real-plans-');
@@ -40,7 +42,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
   }, 240_000);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
+  itShowingTerraformOutput('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
     expect(devPlan.terraform_version).toBe('1.11.4');
     expect(devPlan).toMatchObject({ errored: false, applyable: true, complete: true });
     const creates = (devPlan.resource_changes ?? []).filter((r) => r.change.actions.join() === 'create');
@@ -66,16 +68,19 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     const cut = Number(/_(\d+) more resource blocks? not shown/.exec(alone)?.[1] ?? 0);
     expect(headers.length + cut).toBe(blocks.length);
     expect(new Set(headers).size).toBe(headers.length);
-    expect(headers).toEqual([...headers].sort());
+    // Riskiest first: IAM and resource policies, network exposure, stateful resources, then the rest.
+    const byRisk = devPlan.resource_changes!.map(classify).sort(compareByRisk).map((c) => c.resource.address);
+    expect(headers).toEqual(byRisk.slice(0, headers.length));
+    expect(riskOf(classify(creates.find((r) => r.address === headers[0])!))).toBe('iam');
     const vpcOnly = { ...devPlan, resource_changes: creates.filter((r) => r.type === 'aws_vpc') };
     expect(vpcOnly.resource_changes).toHaveLength(1);
-    expect(renderComment([{ stack: 'dev', status: 'planned', plan: vpcOnly }])).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc"\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
+    expect(renderComment([{ stack: 'dev', status: 'planned', plan: vpcOnly }])).toMatch(/# aws_vpc\.\S+ will be created\n\+ resource "aws_vpc" \(dev\/network\)\n[\s\S]*?\+ {5}cidr_block = "10\.0\.0\.0\/16"/);
     expect(md).not.toContain('❌');
     expect(md).not.toContain('plan failed');
     expect(md.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
   });
 
-  it('prices to exactly the figures in the README (regenerate them with npm run cost:readme)', () => {
+  itShowingTerraformOutput('prices to exactly the figures in the README (regenerate them with npm run cost:readme)', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const block = readme.slice(readme.indexOf(README_BEGIN), readme.indexOf(README_END) + README_END.length);
     expect(readmeBlock([estimateStack('dev', devPlan), estimateStack('prod', prodPlan)])).toBe(block);
@@ -83,7 +88,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect([estimateStack('dev', devPlan).after.notPriced, estimateStack('prod', prodPlan).after.notPriced]).toEqual([0, 0]);
   });
 
-  it('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {
+  itShowingTerraformOutput('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {
     // The state before is what dev's plan would leave, with the ids a real state knows (a plan leaves them unknown).
     const before = JSON.parse(JSON.stringify((devPlan as { planned_values?: unknown }).planned_values)) as { root_module: { resources: { address: string; type: string; values: Record<string, unknown> }[] } };
     before.root_module.resources.filter((r) => r.address.startsWith('aws_vpc_endpoint.database-accounts')).forEach((r) => (r.values.subnet_ids = ['subnet-private-0']));
@@ -101,14 +106,14 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(costMarkdown([cost])).toContain(`| \`dev\` | us-east-1 | ${money(cost.after.monthly)} | +$25.55 | 0 |`);
   });
 
-  it('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {
+  itShowingTerraformOutput('the CI plan script plans the stack with the committed lock file, which matches the provider init installs', async () => {
     const dir = path.join(work, 'ci-dev');
     fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
     writeOfflineOverride(dir);
     const summary = path.join(work, 'summary.md');
     const output = path.join(work, 'output.txt');
     const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
-    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'plans'), lockFile: LOCK_FILE, env });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'plans'), lockFile: LOCK_FILE, env });
     expect(outcome.status).toBe('changes');
     expect(outcome.exitCode).toBe(0);
     // init ran with -lockfile=readonly: it verified the hash and changed nothing.
@@ -121,16 +126,43 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(fs.readFileSync(output, 'utf8')).toBe('status=changes\nexitcode=0\n');
   }, 120_000);
 
-  it('a lock file whose hash does not match the provider fails init', async () => {
+  itShowingTerraformOutput('a lock file whose hash does not match the provider fails init', async () => {
     const dir = path.join(work, 'ci-bad-lock');
     fs.cpSync(path.join(outdir, 'stacks', 'dev'), dir, { recursive: true });
     writeOfflineOverride(dir);
     const badLock = path.join(work, 'bad.lock.hcl');
     fs.writeFileSync(badLock, fs.readFileSync(LOCK_FILE, 'utf8').replace(/h1:[^"]+/, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
     const env = { TF_CLI_CONFIG_FILE: mirrorCliConfig(work), GITHUB_STEP_SUMMARY: '', GITHUB_OUTPUT: '' };
-    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'bad-plans'), lockFile: badLock, env });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'bad-plans'), lockFile: badLock, env });
     expect(outcome.status).toBe('failed');
     expect(fs.readFileSync(outcome.stderrFile!, 'utf8')).toMatch(/terraform init failed[\s\S]*checksum/i);
     expect(outcome.markdown).toContain('#### ❌ `dev`: plan failed');
   }, 120_000);
+
+  it('the comment, the policy and the review judge with the settings the app was synthesized with, from the artifact alone', () => {
+    // As the workflows run them: an empty working folder (no settings file), no TM_* variables, no TASKMANAGER_CONFIG.
+    const job = path.join(work, 'artifact-only');
+    fs.mkdirSync(job);
+    fs.writeFileSync(path.join(job, 'dev.json'), JSON.stringify(natPlan));
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const node = (script: string, args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'dist/scripts', script), ...args], { cwd: job, env, encoding: 'utf8' });
+    expect(JSON.parse(fs.readFileSync(path.join(natOutdir, 'taskmanager.resolved.json'), 'utf8')).config.environments[0].network.natGateways).toBe(1);
+
+    const policy = node('policy.js', [natOutdir, '--plan', `dev=${path.join(job, 'dev.json')}`]);
+    expect(policy.stdout).not.toContain('TM_COST_NAT_GATEWAY'); // judged against defaults (natGateways 0), it failed
+    expect(policy.status).toBe(0);
+    const comment = node('plan-comment.js', ['--synth', natOutdir, '--review', path.join(job, 'review.json'), `dev=${path.join(job, 'dev.json')}`]);
+    expect(comment.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(job, 'review.json'), 'utf8')).status).toMatchObject({ state: 'success', description: expect.stringContaining('policy passed') });
+    const review = reviewMerge({ results: [{ stack: 'dev', status: 'planned', plan: natPlan }], synthDir: natOutdir, reviewed: { missing: 'a push straight to main' }, sha: 'a'.repeat(40) });
+    expect(review.verdicts[0]).toMatchObject({ verdict: 'not-reviewed' }); // not 'policy-failed'
+
+    // An app without the file is refused, saying what is missing.
+    const bare = path.join(work, 'bare.out');
+    fs.cpSync(natOutdir, bare, { recursive: true });
+    fs.rmSync(path.join(bare, 'taskmanager.resolved.json'));
+    const refused = node('plan-comment.js', ['--synth', bare, `dev=${path.join(job, 'dev.json')}`]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${path.join(bare, 'taskmanager.resolved.json')} not found: the synthesized app carries no resolved configuration`);
+  });
 });

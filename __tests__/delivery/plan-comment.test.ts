@@ -42,20 +42,22 @@ describeWithTerraform('plans made by terraform itself (terraform_data, no provid
     expect(md).toContain('**3** to add, **0** to change, **0** to replace, **0** to destroy');
     expect(md).toMatch(/<details><summary>Details for dev: 3 resource changes<\/summary>\n\n```diff\n# terraform_data\.test\[0\] will be created/);
     expect(md).toContain('+     input = "bar"');
-    expect(md).toContain(`+     id = ${UNKNOWN}`);
+    // What only apply knows is one line per resource, not one line per attribute.
+    expect(md).toContain('~     (known after apply: id, output)');
+    expect(md).not.toContain(`= ${UNKNOWN}`);
     expect(md).toContain('**Outputs:** `test` (create)');
     expect(md).not.toContain('Destroyed or replaced');
   }, 60_000);
 
-  it('a destroy is listed before an update, in the summary and in the details', async () => {
+  it('a destroy is listed before an update, in the summary and in the open diff', async () => {
     const before = { resource: { terraform_data: { test: { input: 'foo' }, 'test-delete': { input: 'gone' } } } };
     const plan = await planAfter(path.join(work, 'delete'), [before], { resource: { terraform_data: { test: { input: 'bar' } } } });
     const md = renderComment([planned('dev', plan)]);
     expect(md).toContain('**0** to add, **1** to change, **0** to replace, **1** to destroy');
     expect(md).toContain('**Destroyed or replaced (1):**\n\n- 🔴 **destroy** `terraform_data.test-delete` (no longer in the configuration)');
-    const details = md.slice(md.indexOf('<details>'));
-    expect(details.indexOf('terraform_data.test-delete will be destroyed')).toBeLessThan(details.indexOf('terraform_data.test will be updated in-place'));
-    expect(details).toContain('!     input: "foo" -> "bar"');
+    const open = section(md, '**Changed, riskiest first:**');
+    expect(open.indexOf('terraform_data.test-delete will be destroyed')).toBeLessThan(open.indexOf('terraform_data.test will be updated in-place'));
+    expect(open).toContain('!     input: "foo" -> "bar"');
     // terraform_data holds no data: no data-loss warning.
     expect(md).not.toContain('Data-loss risk');
   }, 60_000);
@@ -122,7 +124,9 @@ describe('AWS-shaped plans', () => {
       '- 🟠 **replace (create new, then destroy old)** `aws_sqs_queue.jobs` (forced by `fifo_queue`, `name`) — ⚠️ **data-loss risk**: `aws_sqs_queue` holds data',
       '- 🟠 **replace (create new, then destroy old)** `aws_launch_template.app` (forced by `image_id`)',
     ]);
-    const details = md.slice(md.indexOf('<details>'));
+    // Changes other than creates are shown open, riskiest first; the create is in the folded details.
+    const details = section(md, '**Changed, riskiest first:**');
+    expect(md.slice(md.indexOf('<details>'))).toContain('aws_cloudwatch_metric_alarm.cpu will be created');
     expect(details).toContain('# aws_db_instance.main must be replaced (destroy before create) [an attribute cannot be updated in place; DATA-LOSS RISK]\n-/+ resource "aws_db_instance"');
     expect(details).toContain('!     engine: "mysql" -> "mariadb"   # forces replacement');
     expect(details).toContain('+/- resource "aws_launch_template"');
@@ -132,7 +136,7 @@ describe('AWS-shaped plans', () => {
     expect(md).not.toContain('SUPERSECRET');
     // Destroys, then replacements, then updates, then creates.
     const order = ['aws_s3_bucket.assets will be destroyed', 'aws_instance.bastion will be destroyed', 'aws_db_instance.main must be replaced', 'aws_security_group.alb will be updated', 'aws_cloudwatch_metric_alarm.cpu will be created'];
-    const positions = order.map((text) => details.indexOf(text));
+    const positions = order.map((text) => md.indexOf(text, md.indexOf('**Changed, riskiest first:**')));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
@@ -180,8 +184,8 @@ describe('AWS-shaped plans', () => {
       after_sensitive: { password: true, nested: [{ key: true }] },
     });
     expect(diffs).toEqual([
-      { path: 'nested[0].plain', op: 'change', before: '1', after: '2', forcesReplacement: false },
-      { path: 'password', op: 'change', before: SENSITIVE, after: SENSITIVE, forcesReplacement: false },
+      { path: 'nested[0].plain', op: 'change', before: '1', after: '2', forcesReplacement: false, unknown: false },
+      { path: 'password', op: 'change', before: SENSITIVE, after: SENSITIVE, forcesReplacement: false, unknown: false },
     ]);
     expect(JSON.stringify(diffs)).not.toContain('SUPERSECRET');
   });
@@ -194,9 +198,9 @@ describe('AWS-shaped plans', () => {
       after_unknown: { ids: [false, true], arn: true },
     });
     expect(diffs).toEqual([
-      { path: 'arn', op: 'change', before: '"arn:1"', after: UNKNOWN, forcesReplacement: false },
-      { path: 'ids[0]', op: 'remove', before: '"a"', after: undefined, forcesReplacement: false },
-      { path: 'ids[1]', op: 'add', before: undefined, after: UNKNOWN, forcesReplacement: false },
+      { path: 'arn', op: 'change', before: '"arn:1"', after: UNKNOWN, forcesReplacement: false, unknown: true },
+      { path: 'ids[0]', op: 'remove', before: '"a"', after: undefined, forcesReplacement: false, unknown: false },
+      { path: 'ids[1]', op: 'add', before: undefined, after: UNKNOWN, forcesReplacement: false, unknown: true },
     ]);
   });
 
@@ -389,7 +393,7 @@ describe('CLI', () => {
     expect(result.exitCode).toBe(1);
     expect(result.markdown).toContain('| `dev` | ⏭️ not planned |');
     expect(result.markdown).toContain('This pull request comes from a fork: GitHub gives its workflow runs no OIDC token, so there are no AWS credentials, no plan and no AWS data here');
-    expect(result.markdown).toContain(`with \`pr\` = \`42\` and \`sha\` = \`${sha}\``);
+    expect(result.markdown).toContain(`git push origin ${sha}:refs/heads/fork-pr-42`);
     expect(run([`dev=fork:42:${sha}`], {}).exitCode).toBe(0); // without --require-plan, a skip is no failure
     expect(() => run(['dev=fork:42'], {})).toThrow('fork: expected <pr number>:<40-hex head sha>');
   });

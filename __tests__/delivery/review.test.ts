@@ -5,11 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { parsePlan, type PlanJson } from '../../delivery/plan/model';
 import type { StackResult } from '../../delivery/plan/render';
 import { applyMarkdown, applyStatus, parseApplyLog } from '../../delivery/review/apply-result';
 import { differences } from '../../delivery/review/compare';
-import { codeHash, fingerprintMarker, readFingerprint, stackFingerprint } from '../../delivery/review/fingerprint';
+import { codeHash, fingerprintMarker, parseFingerprint, readFingerprint, stackFingerprint } from '../../delivery/review/fingerprint';
 import { parseApprovals } from '../../delivery/review/merge';
 import { planLabels } from '../../delivery/review/pull-request';
 import { terraform } from '../../delivery/terraform';
@@ -49,10 +50,18 @@ describeWithTerraform('the review loop\'s pieces on real plans (terraform_data)'
   it('never carries a sensitive value, not even hashed: a plan with another secret has the same fingerprint', async () => {
     const other = await planAfter(path.join(work, 'secret'), [], { ...v1, output: { ...v1.output as object, secret: { value: 'another-secret', sensitive: true } } });
     expect(stackFingerprint(other).digest).toBe(stackFingerprint(first).digest);
-    const marker = fingerprintMarker({ version: 1, head: 'a'.repeat(40), stacks: { dev: stackFingerprint(first) } });
-    expect(marker).toMatch(/^<!-- taskmanager-plan-fingerprint:v1 [A-Za-z0-9+/=]+ -->$/);
-    expect(readFingerprint(`comment\n${marker}\n`)).toEqual({ version: 1, head: 'a'.repeat(40), stacks: { dev: stackFingerprint(first) } });
+    const marker = fingerprintMarker({ version: 2, head: 'a'.repeat(40), stacks: { dev: stackFingerprint(first) } });
+    expect(marker).toMatch(/^<!-- taskmanager-plan-fingerprint:v2 [A-Za-z0-9+/=]+ -->$/);
+    expect(readFingerprint(`comment\n${marker}\n`)).toEqual({ version: 2, head: 'a'.repeat(40), stacks: { dev: stackFingerprint(first) } });
     expect(readFingerprint('<!-- taskmanager-plan-fingerprint:v1 bm90IGd6aXA= -->')).toBeUndefined();
+  });
+
+  it('recognises an older comment\'s fingerprint as outdated instead of comparing it', () => {
+    const v1 = { version: 1, head: 'a'.repeat(40), base: 'b'.repeat(40), stacks: { dev: { digest: 'f'.repeat(64), code: '', resources: { 'terraform_data.app': 'create:0123456789abcdef' } } } };
+    const body = `comment\n<!-- taskmanager-plan-fingerprint:v1 ${gzipSync(JSON.stringify(v1)).toString('base64')} -->\n`;
+    expect(readFingerprint(body)).toEqual({ version: 1, outdated: true, head: 'a'.repeat(40), base: 'b'.repeat(40) });
+    expect(parseFingerprint({ version: 3, stacks: {} })).toEqual({ version: 3, outdated: true });
+    expect(parseFingerprint({ stacks: {} })).toBeUndefined();
   });
 
   it('says what differs: another action, other values, a resource or output more or less', async () => {

@@ -10,9 +10,9 @@ import * as path from 'path';
 import { parsePlan } from '../../delivery/plan/model';
 import { renderComment } from '../../delivery/plan/render';
 import { run as planComment } from '../../scripts/plan-comment';
-import { planStack } from '../../delivery/ci';
 import { terraform } from '../../delivery/terraform';
-import { describeWithTerraform, tempDir } from './support/terraform';
+import { eventually } from '../support/eventually';
+import { describeWithTerraform, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 import { applySavedPlan, artifactCopy, writeTerraform } from './support/terraform-data';
 
 function writeConfig(dir: string, input: string, options: { createBeforeDestroy?: boolean; broken?: boolean } = {}): void {
@@ -30,10 +30,10 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
   const files = (name: string) => ({ summary: path.join(work, `${name}.summary.md`), output: path.join(work, `${name}.output`) });
   const env = (name: string) => ({ GITHUB_STEP_SUMMARY: files(name).summary, GITHUB_OUTPUT: files(name).output, TF_CLI_CONFIG_FILE: '/dev/null' });
 
-  it('applies exactly the saved plan, from a copy of the planned folder, and refuses it once stale', async () => {
+  itShowingTerraformOutput('applies exactly the saved plan, from a copy of the planned folder, and refuses it once stale', async () => {
     const planned = path.join(work, 'planned');
     writeConfig(planned, 'v1');
-    const outcome = await planStack({ stack: 'dev', dir: planned, outDir: path.join(work, 'plans'), env: env('plan1') });
+    const outcome = await planQuietly({ stack: 'dev', dir: planned, outDir: path.join(work, 'plans'), env: env('plan1') });
     expect(outcome).toMatchObject({ status: 'changes', exitCode: 0 });
     expect(fs.readFileSync(files('plan1').output, 'utf8')).toBe('status=changes\nexitcode=0\n');
     expect(fs.readFileSync(files('plan1').summary, 'utf8')).toContain('| `dev` | 🟡 changes | 1 | 0 | 0 | 0 | 1 output |');
@@ -56,17 +56,18 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     expect(stale.stdout).toMatch(/Saved plan is stale/);
   }, 120_000);
 
-  it('takes no state lock when planning, so a plan never waits for or breaks an apply that holds it', async () => {
+  itShowingTerraformOutput('takes no state lock when planning, so a plan never waits for or breaks an apply that holds it', async () => {
     const dir = path.join(work, 'locked');
     writeConfig(dir, 'v1');
-    await planStack({ stack: 'dev', dir, outDir: path.join(work, 'locked-plans'), env: env('locked0') });
+    await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'locked-plans'), env: env('locked0') });
     expect((await applySavedPlan(dir)).code).toBe(0);
     // `terraform console` holds the state lock while it runs, as an apply would.
     const holder = spawn('terraform', ['console', '-no-color'], { cwd: dir, env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' }, stdio: ['pipe', 'ignore', 'ignore'] });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The local backend's lock file appears once console holds the lock.
+      await eventually(() => fs.existsSync(path.join(dir, '.terraform.tfstate.lock.info')), 'terraform console taking the state lock');
       writeConfig(dir, 'v2');
-      const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'locked-plans'), env: env('locked1') });
+      const outcome = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'locked-plans'), env: env('locked1') });
       expect(outcome).toMatchObject({ status: 'changes', exitCode: 0 });
       // The lock was really held: a plan that takes it fails.
       const locking = await terraform(['plan', '-input=false', '-no-color', '-lock-timeout=0s'], { dir, env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
@@ -81,31 +82,31 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     }
   }, 60_000);
 
-  it('-detailed-exitcode: 0 without changes, 2 with them (the drift check)', async () => {
+  itShowingTerraformOutput('-detailed-exitcode: 0 without changes, 2 with them (the drift check)', async () => {
     const dir = path.join(work, 'drift');
     writeConfig(dir, 'v1');
-    await planStack({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), env: env('d0') });
+    await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), env: env('d0') });
     expect((await applySavedPlan(dir)).code).toBe(0);
-    const same = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), detailedExitcode: true, env: env('d1') });
+    const same = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), detailedExitcode: true, env: env('d1') });
     expect(same).toMatchObject({ status: 'no-changes', exitCode: 0 });
     expect(same.markdown).toContain('✅ no changes');
     writeConfig(dir, 'v2');
-    const changed = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), detailedExitcode: true, env: env('d2') });
+    const changed = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), detailedExitcode: true, env: env('d2') });
     expect(changed).toMatchObject({ status: 'changes', exitCode: 2 });
     expect(fs.readFileSync(files('d2').output, 'utf8')).toBe('status=changes\nexitcode=2\n');
   }, 120_000);
 
-  it('real replacements in both orders, as terraform plans them', async () => {
+  itShowingTerraformOutput('real replacements in both orders, as terraform plans them', async () => {
     for (const [name, createBeforeDestroy, actions, words] of [
       ['dbc', false, ['delete', 'create'], 'replace (destroy old, then create new)'],
       ['cbd', true, ['create', 'delete'], 'replace (create new, then destroy old)'],
     ] as const) {
       const dir = path.join(work, name);
       writeConfig(dir, 'v1', { createBeforeDestroy });
-      await planStack({ stack: name, dir, outDir: path.join(work, `${name}-plans`), env: env(`${name}0`) });
+      await planQuietly({ stack: name, dir, outDir: path.join(work, `${name}-plans`), env: env(`${name}0`) });
       expect((await applySavedPlan(dir)).code).toBe(0);
       writeConfig(dir, 'v2', { createBeforeDestroy });
-      const outcome = await planStack({ stack: name, dir, outDir: path.join(work, `${name}-plans`), env: env(`${name}1`) });
+      const outcome = await planQuietly({ stack: name, dir, outDir: path.join(work, `${name}-plans`), env: env(`${name}1`) });
       const plan = parsePlan(fs.readFileSync(outcome.jsonFile!, 'utf8'));
       expect(plan.resource_changes![0].change.actions).toEqual(actions);
       const md = renderComment([{ stack: name, status: 'planned', plan }]);
@@ -115,11 +116,11 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     }
   }, 180_000);
 
-  it('a failing plan leaves its stderr, exit 1, and a comment that says it failed', async () => {
+  itShowingTerraformOutput('a failing plan leaves its stderr, exit 1, and a comment that says it failed', async () => {
     const dir = path.join(work, 'broken');
     writeConfig(dir, 'v1', { broken: true });
     const outDir = path.join(work, 'broken-plans');
-    const outcome = await planStack({ stack: 'dev', dir, outDir, env: env('broken') });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir, env: env('broken') });
     expect(outcome).toMatchObject({ status: 'failed', exitCode: 1 });
     expect(fs.existsSync(path.join(outDir, 'dev.json'))).toBe(false);
     expect(fs.readFileSync(path.join(outDir, 'dev.stderr'), 'utf8')).toMatch(/terraform plan failed \(exit 1\):[\s\S]*Reference to undeclared resource/);
@@ -130,10 +131,10 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     expect(markdown).toContain('Reference to undeclared resource');
   }, 60_000);
 
-  it('a missing lock file is a failed plan, not a plan without one', async () => {
+  itShowingTerraformOutput('a missing lock file is a failed plan, not a plan without one', async () => {
     const dir = path.join(work, 'nolock');
     writeConfig(dir, 'v1');
-    const outcome = await planStack({ stack: 'dev', dir, outDir: path.join(work, 'nolock-plans'), lockFile: path.join(work, 'nope.hcl'), env: env('nolock') });
+    const outcome = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'nolock-plans'), lockFile: path.join(work, 'nope.hcl'), env: env('nolock') });
     expect(outcome.status).toBe('failed');
     expect(fs.readFileSync(outcome.stderrFile!, 'utf8')).toContain('provider lock file');
   });

@@ -1,15 +1,23 @@
 import { environmentStack } from './synth';
 
 describe('Remote state', () => {
-  test('keeps each application stack in the S3 bucket, encrypted and with the S3 lock file', () => {
+  test('keeps each application stack in the S3 bucket, encrypted with the state key and with the S3 lock file', () => {
     for (const name of ['dev', 'prod'] as const) {
       expect(environmentStack(name).terraform.backend.s3).toEqual({
         bucket: 'taskmanager-terraform-state-example',
         key: `taskmanager/${name}.tfstate`,
         region: 'us-east-1',
         encrypt: true,
+        kms_key_id: 'arn:aws:kms:us-east-1:000000000000:alias/taskmanager-terraform-state',
         use_lockfile: true,
       });
+    }
+  });
+
+  test('names the state key from the config, so Terraform never falls back to AES256 (which overrides the bucket default)', () => {
+    const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    for (const name of ['dev', 'prod'] as const) {
+      expect(environmentStack(name, { state: { kmsKeyArn: key } }).terraform.backend.s3.kms_key_id).toBe(key);
     }
   });
 

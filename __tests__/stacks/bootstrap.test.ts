@@ -1,4 +1,4 @@
-import { PLAN_READS, planReadActions } from '../../stacks/deploy/plan-reads';
+import { PLAN_READS } from '../../stacks/deploy/plan-reads';
 import { PASS_ROLE_SERVICES } from '../../stacks/deploy/apply-permissions';
 import { bootstrapStack, environmentStack, Json, onlyResource, refTo, resourceNamed, resourcesOf, statements } from './synth';
 
@@ -9,7 +9,7 @@ const policyOf = (roleId: string): Json[] =>
   resourcesOf(stack, 'aws_iam_role_policy')
     .filter((p) => p.role === `\${aws_iam_role.${roleId}.id}`)
     .flatMap((p) => statements(p.policy));
-const plan = policyOf('plan-role');
+const plan = policyOf('plan-role-dev');
 const applyDev = policyOf('apply-role-dev');
 const applyProd = policyOf('apply-role-prod');
 const stateBucket = resourceNamed(stack, 'aws_s3_bucket', 'state_bucket');
@@ -40,7 +40,7 @@ describe('Bootstrap stack: state', () => {
     const usesKey = (s: Json) => actionsOf(s).some((a) => a === 'kms:*' || /^kms:(Decrypt|Encrypt|ReEncrypt|GenerateDataKey)/.test(a));
     expect(keyPolicy.filter(usesKey).map((s) => [s.Sid, s.Principal.AWS, s.Condition])).toEqual([
       ['BreakGlassUse', expect.stringMatching(/:root$/), { StringEquals: { 'aws:PrincipalType': 'Account' } }],
-      ['PlanReadsState', ['${aws_iam_role.plan-role.arn}'], undefined],
+      ['PlanReadsState', ['${aws_iam_role.plan-role-dev.arn}', '${aws_iam_role.plan-role-prod.arn}'], undefined],
       ['ApplyWritesState', ['${aws_iam_role.apply-role-dev.arn}', '${aws_iam_role.apply-role-prod.arn}'], undefined],
     ]);
     expect(keyPolicy[2].Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
@@ -49,7 +49,7 @@ describe('Bootstrap stack: state', () => {
   test('lets the configured operators use the state key too, and nobody else', () => {
     const withOperator = bootstrapStack({ githubRepository: 'acme/tasks', state: { bucket: 'acme-tfstate', operatorArns: ['arn:aws:iam::123456789012:role/ops'] } });
     const operators = statements(onlyResource(withOperator, 'aws_kms_key').policy).find((s) => s.Sid === 'OperatorsUseState')!;
-    expect(operators).toMatchObject({ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:role/ops'] }, Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'] });
+    expect(operators).toMatchObject({ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:role/ops'] }, Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] });
   });
 
   test('delegates administering the state key to IAM (KMS refuses a policy that locks out its creator), never its use', () => {
@@ -88,7 +88,7 @@ describe('Bootstrap stack: state', () => {
 describe('Bootstrap stack: who can deploy', () => {
   test('trusts GitHub Actions through OIDC with the sts.amazonaws.com audience', () => {
     expect(onlyResource(stack, 'aws_iam_openid_connect_provider')).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
-    for (const name of ['taskmanager-github-plan', 'taskmanager-github-apply-dev', 'taskmanager-github-apply-prod']) {
+    for (const name of ['taskmanager-github-plan-dev', 'taskmanager-github-plan-prod', 'taskmanager-github-apply-dev', 'taskmanager-github-apply-prod']) {
       expect(trust(name)).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: '${aws_iam_openid_connect_provider.github-oidc.arn}' } });
       expect(trust(name).Condition.StringEquals[AUD]).toBe('sts.amazonaws.com');
     }
@@ -100,8 +100,10 @@ describe('Bootstrap stack: who can deploy', () => {
     expect(condition.StringEquals[SUB]).toEqual([`repo:acme/tasks:environment:${env}`]);
   });
 
-  test('lets the plan role be assumed from pull requests and branches of the configured repository', () => {
-    expect(trust('taskmanager-github-plan').Condition.StringLike[SUB]).toEqual(['repo:acme/tasks:pull_request', 'repo:acme/tasks:ref:refs/heads/*']);
+  test.each(['dev', 'prod'])('lets the %s plan role be assumed from pull requests and main only: no other branch, no wildcard', (env) => {
+    const condition = trust(`taskmanager-github-plan-${env}`).Condition;
+    expect(condition.StringLike).toBeUndefined();
+    expect(condition.StringEquals[SUB]).toEqual(['repo:acme/tasks:pull_request', 'repo:acme/tasks:ref:refs/heads/main']);
   });
 
   test('attaches no managed policy to any deploy role (no ReadOnlyAccess, no admin)', () => {
@@ -122,24 +124,25 @@ describe('Bootstrap stack: who can deploy', () => {
   test('lets the plan role write nothing: reads only, state read-only (plans run with -lock=false)', () => {
     const writes = allows(plan).flatMap(actionsOf).filter((a) => /:(Put|Delete|Create|Update|Attach|Pass|Tag)/.test(a) || a.endsWith(':*'));
     expect(writes).toEqual([]);
-    expect(allows(plan).find((s) => s.Sid === 'ReadState')).toEqual({ Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/taskmanager/*.tfstate` });
+    expect(allows(plan).find((s) => s.Sid === 'ReadOwnState')).toEqual({ Sid: 'ReadOwnState', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:${element(split(":", aws_iam_openid_connect_provider.github-oidc.arn), 1)}:s3:::acme-tfstate/taskmanager/dev.tfstate' });
   });
 
   test("covers every resource type of dev and prod in the plan role's reads", () => {
     const types = new Set(['dev', 'prod'].flatMap((env) => Object.keys(environmentStack(env as 'dev' | 'prod').resource)));
     types.forEach((type) => expect({ type, listed: type in PLAN_READS }).toEqual({ type, listed: true }));
-    const granted = allows(plan).find((s) => s.Sid === 'RefreshOurResourceTypes')!.Action;
-    expect(granted).toEqual(planReadActions());
+    const granted = new Set(allows(plan).filter((s) => s.Sid.startsWith('Refresh')).flatMap(actionsOf));
+    expect([...new Set(Object.values(PLAN_READS).flatMap((reads) => reads.flatMap(([, actions]) => actions)))].filter((a) => !granted.has(a))).toEqual([]);
   });
 
   test('lets each apply role write only its own environment\'s state and lock', () => {
-    expect(applyDev.find((s) => s.Sid === 'WriteOwnState')!.Resource).toBe(`${bucketArn}/taskmanager/dev.tfstate`);
-    expect(applyDev.find((s) => s.Sid === 'TakeOwnLock')!.Resource).toBe(`${bucketArn}/taskmanager/dev.tfstate.tflock`);
-    expect(applyProd.find((s) => s.Sid === 'WriteOwnState')!.Resource).toBe(`${bucketArn}/taskmanager/prod.tfstate`);
+    const stateArn = 'arn:${element(split(":", aws_iam_openid_connect_provider.github-oidc.arn), 1)}:s3:::acme-tfstate';
+    expect(applyDev.find((s) => s.Sid === 'WriteOwnState')!.Resource).toBe(`${stateArn}/taskmanager/dev.tfstate`);
+    expect(applyDev.find((s) => s.Sid === 'TakeOwnLock')!.Resource).toBe(`${stateArn}/taskmanager/dev.tfstate.tflock`);
+    expect(applyProd.find((s) => s.Sid === 'WriteOwnState')!.Resource).toBe(`${stateArn}/taskmanager/prod.tfstate`);
   });
 
   test('lets an apply role create or change IAM roles only inside the workload permissions boundary', () => {
-    const boundary = /^arn:\$\{.*\}:iam::\$\{.*\}:policy\/taskmanager-workload-boundary$/;
+    const boundary = /^arn:\$\{.*\}:iam::\$\{.*\}:policy\/taskmanager-dev-workload-boundary$/;
     const roleWrites = allows(applyDev).filter((s) => actionsOf(s).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(a)));
     expect(roleWrites.length).toBeGreaterThan(0);
     roleWrites.forEach((s) => expect(s.Condition.StringEquals['iam:PermissionsBoundary']).toMatch(boundary));
@@ -159,18 +162,31 @@ describe('Bootstrap stack: who can deploy', () => {
 
   test('denies loosening the boundary, touching the deploy roles, and rewriting the state bucket', () => {
     const denied = applyDev.filter((s) => s.Effect === 'Deny').flatMap(actionsOf);
-    expect(denied).toEqual(expect.arrayContaining(['iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion', 'iam:*', 'ssm:SendCommand', 's3:DeleteObjectVersion', 's3:PutBucketPolicy']));
+    expect(denied).toEqual(expect.arrayContaining(['iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:*', 'ssm:SendCommand', 's3:DeleteObjectVersion', 's3:PutBucketPolicy']));
   });
 
   test('scopes the dev apply role to resources named or tagged for dev', () => {
     // Statements scoped by the environment's tag are checked below with the wildcard ones.
     const tagged = (s: Json) => s.Condition?.StringEquals?.['aws:ResourceTag/Environment'] === 'dev';
     const named = allows(applyDev).filter((s) => s.Resource !== '*' && !tagged(s)).flatMap((s) => [s.Resource].flat());
-    // What has no name or tag to scope by: CloudFront's untaggable policies, AWS's own WAF rule sets, delivery ids.
-    const unnameable = ['arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*', 'arn:aws:wafv2:us-east-1:*:global/managedruleset/*/*', 'arn:aws:logs:us-east-1:*:delivery:*'];
-    expect(named.filter((r: string) => !/taskmanager-dev|rds!|aws-service-role|TaskManager-Dashboard-dev|\$\{aws_s3_bucket|\$\{aws_kms_key/.test(r))).toEqual(unnameable);
+    // What has no name or tag to scope by: AWS's own WAF rule sets, log deliveries (create only), the refresh of CloudFront's untaggable policies.
+    const unnameable = ['arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*', 'arn:aws:wafv2:us-east-1:*:global/managedruleset/*/*', 'arn:aws:logs:us-east-1:*:delivery:*', 'arn:aws:lambda:us-east-1:*:event-source-mapping:*'];
+    expect([...new Set(named.filter((r: string) => !/taskmanager-dev|rds!|aws-service-role|TaskManager-Dashboard-dev|s3:::acme-tfstate|\$\{aws_kms_key/.test(r)))].sort()).toEqual(unnameable.sort());
     const wildcardWrites = allows(applyDev).filter((s) => s.Resource === '*' && actionsOf(s).some((a) => !/:(Describe|Get|List)/.test(a)));
-    wildcardWrites.forEach((s) => expect({ sid: s.Sid, scoped: s.Condition !== undefined }).toEqual({ sid: s.Sid, scoped: true }));
+    wildcardWrites.forEach((s) => expect({ sid: s.Sid, scoped: s.Condition !== undefined || s.Sid === 'CreateEdgePolicies' }).toEqual({ sid: s.Sid, scoped: true }));
+  });
+
+  test('lists the EC2 creations by name and tags only what they create', () => {
+    const creates = allows(applyDev).find((s) => s.Sid === 'CreateTaggedNetworkAndCompute')!;
+    expect(actionsOf(creates).filter((a) => a.includes('*') || a === 'ec2:CreateTags')).toEqual([]);
+    const tagOnCreate = allows(applyDev).find((s) => s.Sid === 'TagOnCreate')!;
+    expect(tagOnCreate.Condition.StringEquals['ec2:CreateAction']).toEqual(actionsOf(creates).map((a) => a.replace('ec2:', '')));
+  });
+
+  test.each([['plan', plan], ['apply dev', applyDev]])('gives the %s role the environment guards', (_name, policy) => {
+    const sids = policy.filter((s) => s.Effect === 'Deny').map((s) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['NothingOfOtherEnvironments', 'EnvironmentTagOnlyOwn', 'NoAdoptingNetworkResources']));
+    expect(policy.find((s) => s.Sid === 'NothingOfOtherEnvironments')!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Environment': ['prod'] } });
   });
 
   test('lets an apply role of another region manage the us-east-1 alarms, topic and key alias that CloudFront\'s metrics need', () => {
@@ -181,21 +197,53 @@ describe('Bootstrap stack: who can deploy', () => {
     expect(policy.find((s) => s.Sid === 'ManageKeyAliases')!.Resource).toContain('arn:aws:kms:us-east-1:*:alias/taskmanager-dev-*');
   });
 
-  test('creates the workload permissions boundary, without IAM or STS in it', () => {
-    const boundary = onlyResource(stack, 'aws_iam_policy');
-    expect(boundary.name).toBe('taskmanager-workload-boundary');
-    const actions = statements(boundary.policy).flatMap(actionsOf);
-    expect(actions.filter((a) => /^(iam|sts|organizations|kms):/.test(a) || a === '*')).toEqual([]);
+  test('creates one workload permissions boundary per environment, without IAM, STS or KMS in its allows', () => {
+    const boundaries = resourcesOf(stack, 'aws_iam_policy');
+    expect(boundaries.map((b) => b.name)).toEqual(['taskmanager-dev-workload-boundary', 'taskmanager-prod-workload-boundary']);
+    for (const boundary of boundaries) {
+      const actions = allows(statements(boundary.policy)).flatMap(actionsOf);
+      expect(actions.filter((a) => /^(iam|sts|organizations|kms):/.test(a) || a === '*')).toEqual([]);
+    }
+  });
+
+  test('scopes every allow of the dev boundary to dev: names, its database, its model, its subnets', () => {
+    const boundary = statements(resourcesOf(stack, 'aws_iam_policy')[0].policy);
+    const resources = allows(boundary).filter((s) => s.Resource !== '*').flatMap((s) => [s.Resource].flat());
+    expect(resources.filter((r: string) => !/taskmanager-dev|rds!\*|dbuser:\*\/taskmanager_|foundation-model\/amazon\.|:subnet\/\*|:security-group\/\*|:network-interface\/\*|taskmanager-dev-logs/.test(r))).toEqual([]);
+    expect(boundary.find((s) => s.Sid === 'OwnDatabaseSecret')!.Condition).toEqual({ StringLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': expect.stringMatching(/:db:taskmanager-dev-\*$/) } });
+    expect(boundary.find((s) => s.Sid === 'FunctionInterfacesInOwnSubnets')!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/Environment': 'dev' } });
+  });
+
+  test('pins the boundary\'s rds-db:connect to the database id once it is configured', () => {
+    const pinned = bootstrapStack({ githubRepository: 'acme/tasks', state: { bucket: 'acme-tfstate' }, environments: { dev: { databaseResourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXY0' } } });
+    const connect = statements(resourcesOf(pinned, 'aws_iam_policy')[0].policy).find((s) => s.Sid === 'OwnDatabaseAccounts')!;
+    expect([connect.Resource].flat().every((r: string) => r.includes(':dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/'))).toBe(true);
+  });
+
+  test('denies bucket writes without the state key, and every deploy role another environment\'s state', () => {
+    const policy = statements(resourcesOf(stack, 'aws_s3_bucket_policy').find((p) => p.bucket.includes('state_bucket'))!.policy);
+    expect(policy.find((s) => s.Sid === 'OnlyTheStateKey')).toMatchObject({ Effect: 'Deny', Action: 's3:PutObject', Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': ['${aws_kms_key.state-key.arn}', '${aws_kms_alias.state-key-alias.arn}'] } } });
+    expect(policy.find((s) => s.Sid === 'OnlyDevDeployRolesReachDevState')).toMatchObject({ Effect: 'Deny', Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['${aws_iam_role.plan-role-dev.arn}', '${aws_iam_role.apply-role-dev.arn}'] } } });
+  });
+
+  test('creates an environment\'s OIDC provider and roles in its own account when it has one', () => {
+    const split = bootstrapStack({ githubRepository: 'acme/tasks', state: { bucket: 'acme-tfstate' }, environments: { prod: { accountId: '123456789012' } } });
+    const provider = split.provider.aws.find((p: Json) => p.alias === 'account-prod');
+    expect(provider).toMatchObject({ allowed_account_ids: ['123456789012'], assume_role: [{ role_arn: 'arn:aws:iam::123456789012:role/OrganizationAccountAccessRole' }] });
+    const inProd = (type: string) => resourcesOf(split, type).filter((r) => r.provider === 'aws.account-prod').length;
+    expect([inProd('aws_iam_openid_connect_provider'), inProd('aws_iam_role'), inProd('aws_iam_role_policy'), inProd('aws_iam_policy')]).toEqual([1, 2, 2, 1]);
+    const bucketPolicy = statements(resourcesOf(split, 'aws_s3_bucket_policy').find((p) => p.bucket.includes('state_bucket'))!.policy);
+    expect(bucketPolicy.filter((s) => s.Effect === 'Allow').map((s) => s.Sid)).toEqual(['ProdListsOwnState', 'ProdReadsOwnState', 'ProdWritesOwnState', 'ProdTakesOwnLock']);
   });
 
   test.each(['dev', 'prod'] as const)('puts the workload boundary on every role of %s', (env) => {
     const roles = resourcesOf(environmentStack(env), 'aws_iam_role');
     expect(roles.length).toBeGreaterThan(0);
-    roles.forEach((r) => expect({ role: r.name, boundary: r.permissions_boundary }).toEqual({ role: r.name, boundary: expect.stringMatching(/:policy\/taskmanager-workload-boundary$/) }));
+    roles.forEach((r) => expect({ role: r.name, boundary: r.permissions_boundary }).toEqual({ role: r.name, boundary: expect.stringMatching(new RegExp(`:policy/taskmanager-${env}-workload-boundary$`)) }));
   });
 
-  test('outputs the bucket, the plan role and one apply role per environment', () => {
-    expect(Object.keys(stack.output).sort()).toEqual(['apply_role_arn_dev', 'apply_role_arn_prod', 'plan_role_arn', 'state_bucket', 'state_region']);
+  test('outputs the bucket, the state key and one plan and one apply role per environment', () => {
+    expect(Object.keys(stack.output).sort()).toEqual(['apply_role_arn_dev', 'apply_role_arn_prod', 'plan_role_arn_dev', 'plan_role_arn_prod', 'state_bucket', 'state_key_arn', 'state_region']);
     expect(stack.output.apply_role_arn_prod.value).toBe('${aws_iam_role.apply-role-prod.arn}');
   });
 });

@@ -1,25 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, loadConfig } from '../../stacks/config';
-import { Json, testConfig } from './synth';
-
-/** The problems a config reports, or [] when it loads. */
-function problems(file: Json, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    testConfig(file, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-}
+import { loadConfig } from '../../stacks/config';
+import { configProblems as problems, testConfig } from './synth';
 
 describe('Configuration', () => {
   test('loads dev and prod with safe placeholders when nothing is set', () => {
     const config = testConfig();
     expect(config.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
-    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager', operatorArns: [] });
+    expect(config.state).toEqual({ bucket: 'taskmanager-terraform-state-example', region: 'us-east-1', keyPrefix: 'taskmanager', kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:alias/taskmanager-terraform-state', operatorArns: [] });
     expect(config.githubRepository).toBe('example-org/taskmanager');
     expect(config.environments.every((e) => e.alarmEmail === 'alerts@example.com')).toBe(true);
   });
@@ -91,11 +80,6 @@ describe('Configuration', () => {
     expect(loadConfig({ env: {}, cwd: dir }).githubRepository).toBe('acme/on-disk');
   });
 
-  test('the checked-in example file is a valid configuration', () => {
-    const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../taskmanager.config.example.json'), 'utf8'));
-    expect(problems(example)).toEqual([]);
-  });
-
   test.each([
     ['a bad VPC CIDR', { environments: { dev: { network: { vpcCidr: '10.0.0.0/33' } } } }, 'environments.dev.network.vpcCidr: "10.0.0.0/33" is not an IPv4 CIDR'],
     ['a CIDR that is not a network address', { environments: { dev: { network: { vpcCidr: '10.0.0.1/16' } } } }, 'environments.dev.network.vpcCidr'],
@@ -113,8 +97,23 @@ describe('Configuration', () => {
     ['an unknown setting', { environments: { dev: { database: { multiAZ: true } } } }, 'environments.dev.database.multiAZ: unknown setting'],
     ['a wrong type', { environments: { prod: { database: { multiAz: 'yes' } } } }, 'environments.prod.database.multiAz: must be true or false, got "yes"'],
     ['an unsupported log retention', { environments: { dev: { logRetentionDays: 10 } } }, 'environments.dev.logRetentionDays: must be one of'],
+    ['an unsupported monitoring interval', { environments: { prod: { database: { monitoringIntervalSeconds: 20 } } } }, 'environments.prod.database.monitoringIntervalSeconds: must be one of 0, 1, 5, 10, 15, 30, 60'],
+    ['access logs that are not a boolean', { environments: { dev: { loadBalancer: { accessLogs: 'on' } } } }, 'environments.dev.loadBalancer.accessLogs: must be true or false, got "on"'],
+    ['an environment waiver without a reason', { environments: { dev: { policy: { waivers: [{ rule: 'CKV_AWS_88', resource: 'dev/api/launch-template', expires: '2027-06-30' }] } } } }, 'environments.dev.policy.waivers[0].reason: is required'],
   ])('rejects %s, naming the field', (_what, file, expected) => {
     expect(problems(file).join('\n')).toContain(expected);
+  });
+
+  test('prod keeps a standby database, OS metrics, a year of logs and load-balancer access logs; dev the access logs only', () => {
+    const [dev, prod] = testConfig().environments;
+    expect(prod).toMatchObject({ database: { multiAz: true, monitoringIntervalSeconds: 60 }, logRetentionDays: 365, loadBalancer: { accessLogs: true } });
+    expect(dev).toMatchObject({ database: { multiAz: false, monitoringIntervalSeconds: 0 }, logRetentionDays: 14, loadBalancer: { accessLogs: true } });
+  });
+
+  test('dev accepts its instances\' public addresses by a dated waiver with its reason; prod waives nothing', () => {
+    const [dev, prod] = testConfig().environments;
+    expect(dev.policy.waivers).toEqual([{ rule: 'CKV_AWS_88', resource: 'dev/api/launch-template', reason: expect.stringContaining('without a NAT gateway'), expires: '2027-06-30' }]);
+    expect(prod.policy.waivers).toEqual([]);
   });
 
   test('the policy expects prod to be protected and each environment to run small classes', () => {

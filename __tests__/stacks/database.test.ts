@@ -98,4 +98,28 @@ describe('Database', () => {
       apply_immediately: false,
     });
   });
+
+  test('has a standby in a second AZ and enhanced monitoring every minute in prod by default, neither in dev', () => {
+    const defaults = onlyResource(databaseOf('prod'), 'aws_db_instance');
+    expect(defaults).toMatchObject({ multi_az: true, monitoring_interval: 60 });
+    expect(devDb).toMatchObject({ multi_az: false, monitoring_interval: 0 });
+    expect(devDb.monitoring_role_arn).toBeUndefined();
+    expect(dev.resource.aws_iam_role).toBeUndefined();
+  });
+
+  test('publishes enhanced monitoring through a role that only RDS monitoring assumes, writing only RDSOSMetrics', () => {
+    const stack = databaseOf('prod');
+    const role = onlyResource(stack, 'aws_iam_role');
+    expect(role.name).toBe('taskmanager-prod-db-monitoring');
+    expect(statements(role.assume_role_policy)).toEqual([{ Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    expect(onlyResource(stack, 'aws_db_instance').monitoring_role_arn).toBe(refTo(stack, 'aws_iam_role', role, 'arn'));
+    const granted = statements(onlyResource(stack, 'aws_iam_role_policy').policy);
+    expect(granted.flatMap((s) => s.Action)).toEqual(['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents']);
+    expect(granted.map((s) => s.Resource)).toEqual([expect.stringMatching(/:log-group:RDSOSMetrics$/), expect.stringMatching(/:log-group:RDSOSMetrics:log-stream:\*$/)]);
+  });
+
+  test('the monitoring role carries the workload boundary in an environment, like every role', () => {
+    const stack = environmentStack('prod');
+    expect(resourceNamed(stack, 'aws_iam_role', 'monitoring-role').permissions_boundary).toMatch(/:policy\/taskmanager-prod-workload-boundary$/);
+  });
 });

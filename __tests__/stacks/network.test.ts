@@ -88,7 +88,7 @@ describe('Network', () => {
     const flowLog = onlyResource(prod, 'aws_flow_log');
     expect(flowLog).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
     const group = resourcesOf(prod, 'aws_cloudwatch_log_group').find((g) => g.name.includes('flow-logs'))!;
-    expect(group.retention_in_days).toBe(90);
+    expect(group.retention_in_days).toBe(365);
     const role = resourcesOf(prod, 'aws_iam_role').find((r) => r.name === 'taskmanager-prod-vpc-flow-logs')!;
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
   });

@@ -10,8 +10,8 @@ const dashboard = (stack: Json) => JSON.parse(onlyResource(stack, 'aws_cloudwatc
 describe('Buckets', () => {
   const buckets = resourcesOf(dev, 'aws_s3_bucket');
 
-  test('has a static, an artifacts and an edge-logs bucket with unique, environment-prefixed names', () => {
-    expect(buckets.map((b) => b.bucket_prefix).sort()).toEqual(['taskmanager-dev-artifacts-', 'taskmanager-dev-edge-logs-', 'taskmanager-dev-static-']);
+  test('has a static, an artifacts, an edge-logs and an ALB access-logs bucket with unique, environment-prefixed names', () => {
+    expect(buckets.map((b) => b.bucket_prefix).sort()).toEqual(['taskmanager-dev-alb-logs-', 'taskmanager-dev-artifacts-', 'taskmanager-dev-edge-logs-', 'taskmanager-dev-static-']);
     expect(dev.output.static_bucket.value).toBe(ref(dev, 'aws_s3_bucket', 'static', 'bucket'));
   });
 
@@ -39,7 +39,7 @@ describe('Buckets', () => {
 
 describe('Logs and the CloudWatch agent', () => {
   test('keep the API log in taskmanager-logs (prod) with retention', () => {
-    expect(resourceNamed(prod, 'aws_cloudwatch_log_group', 'api_logs')).toEqual(expect.objectContaining({ name: 'taskmanager-logs', retention_in_days: 90 }));
+    expect(resourceNamed(prod, 'aws_cloudwatch_log_group', 'api_logs')).toEqual(expect.objectContaining({ name: 'taskmanager-logs', retention_in_days: 365 }));
     expect(resourceNamed(dev, 'aws_cloudwatch_log_group', 'api_logs')).toEqual(expect.objectContaining({ name: 'taskmanager-dev-logs', retention_in_days: 14 }));
     expect(prod.output.log_group.value).toBe(ref(prod, 'aws_cloudwatch_log_group', 'api_logs', 'name'));
   });

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { EnvironmentConfig, loadConfig, ProjectConfig } from '../../stacks/config';
+import { ConfigError, EnvironmentConfig, loadConfig, ProjectConfig } from '../../stacks/config';
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
 import { buildDeployables } from '../../stacks/app';
 import { Builds, EnvironmentStack } from '../../stacks/environment-stack';
@@ -16,6 +16,17 @@ export type Json = Record<string, any>; // eslint-disable-line @typescript-eslin
 /** A config from a file-shaped object, with no environment variables and no file on disk. */
 export function testConfig(file: Json = {}, env: NodeJS.ProcessEnv = {}): ProjectConfig {
   return loadConfig({ env, file, cwd: '/nonexistent' });
+}
+
+/** The problems a config reports, or [] when it loads. */
+export function configProblems(file: Json, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    testConfig(file, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
 }
 
 export function synthJson(stack: TerraformStack): Json {

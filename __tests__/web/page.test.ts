@@ -142,39 +142,77 @@ describeInBrowser('the web page', () => {
     await item(target, 'Pay the rent').getByText('To Do', { exact: true }).waitFor();
   });
 
-  test('deletes a task; the focus moves to the list heading', async () => {
+  test('deletes a task once confirmed; the focus moves to the list heading', async () => {
     await seed('alice', ['Old idea', 'Keep me']);
     const target = await signedInAs('alice');
     await item(target, 'Old idea').getByRole('button', { name: 'Delete' }).click();
+    await item(target, 'Old idea').getByRole('button', { name: 'Yes, delete' }).click();
     await target.getByRole('status').getByText('Task “Old idea” deleted.').waitFor();
     expect(await listed(target, ['Keep me'])).toEqual(['Keep me']);
     expect(await focusLandsOn(target, target.getByRole('heading', { name: 'Your tasks' }))).toBe(true);
   });
 
-  test('pages through 23 tasks ten at a time, forward and back', async () => {
+  test('asks before deleting: Delete then Keep it deletes nothing, with the focus on Keep it', async () => {
+    await seed('alice', ['Precious']);
+    const target = await signedInAs('alice');
+    await item(target, 'Precious').getByRole('button', { name: 'Delete' }).click();
+    const keep = item(target, 'Precious').getByRole('button', { name: 'Keep it' });
+    expect(await focusLandsOn(target, keep)).toBe(true);
+    await keep.click();
+    await item(target, 'Precious').getByRole('button', { name: 'Delete' }).waitFor();
+    expect(await db('tasks').pluck('title')).toEqual(['Precious']);
+  });
+
+  test('pages through 23 tasks ten at a time, newest first, forward and back, with the total', async () => {
     await seed('alice', range(1, 23));
     const target = await signedInAs('alice');
     const next = target.getByRole('button', { name: 'Next page' });
     const previous = target.getByRole('button', { name: 'Previous page' });
-    expect(await listed(target, range(1, 10))).toEqual(range(1, 10));
+    const newest = (from: number, to: number) => range(from, to).reverse();
+    expect(await listed(target, newest(14, 23))).toEqual(newest(14, 23));
+    await target.getByText('Page 1 of 3 (23 tasks)').waitFor();
     expect(await previous.isDisabled()).toBe(true);
     await next.click();
-    await target.getByText('Page 2').waitFor();
-    expect(await listed(target, range(11, 20))).toEqual(range(11, 20));
+    await target.getByText('Page 2 of 3 (23 tasks)').waitFor();
+    expect(await listed(target, newest(4, 13))).toEqual(newest(4, 13));
     await next.click();
-    await target.getByText('Page 3').waitFor();
-    expect(await listed(target, range(21, 23))).toEqual(range(21, 23));
+    await target.getByText('Page 3 of 3').waitFor();
+    expect(await listed(target, newest(1, 3))).toEqual(newest(1, 3));
     expect(await next.isDisabled()).toBe(true);
     await previous.click();
-    await target.getByText('Page 2').waitFor();
-    expect(await listed(target, range(11, 20))).toEqual(range(11, 20));
+    await target.getByText('Page 2 of 3').waitFor();
+    expect(await listed(target, newest(4, 13))).toEqual(newest(4, 13));
   });
 
-  test("shows the API's error to the user: a picture on a server without image generation is a 503 alert", async () => {
+  test('a task added while on a later page of more than ten shows at the top of the first page', async () => {
+    await seed('alice', range(1, 11));
+    const target = await signedInAs('alice');
+    await target.getByRole('button', { name: 'Next page' }).click();
+    await target.getByText('Page 2 of 2').waitFor();
+    await target.getByLabel('Title').fill('Brand new');
+    await target.getByRole('button', { name: 'Add task' }).click();
+    await target.getByRole('status').getByText('Task “Brand new” added.').waitFor();
+    await target.getByText('Page 1 of 2 (12 tasks)').waitFor();
+    expect((await listed(target, ['Brand new', ...range(3, 11).reverse()]))[0]).toBe('Brand new');
+  });
+
+  test('offers no Picture button when the server makes no pictures (runtime config images: false)', async () => {
     await seed('alice', ['A lighthouse']);
     const target = await signedInAs('alice');
-    await item(target, 'A lighthouse').getByRole('button', { name: 'Picture' }).click();
-    await target.getByRole('alert').getByText(/The server could not do this \(503\)\. Image generation is not configured/).waitFor();
+    await item(target, 'A lighthouse').getByRole('button', { name: 'Edit' }).waitFor();
+    expect(await item(target, 'A lighthouse').getByRole('button', { name: 'Picture' }).count()).toBe(0);
+  });
+
+  test('a failed first load offers Retry, which loads the list', async () => {
+    await seed('alice', ['Still here']);
+    const target = await openPage();
+    let refused = 0;
+    await target.route('**/api/tasks?*', (route) => (refused++ === 0 ? route.abort() : route.continue()));
+    await signIn(target, 'alice');
+    await target.getByRole('alert').getByText('The server cannot be reached. Check your connection and try again.').waitFor();
+    await target.getByRole('button', { name: 'Retry' }).click();
+    await item(target, 'Still here').waitFor();
+    expect(await target.getByRole('alert').count()).toBe(0);
   });
 
   test('a refused token (401) asks to sign in again, with the focus on that button, and signing in again works', async () => {

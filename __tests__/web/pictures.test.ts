@@ -7,6 +7,7 @@ import type { BrowserContext } from 'playwright-core';
 import { processBatch } from '../../api/worker/processor';
 import { captureLines, depsFor, FAKE_CREDENTIALS, LocalServers, record, sqsEvent, startLocalServers } from '../../scripts/support/env';
 import { FakeSqs, startFakeSqs } from '../worker/support/fake-sqs';
+import { eventually } from '../support/eventually';
 import { browserAvailable, startWebStack, WebStack, withScreenshot } from './support/web-harness';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
@@ -48,7 +49,7 @@ describeInBrowser('pictures on the web page', () => {
       await page.getByRole('button', { name: 'Picture' }).click();
       await page.getByRole('button', { name: 'Making the picture…' }).waitFor();
 
-      for (let i = 0; i < 50 && sqs.sent.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(() => sqs.sent.length > 0, 'the image job reaching the queue');
       expect(sqs.sent).toHaveLength(1);
       expect(JSON.parse(sqs.sent[0].body)).toMatchObject({ prompt: 'A lighthouse at dusk', owner: 'alice' });
       const result = await processBatch(sqsEvent(record(sqs.sent[0].body, sqs.sent[0].messageId)), depsFor(servers, captureLines()));

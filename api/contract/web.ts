@@ -37,6 +37,11 @@ export interface RuntimeConfig {
   readonly apiBase: string;
   /** Sign-in settings; `null` runs the page without sign-in (the API with authentication off, local use). */
   readonly auth: RuntimeAuthConfig | null;
+  /**
+   * Whether the API makes pictures (it has QUEUE_URL and IMAGES_BUCKET); false hides the page's Picture button.
+   * @default true (the stacks always deploy the worker)
+   */
+  readonly images?: boolean;
 }
 
 /** Checks a parsed `config.json`; throws an Error saying which field is wrong. */
@@ -44,7 +49,9 @@ export function parseRuntimeConfig(value: unknown): RuntimeConfig {
   const record = objectAt(value, 'config');
   const apiBase = record.apiBase;
   if (typeof apiBase !== 'string' || !/^(\/[\w.-]+)*$/.test(apiBase)) throw new Error('config.apiBase must be "" or a path like "/api"');
-  if (record.auth === null) return { apiBase, auth: null };
+  if (record.images !== undefined && typeof record.images !== 'boolean') throw new Error('config.images must be true or false');
+  const images = typeof record.images === 'boolean' ? { images: record.images } : {};
+  if (record.auth === null) return { apiBase, auth: null, ...images };
   const auth = objectAt(record.auth, 'config.auth');
   const text = (field: string): string => {
     const v = auth[field];
@@ -69,6 +76,7 @@ export function parseRuntimeConfig(value: unknown): RuntimeConfig {
       ...(auth.redirectUri !== undefined ? { redirectUri: text('redirectUri') } : {}),
       scopes: scopes as string[],
     },
+    ...images,
   };
 }
 

@@ -22,6 +22,8 @@ export class ApiError extends Error {
 export interface TaskPage {
   readonly tasks: Task[];
   readonly nextCursor: string | null;
+  /** How many tasks the whole list has (every page). */
+  readonly total: number;
 }
 
 interface ErrorBody {
@@ -32,6 +34,8 @@ async function errorOf(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => ({}))) as ErrorBody;
   const said = body.error?.message;
   const code = body.error?.code;
+  // A server without image generation: say so in the user's terms, not the server's settings.
+  if (code === 'image_generation_not_configured') return new ApiError('server', 'Pictures are not available on this server.', code);
   if (response.status === 401) return new ApiError('unauthorized', 'Your session has ended. Sign in again to continue.');
   if (response.status === 429) {
     const wait = Number(response.headers.get('retry-after')) || 10;
@@ -74,7 +78,8 @@ export class TasksApi {
   }
 
   async list(limit: number, cursor?: string, status?: TaskStatus): Promise<TaskPage> {
-    const query = new URLSearchParams({ limit: String(limit) });
+    // Newest first, so that a task just added is on the first page; with the count for the pager.
+    const query = new URLSearchParams({ limit: String(limit), order: 'newest', total: 'true' });
     if (cursor) query.set('cursor', cursor);
     if (status) query.set('status', status);
     return (await this.call('GET', `/tasks?${query}`)).json();

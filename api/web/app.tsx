@@ -18,9 +18,11 @@ export interface AppProps {
   readonly signIn?: SignIn;
   /** Why the last sign-in redirect failed, if it did. */
   readonly signInProblem?: string;
+  /** The server makes pictures (runtime config `images`): offer the Picture button. */
+  readonly pictures: boolean;
 }
 
-export function App({ apiBase, signIn, signInProblem }: AppProps) {
+export function App({ apiBase, signIn, signInProblem, pictures }: AppProps) {
   const [signedIn, setSignedIn] = useState(() => !signIn || signIn.current() !== undefined);
   return (
     <>
@@ -35,7 +37,7 @@ export function App({ apiBase, signIn, signInProblem }: AppProps) {
       </header>
       <main id="main">
         {signedIn ? (
-          <Tasks apiBase={apiBase} signIn={signIn} onSignedOut={() => setSignedIn(false)} />
+          <Tasks apiBase={apiBase} signIn={signIn} pictures={pictures} onSignedOut={() => setSignedIn(false)} />
         ) : (
           <SignedOut signIn={signIn as SignIn} problem={signInProblem} />
         )}
@@ -64,10 +66,11 @@ function SignedOut({ signIn, problem }: { signIn: SignIn; problem?: string }) {
 interface TasksProps {
   readonly apiBase: string;
   readonly signIn?: SignIn;
+  readonly pictures: boolean;
   readonly onSignedOut: () => void;
 }
 
-function Tasks({ apiBase, signIn, onSignedOut }: TasksProps) {
+function Tasks({ apiBase, signIn, pictures, onSignedOut }: TasksProps) {
   const api = useMemo(() => new TasksApi(apiBase, () => signIn?.current()?.accessToken), [apiBase, signIn]);
   const [page, setPage] = useState<TaskPage | undefined>();
   /** Cursors of the pages before the current one (keyset paging can only go forward by itself). */
@@ -110,6 +113,12 @@ function Tasks({ apiBase, signIn, onSignedOut }: TasksProps) {
     listHeading.current?.focus();
   };
   const reload = (): Promise<void> => load(cursor, filter);
+  /** Back to the first page, where the newest tasks are. */
+  const loadFirst = async (): Promise<void> => {
+    setPrevious([]);
+    await load(undefined, filter);
+  };
+  const pageCount = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;
 
   return (
     <>
@@ -130,8 +139,9 @@ function Tasks({ apiBase, signIn, onSignedOut }: TasksProps) {
         create={async (input, key) => {
           try {
             const task = await api.create(input, key);
-            succeed(`Task “${task.title}” added.`);
-            await reload();
+            const hidden = filter && task.status !== filter ? ` It is not shown: the list shows only “${filter}”.` : '';
+            succeed(`Task “${task.title}” added.${hidden}`);
+            await loadFirst();
             return true;
           } catch (error) {
             fail(error);
@@ -163,7 +173,16 @@ function Tasks({ apiBase, signIn, onSignedOut }: TasksProps) {
           </label>
         </div>
         {page === undefined ? (
-          !problem && <p>Loading…</p>
+          problem ? (
+            <p>
+              The tasks could not be loaded.{' '}
+              <button type="button" onClick={() => void load(undefined, filter)}>
+                Retry
+              </button>
+            </p>
+          ) : (
+            <p>Loading…</p>
+          )
         ) : page.tasks.length === 0 ? (
           <p>{previous.length > 0 ? 'No more tasks.' : filter ? `No tasks are “${filter}”.` : 'No tasks yet: add one above.'}</p>
         ) : (
@@ -173,6 +192,7 @@ function Tasks({ apiBase, signIn, onSignedOut }: TasksProps) {
                 key={task.id}
                 task={task}
                 api={api}
+                pictures={pictures}
                 onChanged={(message) => (succeed(message), void reload())}
                 onDeleted={(title) => {
                   succeed(`Task “${title}” deleted.`);
@@ -189,7 +209,9 @@ function Tasks({ apiBase, signIn, onSignedOut }: TasksProps) {
             <button type="button" class="secondary" disabled={previous.length === 0} onClick={() => void go(previous[previous.length - 1], previous.slice(0, -1))}>
               Previous page
             </button>
-            <span>Page {previous.length + 1}</span>
+            <span>
+              Page {previous.length + 1} of {pageCount} ({page?.total} tasks)
+            </span>
             <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => void go(page?.nextCursor ?? undefined, [...previous, cursor])}>
               Next page
             </button>

@@ -26,7 +26,7 @@ async function start(root: HTMLElement): Promise<void> {
     signInProblem = (error as Error).message;
   }
   root.textContent = ''; // the "Loading…" placeholder
-  render(<App apiBase={config.apiBase} signIn={signIn} signInProblem={signInProblem} />, root);
+  render(<App apiBase={config.apiBase} signIn={signIn} signInProblem={signInProblem} pictures={config.images ?? true} />, root);
 }
 
 void start(document.getElementById('app') as HTMLElement);

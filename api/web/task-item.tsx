@@ -9,14 +9,19 @@ const IMAGE_POLL_TRIES = 90;
 export interface TaskItemProps {
   readonly task: Task;
   readonly api: TasksApi;
+  /** The server makes pictures: offer the Picture button. */
+  readonly pictures: boolean;
   readonly onChanged: (message: string) => void;
   readonly onDeleted: (title: string) => void;
   readonly onError: (error: unknown) => void;
 }
 
 /** One task: shown, or edited in place; focus returns to the Edit button after editing. */
-export function TaskItem({ task, api, onChanged, onDeleted, onError }: TaskItemProps) {
+export function TaskItem({ task, api, pictures, onChanged, onDeleted, onError }: TaskItemProps) {
   const [editing, setEditing] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => void (confirmingDelete && keepButton.current?.focus()), [confirmingDelete]);
   const editButton = useRef<HTMLButtonElement>(null);
   const done = task.status === 'Done';
   const headingId = `task-${task.id}-title`;
@@ -73,21 +78,35 @@ export function TaskItem({ task, api, onChanged, onDeleted, onError }: TaskItemP
         >
           {done ? 'Reopen' : 'Complete'}
         </button>
-        <button
-          type="button"
-          class="danger"
-          onClick={async () => {
-            try {
-              await api.remove(task.id);
-              onDeleted(task.title);
-            } catch (error) {
-              onError(error);
-            }
-          }}
-        >
-          Delete
-        </button>
-        <TaskImage task={task} api={api} onError={onError} />
+        {confirmingDelete ? (
+          // Deleting cannot be undone: ask first, with the focus on the safe answer.
+          <span class="confirm" role="group" aria-label={`Delete “${task.title}”?`}>
+            Delete it?{' '}
+            <button
+              type="button"
+              class="danger"
+              onClick={async () => {
+                try {
+                  await api.remove(task.id);
+                  onDeleted(task.title);
+                } catch (error) {
+                  setConfirmingDelete(false);
+                  onError(error);
+                }
+              }}
+            >
+              Yes, delete
+            </button>
+            <button type="button" class="secondary" ref={keepButton} onClick={() => setConfirmingDelete(false)}>
+              Keep it
+            </button>
+          </span>
+        ) : (
+          <button type="button" class="danger" onClick={() => setConfirmingDelete(true)}>
+            Delete
+          </button>
+        )}
+        {pictures && <TaskImage task={task} api={api} onError={onError} />}
       </div>
     </li>
   );

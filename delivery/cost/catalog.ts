@@ -3,6 +3,7 @@
  * usage-based parts named, not guessed. A type not listed here is "not priced" (never 0);
  * FREE lists the types that cost nothing of their own.
  */
+import { agentMetricCount, applicationMetricCount, type MetricCount } from './metrics';
 import type { PriceTable } from './prices';
 import type { Instance, Snapshot } from './snapshot';
 
@@ -80,6 +81,13 @@ function fixed(what: string, monthly: number | undefined, region: string, usage:
   return { lines: [line(what, monthly, `no price in ${region}`)], usage };
 }
 
+/** Custom metrics at the per-metric monthly price (the first 10,000 metrics' tier). */
+function customMetrics(metrics: MetricCount | undefined, prices: PriceTable): Line[] {
+  if (!metrics) return [];
+  const price = prices.cloudwatch?.customMetricMonthly;
+  return [line(`${metrics.count} custom metric${metrics.count === 1 ? '' : 's'} (${metrics.what})`, price === undefined ? undefined : price * metrics.count, `no custom-metric price in ${prices.region}`)];
+}
+
 /** A policy that lets its holder call Bedrock models: those calls are billed per use. */
 const bedrockUsage: Pricer = (r, _prices, side) => ({ lines: [], usage: /bedrock:InvokeModel/.test(String(side.argument(r, 'policy') ?? '')) ? ['Bedrock model calls'] : [] });
 
@@ -118,11 +126,14 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const storage = String(r.values.storage_type ?? 'gp2');
     const gb = Number(r.values.allocated_storage);
     const lines = [
-      line(`${klass} ${engine} ${azText}`, monthlyOf(prices, prices.rds?.hourly[engine]?.[klass]?.[az]), `no price for ${klass} (${engine}) in ${prices.region}`),
+      line(`${klass} ${engine} ${azText}${az === 'multiAz' ? ' (primary and standby)' : ''}`, monthlyOf(prices, prices.rds?.hourly[engine]?.[klass]?.[az]), `no price for ${klass} (${engine}) in ${prices.region}`),
       line(`${gb} GB ${storage} storage, ${azText}`, prices.rds?.storageGbMonth[storage] ? gb * prices.rds.storageGbMonth[storage][az] : undefined, `no price for ${storage} storage in ${prices.region}`),
     ];
     if (r.values.manage_master_user_password === true) lines.push(line('master password secret (Secrets Manager, managed by RDS)', prices.secretsManager?.secretMonthly, `no Secrets Manager price in ${prices.region}`));
-    return { lines, usage: ['RDS backups beyond the DB size', 'RDS storage autoscaling'] };
+    const interval = Number(r.values.monitoring_interval ?? 0);
+    // Enhanced monitoring has no price of its own: RDS writes the OS metrics to CloudWatch Logs (RDSOSMetrics), billed per GB ingested.
+    const monitoring = interval > 0 ? [`RDS enhanced monitoring every ${interval} s (CloudWatch Logs ingestion)`] : [];
+    return { lines, usage: ['RDS backups beyond the DB size', 'RDS storage autoscaling', ...monitoring] };
   },
   aws_nat_gateway: (_r, prices) => fixed('NAT gateway hours', monthlyOf(prices, prices.vpc?.natGatewayHourly), prices.region, ['NAT data processed']),
   aws_eip: (_r, prices) => fixed('public IPv4 address', monthlyOf(prices, prices.vpc?.publicIpv4Hourly), prices.region),
@@ -144,7 +155,10 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
   },
   aws_kms_key: (_r, prices) => fixed('customer-managed key (+$1 for each of the first two yearly rotations)', prices.kms?.keyMonthly, prices.region, ['KMS requests']),
   aws_secretsmanager_secret: (_r, prices) => fixed('secret', prices.secretsManager?.secretMonthly, prices.region, ['secret API calls']),
-  aws_cloudwatch_dashboard: (_r, prices) => fixed('dashboard', prices.cloudwatch?.dashboardMonthly, prices.region),
+  aws_cloudwatch_dashboard: (r, prices, side) => ({
+    lines: [line('dashboard', prices.cloudwatch?.dashboardMonthly, `no price in ${prices.region}`), ...customMetrics(applicationMetricCount(r, side), prices)],
+    usage: [],
+  }),
   aws_cloudwatch_metric_alarm: (r, prices) => {
     const queries = (r.values.metric_query as { metric?: unknown[] }[] | undefined) ?? [];
     const metrics = queries.length ? queries.filter((q) => (q.metric ?? []).length > 0).length : 1;
@@ -157,7 +171,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     const waf = prices.waf;
     return fixed(`web ACL with ${rules} rule${rules === 1 ? '' : 's'}`, waf ? waf.webAclMonthly + waf.ruleMonthly * rules : undefined, prices.region, ['WAF requests', 'paid managed rules']);
   },
-  aws_ssm_parameter: (r, prices) => (r.values.tier === 'Advanced' ? { lines: [{ what: 'advanced parameter', notPriced: `no advanced-parameter price in ${prices.region}` }], usage: [] } : none),
+  aws_ssm_parameter: (r, prices, side) => {
+    const advanced: Line[] = r.values.tier === 'Advanced' ? [{ what: 'advanced parameter', notPriced: `no advanced-parameter price in ${prices.region}` }] : [];
+    // A CloudWatch agent configuration: what the agent publishes is billed per metric.
+    return { lines: [...advanced, ...customMetrics(agentMetricCount(r, side), prices)], usage: [] };
+  },
   aws_cloudwatch_log_group: () => ({ lines: [], usage: ['log ingestion and storage'] }),
   aws_flow_log: () => ({ lines: [], usage: ['flow log ingestion'] }),
   aws_s3_bucket: () => ({ lines: [], usage: ['S3 storage and requests'] }),

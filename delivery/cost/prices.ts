@@ -31,7 +31,12 @@ export interface PriceTable {
   readonly elb?: Sourced & { readonly albHourly?: number };
   readonly kms?: Sourced & { readonly keyMonthly: number };
   readonly secretsManager?: Sourced & { readonly secretMonthly: number };
-  readonly cloudwatch?: Sourced & { readonly dashboardMonthly?: number; readonly alarmMonthly?: { readonly standard: number; readonly highResolution: number } };
+  readonly cloudwatch?: Sourced & {
+    readonly dashboardMonthly?: number;
+    readonly alarmMonthly?: { readonly standard: number; readonly highResolution: number };
+    /** A custom metric (agent, EMF, PutMetricData) per month, in the first 10,000 metrics' tier. */
+    readonly customMetricMonthly?: number;
+  };
   readonly waf?: Sourced & { readonly webAclMonthly: number; readonly ruleMonthly: number };
   /** Fargate on Linux, by CPU architecture: per vCPU-hour and per GB-hour of task memory. */
   readonly fargate?: Sourced & { readonly vcpuHourly: Readonly<Record<string, number>>; readonly gbHourly: Readonly<Record<string, number>> };

@@ -21,18 +21,34 @@ function usageSummary(side: SideCost): string[] {
   return [...new Set(side.resources.flatMap((r) => r.usage))].sort();
 }
 
-function where(cost: StackCost): string {
-  return cost.region ? `${cost.region}${cost.pricesRead ? `, prices read ${cost.pricesRead}` : ', no price table'}` : 'region unknown';
+/** Prices older than this get a note asking for a refresh (never a failure: list prices change slowly). */
+export const STALE_AFTER_DAYS = 180;
+
+/** Whole days from `read` (YYYY-MM-DD) to `now`, never below 0. */
+export function ageInDays(read: string, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${read}T00:00:00Z`)) / 86_400_000));
+}
+
+/** `read 2026-12-01, 2 days ago`, with a refresh note once they are older than STALE_AFTER_DAYS. */
+export function pricesAge(read: string, now: Date): string {
+  const days = ageInDays(read, now);
+  const age = days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} ago`;
+  const stale = days > STALE_AFTER_DAYS ? `: older than ${STALE_AFTER_DAYS} days, list prices may have changed (refresh delivery/cost/prices with their sources)` : '';
+  return `read ${read}, ${age}${stale}`;
+}
+
+function where(cost: StackCost, now: Date): string {
+  return cost.region ? `${cost.region}${cost.pricesRead ? `, prices ${pricesAge(cost.pricesRead, now)}` : ', no price table'}` : 'region unknown';
 }
 
 function resourceLines(r: ResourceCost): string[] {
   return r.lines.map((l, i) => `    ${(i === 0 ? r.address : '').padEnd(64)} ${l.what.padEnd(64)} ${l.monthly === undefined ? `not priced: ${l.notPriced}` : money(l.monthly).padStart(9)}`);
 }
 
-export function costText(costs: readonly StackCost[]): string {
+export function costText(costs: readonly StackCost[], now: Date = new Date()): string {
   const out: string[] = [];
   for (const c of costs) {
-    out.push(`${c.stack} (${where(c)}): ${money(c.after.monthly)}/month after this plan, ${signed(c.delta)} against now (${money(c.before.monthly)})${c.after.notPriced ? `, ${c.after.notPriced} not priced` : ''}, plus usage`);
+    out.push(`${c.stack} (${where(c, now)}): ${money(c.after.monthly)}/month after this plan, ${signed(c.delta)} against now (${money(c.before.monthly)})${c.after.notPriced ? `, ${c.after.notPriced} not priced` : ''}, plus usage`);
     out.push('  fixed prices after the plan:');
     for (const r of c.after.resources.filter((x) => x.lines.length)) out.push(...resourceLines(r));
     if (c.changes.length) {
@@ -46,18 +62,36 @@ export function costText(costs: readonly StackCost[]): string {
   return `${out.join('\n')}`;
 }
 
-/** One row per stack: after the plan, the change, what is not priced, the usage-based parts. */
-export function costTable(costs: readonly StackCost[]): string {
-  const rows = ['| Stack | Region | Monthly after this plan | Change | Not priced | Plus usage |', '|---|---|--:|--:|--:|---|'];
+/** One row per stack: after the plan, the change, what is not priced, and (unless left out) the usage-based parts. */
+export function costTable(costs: readonly StackCost[], withUsage = true): string {
+  const rows = withUsage
+    ? ['| Stack | Region | Monthly after this plan | Change | Not priced | Plus usage |', '|---|---|--:|--:|--:|---|']
+    : ['| Stack | Region | Monthly after this plan | Change | Not priced |', '|---|---|--:|--:|--:|'];
   for (const c of costs) {
-    rows.push(`| ${code(c.stack)} | ${c.region ?? '?'} | ${money(c.after.monthly)} | ${signed(c.delta)} | ${c.after.notPriced} | ${cell(usageSummary(c.after).join(', '))} |`);
+    const usage = withUsage ? ` ${cell(usageSummary(c.after).join(', '))} |` : '';
+    rows.push(`| ${code(c.stack)} | ${c.region ?? '?'} | ${money(c.after.monthly)} | ${signed(c.delta)} | ${c.after.notPriced} |${usage}`);
   }
   return rows.join('\n');
 }
 
-/** The cost section of the PR comment: the table, then each stack's changed resources (capped). */
-export function costMarkdown(costs: readonly StackCost[], maxRows = 15): string {
-  const out = ['#### Cost: estimated monthly list price', '', costTable(costs)];
+/** The usage-priced parts, folded under the totals: they are the same on every pull request. */
+function usageDetails(costs: readonly StackCost[]): string[] {
+  const usage = [...new Set(costs.flatMap((c) => usageSummary(c.after)))].sort();
+  if (usage.length === 0) return [];
+  return ['', `<details><summary>Plus usage-priced parts (${usage.length}), not estimated</summary>`, '', ...usage.map((u) => `- ${cell(u)}`), '', '</details>'];
+}
+
+export interface CostMarkdownOptions {
+  /** Changed resources listed per stack. @default 15 */
+  readonly maxRows?: number;
+  /** Now, for the age of the prices. @default the current time */
+  readonly now?: Date;
+}
+
+/** The cost section of the PR comment: the table, then each stack's changed resources (capped), then how old the prices are. */
+export function costMarkdown(costs: readonly StackCost[], options: CostMarkdownOptions = {}): string {
+  const { maxRows = 15, now = new Date() } = options;
+  const out = ['#### Cost: estimated monthly list price', '', costTable(costs, false), ...usageDetails(costs)];
   for (const c of costs.filter((x) => x.changes.length)) {
     const rows = c.changes.slice(0, maxRows).map((ch) => {
       const lines = (ch.after ?? ch.before)!.lines.map((l) => l.what).join('; ');
@@ -66,8 +100,8 @@ export function costMarkdown(costs: readonly StackCost[], maxRows = 15): string 
     if (c.changes.length > maxRows) rows.push(`| … and ${c.changes.length - maxRows} more | | | |`);
     out.push('', `<details><summary>${code(c.stack)}: ${c.changes.length} priced resource${c.changes.length === 1 ? '' : 's'} change</summary>`, '', '| Resource | What | Now | After |', '|---|---|--:|--:|', ...rows, '', '</details>');
   }
-  const read = [...new Set(costs.filter((c) => c.pricesRead).map((c) => `${c.region} read ${c.pricesRead}`))];
-  out.push('', `<sub>List prices from the checked-in tables (delivery/cost/prices${read.length ? `: ${read.join(', ')}` : ''}); usage-based parts are not estimated.</sub>`);
+  const read = [...new Set(costs.filter((c) => c.pricesRead).map((c) => `${c.region} ${pricesAge(c.pricesRead!, now)}`))];
+  out.push('', `<sub>List prices from the checked-in tables (delivery/cost/prices${read.length ? `: ${read.join('; ')}` : ''}); usage-based parts are not estimated.</sub>`);
   return out.join('\n');
 }
 

@@ -6,7 +6,9 @@
  * Raw values never leave this module: a leaf carries only its display text (already redacted)
  * and an opaque comparison key, so a renderer cannot print a secret by mistake.
  */
+import { type DetailLine, isPolicyDocument, parseJsonText, policyDiff, structuralDiff } from './json-diff';
 import type { Change } from './model';
+import { decodeUserData, lineDiff } from './text-diff';
 
 export const SENSITIVE = '(sensitive value)';
 export const UNKNOWN = '(known after apply)';
@@ -22,6 +24,8 @@ interface Leaf {
   readonly sensitive: boolean;
   readonly unknown: boolean;
   readonly isNull: boolean;
+  /** A string leaf that is not sensitive: kept to diff JSON and scripts inside this module. */
+  readonly text?: string;
 }
 
 export interface AttributeDiff {
@@ -30,6 +34,10 @@ export interface AttributeDiff {
   readonly before?: string;
   readonly after?: string;
   readonly forcesReplacement: boolean;
+  /** The value is known only after apply. */
+  readonly unknown: boolean;
+  /** JSON compared by statement or path, or a decoded script line by line: the lines that differ. */
+  readonly detail?: readonly DetailLine[];
 }
 
 export interface FormatOptions {
@@ -88,7 +96,15 @@ function collect(value: unknown, sensitive: unknown, unknown: unknown, path: Pat
     return;
   }
   const isNull = value === null || value === undefined;
-  out.push({ path, display: formatValue(value, options), compareKey: `v:${JSON.stringify(value ?? null)}`, sensitive: false, unknown: false, isNull });
+  out.push({
+    path,
+    display: formatValue(value, options),
+    compareKey: `v:${JSON.stringify(value ?? null)}`,
+    sensitive: false,
+    unknown: false,
+    isNull,
+    text: typeof value === 'string' ? value : undefined,
+  });
 }
 
 /** Leaves of a value keyed by their path; a whole value marked sensitive or unknown is one leaf. */
@@ -131,6 +147,10 @@ export function attributeDiff(change: Change, options: FormatOptions = {}): Attr
   const replacePaths = change.replace_paths ?? [];
   const forces = (path: Path) => replacePaths.some((p) => startsWith(path, p) || startsWith(p, path));
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort(comparePathKeys);
+  // A value that becomes unknown as a whole (a map, a list) is one change, not a removal of each old leaf.
+  const unknownPaths = [...after.values()].filter((l) => l.unknown).map((l) => l.path);
+  const underUnknown = (path: Path) => unknownPaths.some((u) => u.length < path.length && startsWith(path, u));
+  const hadValue = (path: Path) => [...before.values()].some((l) => !l.isNull && startsWith(l.path, path));
   const diffs: AttributeDiff[] = [];
   for (const key of keys) {
     const b = before.get(key);
@@ -140,16 +160,57 @@ export function attributeDiff(change: Change, options: FormatOptions = {}): Attr
     const aAbsent = !a || (a.isNull && !a.unknown);
     if (bAbsent && aAbsent) continue;
     if (b && a && !a.unknown && b.compareKey === a.compareKey && b.sensitive === a.sensitive) continue;
-    const op = bAbsent ? 'add' : aAbsent ? 'remove' : 'change';
+    if (!a && underUnknown(path)) continue;
+    const op = a?.unknown && bAbsent && hadValue(path) ? 'change' : bAbsent ? 'add' : aAbsent ? 'remove' : 'change';
+    const detail = op === 'remove' ? undefined : detailOf(path, bAbsent ? undefined : b!.text, a!.text);
     diffs.push({
       path: formatPath(path),
       op,
-      before: bAbsent ? undefined : b!.display,
-      after: aAbsent ? undefined : a!.display,
+      before: bAbsent ? (op === 'change' ? '(a value)' : undefined) : b!.display,
+      after: aAbsent ? undefined : op === 'add' && detail ? summaryOf(path, a!.text!) ?? a!.display : a!.display,
       forcesReplacement: forces(path),
+      unknown: a?.unknown ?? false,
+      ...(detail ? { detail } : {}),
     });
   }
   return diffs;
+}
+
+const SCRIPTS = new Set(['user_data', 'user_data_base64']);
+
+function isScript(path: Path): boolean {
+  return path.length === 1 && SCRIPTS.has(String(path[0]));
+}
+
+/**
+ * The structural difference of two string values, when they are JSON (policies by statement, the
+ * rest by path) or a `user_data` script (decoded, line by line). A created policy lists its
+ * statements; other created JSON and scripts get a summary instead (see `summaryOf`).
+ */
+function detailOf(path: Path, before: string | undefined, after: string | undefined): DetailLine[] | undefined {
+  if (after === undefined) return undefined;
+  if (isScript(path)) {
+    if (before === undefined) return [];
+    return lineDiff(decodeUserData(before), decodeUserData(after), 2).map((c) => ({ op: c.op, text: c.text === '…' && c.op === ' ' ? '…' : `${String(c.line).padStart(4)}  ${c.text}` }));
+  }
+  const a = parseJsonText(after);
+  if (a === undefined) return undefined;
+  if (before === undefined) return isPolicyDocument(a) ? policyDiff(undefined, a) : [];
+  const b = parseJsonText(before);
+  return b === undefined ? undefined : structuralDiff(b, a);
+}
+
+/** What a created JSON or script value is, in a few words, instead of its first 160 characters. */
+function summaryOf(path: Path, after: string): string | undefined {
+  if (isScript(path)) {
+    const script = decodeUserData(after);
+    const lines = script.split('\n');
+    return `${JSON.stringify(lines[0].slice(0, 80))} … (${lines.length} lines${script !== after ? ', decoded' : ''})`;
+  }
+  const json = parseJsonText(after);
+  if (json === undefined) return undefined;
+  if (isPolicyDocument(json)) return '(policy document: its statements below)';
+  return `(JSON, ${after.length} characters)`;
 }
 
 function comparePathKeys(a: string, b: string): number {

@@ -68,7 +68,7 @@ export function readIfExists(file: string): string | undefined {
 /**
  * Why a fork's pull request has no plan, and how a maintainer gets one: GitHub gives a fork's run
  * no OIDC token (so no AWS credentials), and running its code with the plan role is a decision
- * for someone who read it. `spec` is `<pr>:<head sha>`.
+ * for someone who read it: they push the commit they read to a branch of the repository. `spec` is `<pr>:<head sha>`.
  */
 export function forkNotice(spec: string): string {
   const m = /^(\d+):([0-9a-f]{40})$/.exec(spec);
@@ -76,7 +76,7 @@ export function forkNotice(spec: string): string {
   const [, pr, sha] = m;
   return [
     'This pull request comes from a fork: GitHub gives its workflow runs no OIDC token, so there are no AWS credentials, no plan and no AWS data here, and this check fails until a maintainer runs the plan.',
-    `A maintainer, after reading the changes, either pushes the branch to this repository and opens a pull request from it, or runs the *CI* workflow on \`main\` (Actions → CI → Run workflow) with \`pr\` = \`${pr}\` and \`sha\` = \`${sha}\` (the head commit they read; a newer push makes that run refuse).`,
+    `A maintainer, after reading the changes, pushes exactly the commit they read to a branch of this repository and opens a pull request from it, which is planned like any other: \`git fetch origin pull/${pr}/head && git push origin ${sha}:refs/heads/fork-pr-${pr}\`. No workflow plans a fork's code with AWS credentials.`,
   ].join('\n\n');
 }
 

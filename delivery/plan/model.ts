@@ -197,7 +197,7 @@ export interface PlanSummary {
 }
 
 /** Destroys and replacements first (data-loss risks before the rest), then by address. */
-const KIND_ORDER: Record<Kind, number> = { delete: 0, replace: 1, forget: 2, update: 3, create: 4, read: 5, 'no-op': 6 };
+export const KIND_ORDER: Readonly<Record<Kind, number>> = { delete: 0, replace: 1, forget: 2, update: 3, create: 4, read: 5, 'no-op': 6 };
 
 export function compareChanges(a: ClassifiedChange, b: ClassifiedChange): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind]

@@ -8,11 +8,15 @@
  * (lists are capped); the detail gets what is left of the size budget and is cut, with a note,
  * when the comment would pass GitHub's limit.
  */
-import { attributeDiff, type AttributeDiff, type FormatOptions } from './attributes';
-import { code, escapeControl, escapeHtml, fenced, plural } from './markdown';
+import { attributeDiff, type FormatOptions } from './attributes';
+import { reasonText, resourceBlock } from './detail';
+import { code, escapeHtml, fenced, plural } from './markdown';
 import { type ClassifiedChange, hasChanges, type PlanJson, type PlanSummary, summarize } from './model';
+import { overview } from './overview';
+import { compareByRisk } from './risk';
+import { constructPath, type SynthesizedStack } from './synthesized';
 
-export { code };
+export { code, resourceBlock };
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -40,10 +44,17 @@ export interface RenderOptions {
   /** Most attribute lines shown per resource in the detail. */
   readonly maxAttributes?: number;
   readonly format?: FormatOptions;
-  /** Markdown sections under the summary, before the stacks (the policy and cost sections); never cut. */
+  /** Markdown sections under the summary, before the stacks (the policy section); never cut. */
   readonly sections?: readonly string[];
+  /**
+   * Markdown sections after the stacks (the cost section): what changes comes first, on the
+   * reviewer's first screen; never cut.
+   */
+  readonly sectionsAfterStacks?: readonly string[];
   /** The comment's last line, e.g. hidden marker data; never cut. */
   readonly trailer?: string;
+  /** A stack's synthesized JSON (construct paths, and policies the plan knows only after apply). */
+  readonly synthesized?: (stack: string) => SynthesizedStack | undefined;
 }
 
 const DEFAULTS = {
@@ -51,32 +62,11 @@ const DEFAULTS = {
   title: 'Terraform plan',
   maxLength: 65000,
   maxListed: 25,
-  maxAttributes: 40,
+  maxAttributes: 60,
   fullPlanHint: 'the workflow run (job summary and plan artifact)',
 };
 
 const MAX_ERROR_CHARS = 4000;
-
-const REASONS: Record<string, string> = {
-  replace_because_tainted: 'the object is tainted',
-  replace_because_cannot_update: 'an attribute cannot be updated in place',
-  replace_by_request: 'replacement was requested (-replace)',
-  replace_by_triggers: 'replace_triggered_by changed',
-  delete_because_no_resource_config: 'no longer in the configuration',
-  delete_because_no_module: 'its module is no longer in the configuration',
-  delete_because_wrong_repetition: 'count/for_each was added or removed',
-  delete_because_count_index: 'its count index is out of range',
-  delete_because_each_key: 'its for_each key is gone',
-  delete_because_no_move_target: 'its moved target is not in the configuration',
-  read_because_config_unknown: 'its configuration depends on values known only after apply',
-  read_because_dependency_pending: 'it depends on pending changes',
-  read_because_check_nested: 'a check block reads it',
-};
-
-function reasonText(change: ClassifiedChange): string | undefined {
-  const reason = change.resource.action_reason;
-  return reason ? REASONS[reason] ?? reason.replace(/_/g, ' ') : undefined;
-}
 
 function forcedBy(change: ClassifiedChange): string[] {
   const diffs = attributeDiff(change.resource.change);
@@ -168,58 +158,6 @@ function tail(text: string, max: number): string {
   return `… (${clean.length - max} earlier characters cut)\n${clean.slice(clean.length - max)}`;
 }
 
-// ---- detail ---------------------------------------------------------------------------------
-
-const HEADERS: Record<string, string> = {
-  create: 'will be created',
-  update: 'will be updated in-place',
-  delete: 'will be destroyed',
-  read: 'will be read during apply',
-  forget: 'will no longer be managed by Terraform (not destroyed)',
-  'no-op': 'has no attribute changes',
-};
-
-const SYMBOL: Record<string, string> = { create: '+', update: '!', delete: '-', read: '<=', forget: '.', 'no-op': ' ' };
-
-function diffLine(d: AttributeDiff): string {
-  const note = d.forcesReplacement ? '   # forces replacement' : '';
-  if (d.op === 'add') return `+     ${d.path} = ${d.after}${note}`;
-  if (d.op === 'remove') return `-     ${d.path} = ${d.before}${note}`;
-  return `!     ${d.path}: ${d.before} -> ${d.after}${note}`;
-}
-
-/** The detail block of one resource change (or drift entry), Terraform-like, redacted. */
-export function resourceBlock(change: ClassifiedChange, options: { maxAttributes: number; format?: FormatOptions; drift?: boolean }): string {
-  const r = change.resource;
-  let header: string;
-  let symbol: string;
-  if (options.drift) {
-    header = change.kind === 'delete' ? 'has been deleted outside Terraform' : 'has changed outside Terraform';
-    symbol = '~';
-  } else if (change.kind === 'replace') {
-    header = change.replaceOrder === 'create-before-destroy' ? 'must be replaced (create before destroy)' : 'must be replaced (destroy before create)';
-    symbol = change.replaceOrder === 'create-before-destroy' ? '+/-' : '-/+';
-  } else {
-    header = HEADERS[change.kind];
-    symbol = SYMBOL[change.kind];
-  }
-  const lines: string[] = [];
-  const notes: string[] = [];
-  if (change.moved) notes.push(`moved from ${escapeControl(r.previous_address ?? '')}`);
-  if (change.importing) notes.push(`imported${r.change.importing?.id ? ` from id ${JSON.stringify(r.change.importing.id)}` : ''}`);
-  const reason = reasonText(change);
-  if (reason) notes.push(reason);
-  if (change.dataLossRisk) notes.push('DATA-LOSS RISK');
-  lines.push(`# ${escapeControl(r.address)}${r.deposed ? ` (deposed ${r.deposed})` : ''} ${header}${notes.length ? ` [${notes.join('; ')}]` : ''}`);
-  lines.push(`${symbol} ${r.mode === 'data' ? 'data' : 'resource'} "${r.type}"`);
-  if (change.kind !== 'delete' && change.kind !== 'forget') {
-    const diffs = attributeDiff(r.change, options.format);
-    for (const d of diffs.slice(0, options.maxAttributes)) lines.push(diffLine(d));
-    if (diffs.length > options.maxAttributes) lines.push(`      … ${diffs.length - options.maxAttributes} more attributes`);
-  }
-  return lines.join('\n');
-}
-
 interface StackSection {
   readonly summaryPart: string;
   /** Blocks of detail, in order, each a unit that is either shown whole or left out. */
@@ -265,9 +203,16 @@ function stackSection(result: StackResult, summary: PlanSummary | undefined, o: 
     out.push('', `**Drift: ${plural(s.drift.length, 'resource')} changed outside Terraform** since the last apply. This is not a planned change: applying will make them match the configuration again.`, '');
     out.push(...cappedList(s.drift.map(driftLine), o.maxListed, (n) => `and ${n} more drifted (see the details below)`));
   }
-  const blocks = s.changes.map((c) => resourceBlock(c, { maxAttributes: o.maxAttributes, format: o.format }));
-  blocks.push(...s.drift.map((c) => resourceBlock(c, { maxAttributes: o.maxAttributes, format: o.format, drift: true })));
-  const detailTitle = `Details for ${result.stack}: ${plural(s.changes.length, 'resource change')}${s.drift.length ? `, ${s.drift.length} drifted` : ''}`;
+  const synthesized = o.synthesized?.(result.stack);
+  const byRisk = [...s.changes].sort(compareByRisk);
+  const block = { maxAttributes: o.maxAttributes, format: o.format };
+  const view = overview({ stack: result.stack, changes: byRisk, synthesized, block });
+  if (view.markdown) out.push('', view.markdown);
+  const construct = (c: ClassifiedChange) => constructPath(result.stack, c.resource, synthesized);
+  const blocks = byRisk.filter((c) => !view.shownOpen.has(c)).map((c) => resourceBlock(c, { ...block, construct: construct(c) }));
+  blocks.push(...s.drift.map((c) => resourceBlock(c, { ...block, drift: true, construct: construct(c) })));
+  const shownAbove = view.shownOpen.size ? ` (${view.shownOpen.size} shown above)` : '';
+  const detailTitle = `Details for ${result.stack}: ${plural(s.changes.length, 'resource change')}${shownAbove}${s.drift.length ? `, ${s.drift.length} drifted` : ''}`;
   return { summaryPart: out.join('\n'), blocks, detailTitle };
 }
 
@@ -312,7 +257,8 @@ export function renderComment(results: readonly StackResult[], options: RenderOp
   const extra = o.sections ?? [];
   const trailer = o.trailer ? `${o.trailer}\n` : '';
 
-  const summaryText = [head.join('\n'), ...extra, ...sections.map((s) => s.summaryPart)].join('\n\n');
+  const after = o.sectionsAfterStacks ?? [];
+  const summaryText = [head.join('\n'), ...extra, ...sections.map((s) => s.summaryPart), ...after].join('\n\n');
   const limit = Math.min(o.maxLength, GITHUB_COMMENT_LIMIT - 1) - trailer.length;
   const note = TRUNCATION_NOTE(o.fullPlanHint);
   // Summary first; the detail gets what remains, shared fairly between stacks in order.
@@ -346,6 +292,7 @@ export function renderComment(results: readonly StackResult[], options: RenderOp
     parts.push(s.summaryPart);
     if (detailByStack[i] !== undefined) parts.push(detailByStack[i]!);
   });
+  parts.push(...after);
   const comment = `${parts.join('\n\n')}\n`;
   if (comment.length <= limit) return comment + trailer;
   // Only reachable when the capped summary alone is too long (hundreds of stacks): cut, and say so.

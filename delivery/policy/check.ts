@@ -1,16 +1,19 @@
 /**
  * The policy check of a synthesized app: its stacks with their environment's settings from the
- * typed config, the plans given for some of them, and the config's waivers.
+ * configuration synth resolved (cdktf.out's taskmanager.resolved.json), the plans given for some
+ * of them, and that configuration's waivers.
  */
 import type { ProjectConfig } from '../../stacks/config';
 import type { PlanJson } from '../plan/model';
+import { readResolvedConfig } from '../resolved-config';
 import { evaluatePolicy, type PolicyResult, today } from './engine';
 import { readSynthesized, StackView } from './stack';
 
 export interface PolicyCheckOptions {
   /** The synthesized app (cdktf.out). */
   readonly outDir: string;
-  readonly config: ProjectConfig;
+  /** The settings to judge with. @default the app's own resolved configuration (what synth used) */
+  readonly config?: ProjectConfig;
   /** Plans by stack name. */
   readonly plans?: Readonly<Record<string, PlanJson>>;
   /** Today, YYYY-MM-DD (UTC) @default the current date */
@@ -33,5 +36,6 @@ export function policyStacks(outDir: string, config: ProjectConfig, plans: Reado
 }
 
 export function checkPolicy(options: PolicyCheckOptions): PolicyResult {
-  return evaluatePolicy(policyStacks(options.outDir, options.config, options.plans), { waivers: options.config.policy.waivers, today: options.today ?? today() });
+  const config = options.config ?? readResolvedConfig(options.outDir);
+  return evaluatePolicy(policyStacks(options.outDir, config, options.plans), { waivers: config.policy.waivers, today: options.today ?? today() });
 }

@@ -125,6 +125,37 @@ export function actionsOf(statement: Statement): string[] {
   return strings(statement.Action);
 }
 
+/** Whether an action pattern (`iam:*`, `iam:Put*`, `*`) covers `action`; IAM compares actions case-insensitively. */
+export function covers(pattern: string, action: string): boolean {
+  const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  const regex = new RegExp(`^${source}$`, 'i');
+  return regex.test(action);
+}
+
+/** The actions of `catalog` a statement names, directly or through a wildcard (NotAction: every one it does not name). */
+export function coveredActions(statement: Statement, catalog: readonly string[]): string[] {
+  if (statement.NotAction !== undefined) {
+    const excluded = strings(statement.NotAction);
+    return catalog.filter((action) => !excluded.some((pattern) => covers(pattern, action)));
+  }
+  const patterns = actionsOf(statement);
+  return catalog.filter((action) => patterns.some((pattern) => covers(pattern, action)));
+}
+
+/** The resource types whose documents say what a principal may do (not trust or resource policies). */
+export const IDENTITY_POLICY_TYPES: readonly string[] = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role'];
+
+/** The identity policy documents of a resource: for a role, its inline policies, never its trust policy. */
+export function identityDocuments(resource: Resource, stack: StackView): PolicyDocument[] {
+  return documentsOf(resource, stack).filter((d) => d.attribute !== 'assume_role_policy');
+}
+
+/** Whether a statement's condition tests any of these keys (`iam:PassedToService`), in any operator. */
+export function conditionTests(statement: Statement, keys: readonly string[]): boolean {
+  const wanted = keys.map((k) => k.toLowerCase());
+  return Object.values(statement.Condition ?? {}).some((tests) => Object.keys(tests ?? {}).some((key) => wanted.some((w) => key.toLowerCase() === w || key.toLowerCase().startsWith(`${w}/`))));
+}
+
 /** A principal of `*` or `{ AWS: "*" }`: anyone. */
 export function isAnyone(principal: unknown): boolean {
   if (principal === '*') return true;

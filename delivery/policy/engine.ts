@@ -47,6 +47,7 @@ export const WAIVER_RULES = {
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export interface EvaluateOptions {
+  /** The project's waivers; each environment's own come with its stack (environment.policy.waivers). */
   readonly waivers: readonly PolicyWaiver[];
   /** Today, YYYY-MM-DD (UTC). */
   readonly today: string;
@@ -60,8 +61,24 @@ function matches(waiver: PolicyWaiver, finding: Omit<Finding, 'waiver' | 'expire
   return waiver.rule === finding.rule && (waiver.resource === finding.path || waiver.resource === finding.address);
 }
 
+/** A waiver with where the config lists it, and the stack it is limited to (an environment's own). */
+interface ListedWaiver {
+  readonly waiver: PolicyWaiver;
+  readonly at: string;
+  readonly stack?: string;
+}
+
+/** The project's waivers, then each checked environment's own (which hold for its stack only). */
+function listedWaivers(stacks: readonly StackView[], project: readonly PolicyWaiver[]): ListedWaiver[] {
+  return [
+    ...project.map((waiver, i) => ({ waiver, at: `policy.waivers[${i}]` })),
+    ...stacks.flatMap((s) => (s.environment?.policy.waivers ?? []).map((waiver, i) => ({ waiver, at: `environments.${s.name}.policy.waivers[${i}]`, stack: s.name }))),
+  ];
+}
+
 export function evaluatePolicy(stacks: readonly StackView[], options: EvaluateOptions): PolicyResult {
   const rules = RULES;
+  const listed = listedWaivers(stacks, options.waivers);
   const known = new Set([...rules.map((r) => r.id), ...Object.values(WAIVER_RULES).map((r) => r.id)]);
   const used = new Set<PolicyWaiver>();
   let passed = 0;
@@ -75,7 +92,7 @@ export function evaluatePolicy(stacks: readonly StackView[], options: EvaluateOp
           continue;
         }
         const finding = { rule: rule.id, severity: rule.severity, title: rule.title, fix: rule.fix, stack: stack.name, address: outcome.address, path: outcome.path, failure: outcome.failure };
-        const candidates = options.waivers.filter((w) => matches(w, finding));
+        const candidates = listed.filter((l) => (l.stack ?? stack.name) === stack.name).map((l) => l.waiver).filter((w) => matches(w, finding));
         candidates.forEach((w) => used.add(w));
         const valid = candidates.find((w) => w.expires >= options.today);
         if (valid) waived.push({ ...finding, waiver: valid });
@@ -84,9 +101,9 @@ export function evaluatePolicy(stacks: readonly StackView[], options: EvaluateOp
     }
   }
   const planned = stacks.some((s) => s.plan !== undefined);
-  options.waivers.forEach((waiver, i) => {
+  listed.forEach(({ waiver, at }) => {
     const problem = (meta: (typeof WAIVER_RULES)[keyof typeof WAIVER_RULES], failure: string): Finding => ({
-      rule: meta.id, severity: meta.severity, title: meta.title, fix: meta.fix, stack: 'config', address: `policy.waivers[${i}]`, path: `policy.waivers[${i}]`, failure,
+      rule: meta.id, severity: meta.severity, title: meta.title, fix: meta.fix, stack: 'config', address: at, path: at, failure,
     });
     const what = `the waiver of ${waiver.rule} for ${waiver.resource}`;
     if (!known.has(waiver.rule)) failures.push(problem(WAIVER_RULES.unknown, `${what} names no known rule`));

@@ -54,6 +54,8 @@ export function referencedAddresses(value: unknown, out: Set<string> = new Set()
 
 export class StackView {
   readonly name: string;
+  /** The synthesized `cdk.tf.json` as a whole (providers, modules, terraform settings). */
+  readonly json: Json;
   readonly resources: readonly Resource[];
   readonly environment?: StackEnvironment;
   readonly plan?: PlanJson;
@@ -64,6 +66,7 @@ export class StackView {
 
   constructor(input: StackInput) {
     this.name = input.name;
+    this.json = input.json;
     this.environment = input.environment;
     this.plan = input.plan;
     this.requiredTags = input.requiredTags;

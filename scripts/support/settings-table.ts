@@ -11,7 +11,9 @@ export const SETTINGS_END = '<!-- settings:end -->';
 /** What each setting means; a setting without a line here fails the test that keeps the README equal. */
 export const SETTING_MEANINGS: Readonly<Record<string, string>> = {
   region: 'AWS region (the environment variable `TM_REGION` sets every environment\'s)',
-  namePrefix: 'prefix of every resource name',
+  namePrefix: 'prefix of every resource name (no prefix may start another: the deploy roles scope by `<namePrefix>-*`)',
+  accountId: 'the AWS account of this environment when each has its own (docs/delivery.md, *Account layouts*); empty: the bootstrap account',
+  databaseResourceId: "the database's resource id (output `database_resource_id`), set after the first apply so that the boundary pins `rds-db:connect` to it",
   tags: 'extra tags on every resource',
   'network.vpcCidr': 'VPC CIDR (N1)',
   'network.availabilityZones': 'exactly two AZs (default: `<region>a`, `<region>b`)',
@@ -34,13 +36,15 @@ export const SETTING_MEANINGS: Readonly<Record<string, string>> = {
   'compute.keepImages': 'images the ECR repository keeps before the oldest expire',
   'compute.dbPoolMax': "MySQL connections per worker (default: the database's budget); refused if `maxSize` × workers × it + 10 exceeds `database.maxConnections`",
   'database.instanceClass': 'RDS class, one of `policy.databaseClasses`',
-  'database.multiAz': 'standby in a second AZ',
+  'database.multiAz': 'a standby in a second AZ that RDS fails over to (twice the instance and storage price)',
+  'database.monitoringIntervalSeconds': 'enhanced monitoring: OS metrics every N seconds (0 off; 1, 5, 10, 15, 30, 60) through a monitoring role, billed as CloudWatch Logs ingestion',
   'database.deletionProtection': 'also keeps a final snapshot, and defers changes to the maintenance window',
   'database.backupRetentionDays': 'automated backups',
   'database.allocatedStorageGb': 'storage',
   'database.maxAllocatedStorageGb': 'storage autoscaling ceiling',
   'database.maxConnections': "MySQL's `max_connections`, for the pool budget (default: RDS's default for the class)",
   'loadBalancer.deletionProtection': 'the internal load balancer',
+  'loadBalancer.accessLogs': 'its access logs into a bucket of their own, kept `logRetentionDays`',
   'edge.domainNames': 'your host names (with `edge.certificateArn`, or neither); none: the `*.cloudfront.net` name',
   'edge.certificateArn': 'the us-east-1 ACM certificate of `edge.domainNames`',
   'edge.priceClass': 'CloudFront edge locations (100: North America and Europe)',
@@ -59,11 +63,12 @@ export const SETTING_MEANINGS: Readonly<Record<string, string>> = {
   'observability.logGroupName': "the API's log group",
   'observability.dashboardName': 'the CloudWatch dashboard',
   alarmEmail: 'alarm e-mails (`TM_ALARM_EMAIL`; confirm the subscription once)',
-  logRetentionDays: 'every log group of the environment',
+  logRetentionDays: 'every log group of the environment (the policy asks a year of prod)',
   'policy.production': 'the policy requires deletion protection of its data',
   'policy.instanceTypes': 'EC2 types the environment may run (synth and the policy refuse others)',
   'policy.databaseClasses': 'RDS classes the environment may run (synth and the policy refuse others)',
   'policy.interfaceEndpoints': 'the environment asks for VPC interface endpoints (the policy fails any otherwise)',
+  'policy.waivers': "accepted failures of this environment's stack (rule, resource, reason, expiry); dev's: its instances' public addresses, which the design without NAT needs",
 };
 
 /** Not settings of the file's `environments.<env>` block: the name is its key, the state is project-wide. */
@@ -82,9 +87,16 @@ function valueAt(env: EnvironmentConfig, at: string): unknown {
   return at.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], env);
 }
 
+/** One item of a list: a value, or a waiver as its rule, resource and last day. */
+function item(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `\`${value}\``;
+  const { rule, resource, expires } = value as Record<string, unknown>;
+  return rule ? `\`${rule}\` for \`${resource}\` until ${expires}` : `\`${JSON.stringify(value)}\``;
+}
+
 /** A default as the file would spell it: `t3.micro`, `false`, `[]`, `""`; lists item by item. */
 function shown(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? '`[]`' : value.map((v) => `\`${v}\``).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? '`[]`' : value.map(item).join(', ');
   if (value === '') return '`""`';
   if (typeof value === 'object' && value !== null) return `\`${JSON.stringify(value)}\``;
   return `\`${value}\``;

@@ -3,13 +3,13 @@
  * protected. Placeholders keep synth working offline with no account; nothing here names a real one.
  */
 import { DEFAULT_IMAGE_MODEL_ID } from '../../api/contract/image-message';
-import type { ComputeConfig, DatabaseConfig, EnvironmentConfig, EnvironmentName, NetworkConfig, ProjectPolicyConfig } from './schema';
+import type { ComputeConfig, DatabaseConfig, EnvironmentConfig, EnvironmentName, NetworkConfig, PolicyWaiver, ProjectPolicyConfig } from './schema';
 
 export const DEFAULT_PROJECT = 'taskmanager';
 export const DEFAULT_REGION = 'us-east-1';
 
 /** What is not derived: the AZs come from the region, the pools and workers from the types (capacity.ts). */
-type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'namePrefix' | 'state' | 'alarmEmail' | 'network' | 'compute' | 'database'> & {
+type EnvironmentDefaults = Omit<EnvironmentConfig, 'name' | 'region' | 'accountId' | 'databaseResourceId' | 'namePrefix' | 'state' | 'alarmEmail' | 'network' | 'compute' | 'database'> & {
   network: Omit<NetworkConfig, 'availabilityZones'>;
   compute: Omit<ComputeConfig, 'apiWorkers' | 'dbPoolMax'>;
   database: Omit<DatabaseConfig, 'maxConnections'>;
@@ -47,10 +47,21 @@ const SHARED_WORKER = {
   maxReceiveCount: 4,
 };
 const SHARED_EDGE = { domainNames: [], certificateArn: '', priceClass: 'PriceClass_100' as const, imageRateLimitPerIp: 20 };
-const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', multiAz: false, allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
+const SHARED_DATABASE = { instanceClass: 'db.t4g.micro', allocatedStorageGb: 20, maxAllocatedStorageGb: 100 };
 /** Burstable sizes only: anything bigger is a deliberate change of this list, reviewed like any other. */
 const SMALL_INSTANCE_TYPES = ['t3.micro', 't3.small', 't4g.micro', 't4g.small'];
 const SMALL_DATABASE_CLASSES = ['db.t4g.micro', 'db.t4g.small', 'db.t3.micro', 'db.t3.small'];
+
+/**
+ * Dev has no NAT gateway (network.natGateways 0): its API instances sit in the public subnets with
+ * public addresses for their egress, while their security group admits the load balancer alone.
+ */
+const DEV_PUBLIC_INSTANCES: PolicyWaiver = {
+  rule: 'CKV_AWS_88',
+  resource: 'dev/api/launch-template',
+  reason: 'Dev runs without a NAT gateway (about 33 USD a month saved): its instances need public addresses for egress; their security group admits only the load balancer',
+  expires: '2027-06-30',
+};
 
 /** What differs between environments by default: dev is cheap and disposable, prod is protected. */
 export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> = {
@@ -58,35 +69,39 @@ export const ENVIRONMENT_DEFAULTS: Record<EnvironmentName, EnvironmentDefaults> 
     tags: {},
     network: { ...SHARED_NETWORK, flowLogs: false },
     compute: { ...SHARED_COMPUTE },
-    database: { ...SHARED_DATABASE, deletionProtection: false, backupRetentionDays: 1 },
-    loadBalancer: { deletionProtection: false },
+    database: { ...SHARED_DATABASE, multiAz: false, monitoringIntervalSeconds: 0, deletionProtection: false, backupRetentionDays: 1 },
+    loadBalancer: { deletionProtection: false, accessLogs: true },
     edge: { ...SHARED_EDGE, rateLimitPerIp: 1000 },
     auth: { selfSignUp: true, threatProtection: 'OFF', domainPrefix: '', localAppUrls: ['http://localhost:3000'] },
     worker: { ...SHARED_WORKER },
     observability: { logGroupName: 'taskmanager-dev-logs', dashboardName: 'TaskManager-Dashboard-dev' },
     logRetentionDays: 14,
     // Without NAT, the database set-up function reaches Secrets Manager through one interface endpoint.
-    policy: { production: false, instanceTypes: SMALL_INSTANCE_TYPES, databaseClasses: SMALL_DATABASE_CLASSES, interfaceEndpoints: true },
+    policy: { production: false, instanceTypes: SMALL_INSTANCE_TYPES, databaseClasses: SMALL_DATABASE_CLASSES, interfaceEndpoints: true, waivers: [DEV_PUBLIC_INSTANCES] },
   },
   prod: {
     tags: {},
     // One NAT gateway: the instances leave the public subnets (about 33 USD a month plus data).
     network: { ...SHARED_NETWORK, natGateways: 1, flowLogs: true },
     compute: { ...SHARED_COMPUTE },
-    database: { ...SHARED_DATABASE, deletionProtection: true, backupRetentionDays: 7 },
-    loadBalancer: { deletionProtection: true },
+    // A standby in the second AZ (about 14 USD a month more for db.t4g.micro and its storage) and OS metrics
+    // every minute (CloudWatch Logs ingestion of a few MB); README: cost.
+    database: { ...SHARED_DATABASE, multiAz: true, monitoringIntervalSeconds: 60, deletionProtection: true, backupRetentionDays: 7 },
+    loadBalancer: { deletionProtection: true, accessLogs: true },
     edge: { ...SHARED_EDGE, rateLimitPerIp: 2000 },
     // Operators invite the users of prod; Plus costs about 0.02 USD per monthly active user.
     auth: { selfSignUp: false, threatProtection: 'ENFORCED', domainPrefix: '', localAppUrls: [] },
     worker: { ...SHARED_WORKER, maximumConcurrency: 5 },
     // The names the SPEC keeps; other environments get their own so that they can share an account.
     observability: { logGroupName: 'taskmanager-logs', dashboardName: 'TaskManager-Dashboard' },
-    logRetentionDays: 90,
+    // A year of logs (CKV_AWS_338): what an incident review or an audit asks for.
+    logRetentionDays: 365,
     policy: {
       production: true,
       instanceTypes: [...SMALL_INSTANCE_TYPES, 't3.medium', 't4g.medium'],
       databaseClasses: [...SMALL_DATABASE_CLASSES, 'db.t4g.medium', 'db.t3.medium'],
       interfaceEndpoints: false,
+      waivers: [],
     },
   },
 };
@@ -102,6 +117,8 @@ export const PLACEHOLDERS = {
   stateBucket: 'taskmanager-terraform-state-example',
   githubRepository: 'example-org/taskmanager',
   alarmEmail: 'alerts@example.com',
+  /** The alias bootstrap gives the state key, in an account that does not exist. */
+  stateKmsKeyArn: (region: string, project: string) => `arn:aws:kms:${region}:000000000000:alias/${project}-terraform-state`,
 };
 
 /** Values CloudWatch Logs accepts for retention. */

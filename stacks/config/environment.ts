@@ -6,7 +6,8 @@ import { checkCapacity } from './capacity';
 import { imageModelProblem, imageModelsIn } from './bedrock-models';
 import { didYouMean } from './suggest';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
-import { COMPUTE_KINDS, FARGATE_TASK_SIZES, PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type ComputeKind, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
+import { checkWaivers } from './waivers';
+import { COMPUTE_KINDS, FARGATE_TASK_SIZES, MONITORING_INTERVALS, PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type ComputeKind, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DATABASE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
@@ -14,7 +15,7 @@ const DATABASE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
 const ENVIRONMENT_KEYS = [
-  'region', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays', 'policy',
+  'region', 'accountId', 'databaseResourceId', 'namePrefix', 'tags', 'network', 'compute', 'database', 'loadBalancer', 'edge', 'auth', 'worker', 'observability', 'alarmEmail', 'logRetentionDays', 'policy',
 ];
 
 export function environmentConfig(
@@ -54,18 +55,24 @@ export function environmentConfig(
   const config: EnvironmentConfig = {
     name,
     region,
+    accountId: raw.accountId === undefined || raw.accountId === '' ? '' : check.pattern(`${at}.accountId`, raw.accountId, /^\d{12}$/, 'a 12-digit AWS account id'),
+    databaseResourceId: raw.databaseResourceId === undefined || raw.databaseResourceId === '' ? '' : check.pattern(`${at}.databaseResourceId`, raw.databaseResourceId, /^db-[A-Z0-9]{10,40}$/, 'a DbiResourceId like db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (output database_resource_id)'),
     namePrefix: check.name(`${at}.namePrefix`, raw.namePrefix ?? `${shared.project}-${name}`),
     tags: check.tags(`${at}.tags`, { ...defaults.tags, ...objectAt(check, `${at}.tags`, raw.tags) }),
     network: checkNetwork(check, `${at}.network`, network, region),
     ...checkCapacity(check, at, checkCompute(check, `${at}.compute`, compute), {
       instanceClass: check.pattern(`${at}.database.instanceClass`, database.instanceClass, DATABASE_CLASS, 'an RDS class like db.t4g.micro'),
       multiAz: check.boolean(`${at}.database.multiAz`, database.multiAz),
+      monitoringIntervalSeconds: check.oneOf(`${at}.database.monitoringIntervalSeconds`, database.monitoringIntervalSeconds, MONITORING_INTERVALS),
       deletionProtection: check.boolean(`${at}.database.deletionProtection`, database.deletionProtection),
       backupRetentionDays: check.integer(`${at}.database.backupRetentionDays`, database.backupRetentionDays, 1, 35),
       allocatedStorageGb: check.integer(`${at}.database.allocatedStorageGb`, database.allocatedStorageGb, 20, 6144),
       maxAllocatedStorageGb: check.integer(`${at}.database.maxAllocatedStorageGb`, database.maxAllocatedStorageGb, database.allocatedStorageGb, 6144),
     }, { apiWorkers: compute.apiWorkers, dbPoolMax: compute.dbPoolMax, maxConnections: database.maxConnections }),
-    loadBalancer: { deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection) },
+    loadBalancer: {
+      deletionProtection: check.boolean(`${at}.loadBalancer.deletionProtection`, loadBalancer.deletionProtection),
+      accessLogs: check.boolean(`${at}.loadBalancer.accessLogs`, loadBalancer.accessLogs),
+    },
     edge: checkEdge(check, `${at}.edge`, edge),
     auth: {
       selfSignUp: check.boolean(`${at}.auth.selfSignUp`, auth.selfSignUp),
@@ -100,6 +107,7 @@ export function environmentConfig(
       instanceTypes: check.stringList(`${at}.policy.instanceTypes`, policy.instanceTypes, INSTANCE_TYPE, 'an EC2 instance type like t3.micro'),
       databaseClasses: check.stringList(`${at}.policy.databaseClasses`, policy.databaseClasses, DATABASE_CLASS, 'an RDS class like db.t4g.micro'),
       interfaceEndpoints: check.boolean(`${at}.policy.interfaceEndpoints`, policy.interfaceEndpoints),
+      waivers: checkWaivers(check, `${at}.policy.waivers`, policy.waivers),
     },
   };
   checkAllowed(check, `${at}.compute.instanceType`, config.compute.instanceType, `${at}.policy.instanceTypes`, config.policy.instanceTypes);

@@ -3,22 +3,27 @@
  *
  * Sources, later ones winning:
  *   1. the defaults below, one block per environment;
- *   2. an optional JSON file (`TASKMANAGER_CONFIG`, else `taskmanager.config.json` in the working
- *      directory when it exists; `taskmanager.config.example.json` shows every key);
- *   3. environment variables for the settings that differ per user: TM_REGION, TM_STATE_BUCKET,
- *      TM_STATE_REGION, TM_STATE_KEY_PREFIX, TM_GITHUB_REPOSITORY (else GITHUB_REPOSITORY),
- *      TM_ALARM_EMAIL, and TM_ENVIRONMENTS (which environments to synthesize); the README has the table.
+ *   2. the project's settings file, committed and reviewed like code: `taskmanager.config.json` in
+ *      the working directory (it shows every key), or the path in `TASKMANAGER_CONFIG`;
+ *   3. environment variables for a local override: TM_REGION, TM_STATE_BUCKET, TM_STATE_REGION,
+ *      TM_STATE_KEY_PREFIX, TM_GITHUB_REPOSITORY (else GITHUB_REPOSITORY), TM_ALARM_EMAIL, and
+ *      TM_ENVIRONMENTS (which environments to synthesize); the README has the table.
  *
- * The defaults are safe placeholders: synth works offline with no AWS credentials, and nothing
- * here names a real account. Every problem found is reported at once, each naming its field.
+ * Synth records what it resolved, and from which sources, in cdktf.out (resolved.ts): later jobs
+ * read that, never this loader. Values shaped like secrets are refused (secrets.ts). The defaults
+ * are safe placeholders: synth works offline with no AWS credentials, and nothing here names a
+ * real account. Every problem found is reported at once, each naming its field.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, type ConfigProblem } from '../../api/contract/config-error';
 import { Checker, isRecord, objectAt } from './checker';
+import type { ResolvedConfigFile } from './resolved';
+import { refuseSecrets } from './secrets';
 import { DEFAULT_POLICY, DEFAULT_PROJECT, DEFAULT_REGION, PLACEHOLDERS } from './defaults';
 import { environmentConfig } from './environment';
-import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, PolicyWaiver, ProjectConfig, ProjectPolicyConfig, StateConfig } from './schema';
+import { checkWaivers } from './waivers';
+import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName, ProjectConfig, ProjectPolicyConfig, StateConfig } from './schema';
 
 export interface LoadOptions {
   /** Environment variables (default: `process.env`). */
@@ -31,29 +36,45 @@ export interface LoadOptions {
 
 /** Loads and validates the configuration; throws `ConfigError` naming every bad field. */
 export function loadConfig(options: LoadOptions = {}): ProjectConfig {
-  const env = options.env ?? process.env;
-  const problems: ConfigProblem[] = [];
-  const check = new Checker(problems);
-  const file = options.file ?? readConfigFile(env, options.cwd ?? process.cwd(), check);
-  const raw = mergeSources(file, env, check);
-  const config = validate(raw, check);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return resolveConfig(options).config;
 }
 
-function readConfigFile(env: NodeJS.ProcessEnv, cwd: string, check: Checker): unknown {
+/** The names of the variables that override the file, when set. */
+const OVERRIDES = ['TM_REGION', 'TM_STATE_BUCKET', 'TM_STATE_REGION', 'TM_STATE_KEY_PREFIX', 'TM_GITHUB_REPOSITORY', 'TM_ALARM_EMAIL', 'TM_ENVIRONMENTS'];
+
+/** The configuration and where it came from (what synth records in cdktf.out). */
+export function resolveConfig(options: LoadOptions = {}): { config: ProjectConfig; sources: ResolvedConfigFile['sources'] } {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const problems: ConfigProblem[] = [];
+  const check = new Checker(problems);
+  const read = options.file === undefined ? readConfigFile(env, cwd, check) : { content: options.file };
+  const overrides = OVERRIDES.filter((name) => env[name] !== undefined);
+  refuseSecrets(read.content, check);
+  refuseSecrets(Object.fromEntries(overrides.map((name) => [name, env[name]])), check);
+  // Only those problems: the other checks quote the values they refuse.
+  if (problems.length > 0) throw new ConfigError(problems);
+  const raw = mergeSources(read.content, env, check);
+  const config = validate(raw, check);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const fileRepository = isRecord(read.content) && read.content.githubRepository !== undefined;
+  const environment = env.TM_GITHUB_REPOSITORY === undefined && !fileRepository && env.GITHUB_REPOSITORY !== undefined ? [...overrides, 'GITHUB_REPOSITORY'] : overrides;
+  return { config, sources: { file: read.file ? path.relative(cwd, read.file) || read.file : undefined, environment } };
+}
+
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string, check: Checker): { file?: string; content: unknown } {
   const explicit = env.TASKMANAGER_CONFIG;
   const file = path.resolve(cwd, explicit ?? 'taskmanager.config.json');
   if (!fs.existsSync(file)) {
     if (explicit) check.fail('TASKMANAGER_CONFIG', `file ${file} does not exist`);
-    return {};
+    return { content: {} };
   }
   const text = fs.readFileSync(file, 'utf8');
   try {
-    return JSON.parse(text);
+    return { file, content: JSON.parse(text) };
   } catch (error) {
     check.fail(path.basename(file), `is not valid JSON: ${jsonErrorWhere((error as Error).message, text)}`);
-    return {};
+    return { file, content: {} };
   }
 }
 
@@ -108,6 +129,7 @@ function mergeSources(file: unknown, env: NodeJS.ProcessEnv, check: Checker): Ra
   if (env.TM_STATE_BUCKET !== undefined) raw.state!.bucket = env.TM_STATE_BUCKET;
   if (env.TM_STATE_REGION !== undefined) raw.state!.region = env.TM_STATE_REGION;
   if (env.TM_STATE_KEY_PREFIX !== undefined) raw.state!.keyPrefix = env.TM_STATE_KEY_PREFIX;
+  if (env.TM_STATE_KMS_KEY_ARN !== undefined) raw.state!.kmsKeyArn = env.TM_STATE_KMS_KEY_ARN;
 
   const environments = fromFile.environments ?? {};
   if (!isRecord(environments)) {
@@ -131,11 +153,13 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
   const defaultRegion = check.region('region', raw.region ?? DEFAULT_REGION);
   const githubRepository = check.githubRepository('githubRepository', raw.githubRepository ?? PLACEHOLDERS.githubRepository);
   const stateRaw = raw.state ?? {};
-  check.onlyKeys('state', stateRaw, ['bucket', 'region', 'keyPrefix', 'operatorArns']);
+  check.onlyKeys('state', stateRaw, ['bucket', 'region', 'keyPrefix', 'kmsKeyArn', 'operatorArns']);
+  const stateRegion = check.region('state.region', stateRaw.region ?? defaultRegion);
   const state: StateConfig = {
     bucket: check.bucketName('state.bucket', stateRaw.bucket ?? PLACEHOLDERS.stateBucket),
-    region: check.region('state.region', stateRaw.region ?? defaultRegion),
+    region: stateRegion,
     keyPrefix: check.keyPrefix('state.keyPrefix', stateRaw.keyPrefix ?? project),
+    kmsKeyArn: check.pattern('state.kmsKeyArn', stateRaw.kmsKeyArn ?? PLACEHOLDERS.stateKmsKeyArn(stateRegion, project), /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[a-f0-9-]+|alias\/[\w/-]+)$/, 'a KMS key or alias ARN (bootstrap output state_key_arn)'),
   };
   const operatorArns = check.iamPrincipalArns('state.operatorArns', stateRaw.operatorArns ?? []);
   const alarmEmail = raw.alarmEmail ?? PLACEHOLDERS.alarmEmail;
@@ -144,6 +168,7 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
   const environments = selected.map((name) =>
     environmentConfig(check, name, raw.environments?.[name] ?? {}, { project, region: defaultRegion, alarmEmail, state }),
   );
+  checkSeparateNames(environments, check);
   return { project, githubRepository, state: { ...state, operatorArns }, environments, policy: projectPolicy(raw.policy, check) };
 }
 
@@ -151,22 +176,9 @@ function validate(raw: RawConfig, check: Checker): ProjectConfig {
 function projectPolicy(value: unknown, check: Checker): ProjectPolicyConfig {
   const raw = { ...DEFAULT_POLICY, ...objectAt(check, 'policy', value) };
   check.onlyKeys('policy', raw, Object.keys(DEFAULT_POLICY));
-  const waivers = Array.isArray(raw.waivers) ? raw.waivers : [];
-  if (!Array.isArray(raw.waivers)) check.fail('policy.waivers', `must be a list of waivers, got ${JSON.stringify(raw.waivers)}`);
   return {
     requiredTags: check.stringList('policy.requiredTags', raw.requiredTags, /^[\w.:/=+@ -]{1,128}$/, 'a tag key'),
-    waivers: waivers.map((w, i) => waiver(w, `policy.waivers[${i}]`, check)),
-  };
-}
-
-function waiver(value: unknown, at: string, check: Checker): PolicyWaiver {
-  const raw = objectAt(check, at, value);
-  check.onlyKeys(at, raw, ['rule', 'resource', 'reason', 'expires']);
-  return {
-    rule: check.pattern(`${at}.rule`, raw.rule, /^[A-Z][A-Z0-9_-]+$/, 'a rule id like CKV_AWS_158'),
-    resource: check.string(`${at}.resource`, raw.resource),
-    reason: check.string(`${at}.reason`, raw.reason),
-    expires: check.date(`${at}.expires`, raw.expires),
+    waivers: checkWaivers(check, 'policy.waivers', raw.waivers),
   };
 }
 
@@ -184,4 +196,18 @@ function selectEnvironments(value: unknown, check: Checker): EnvironmentName[] {
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) check.fail('TM_ENVIRONMENTS', `lists ${[...new Set(twice)].map((n) => `"${n}"`).join(', ')} more than once`);
   return [...new Set(names.filter(isEnvironmentName))];
+}
+
+/**
+ * The deploy roles scope an environment by `<namePrefix>-*`: a prefix that starts another
+ * environment's (`tm` and `tm-prod`) would hand one environment the other's resources.
+ */
+function checkSeparateNames(environments: readonly { name: string; namePrefix: string }[], check: Checker): void {
+  for (const a of environments) {
+    for (const b of environments) {
+      if (a !== b && `${b.namePrefix}-`.startsWith(`${a.namePrefix}-`)) {
+        check.fail(`environments.${b.name}.namePrefix`, `"${b.namePrefix}" starts with ${a.name}'s prefix "${a.namePrefix}-": the deploy roles of ${a.name} would reach ${b.name}'s resources`);
+      }
+    }
+  }
 }

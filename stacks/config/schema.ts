@@ -10,6 +10,12 @@ export interface StateConfig {
   readonly region: string;
   /** Key prefix: a stack's state lives at `<keyPrefix>/<stack>.tfstate`. */
   readonly keyPrefix: string;
+  /**
+   * The state key (`state_key_arn` of bootstrap, or its alias ARN): the backend encrypts every state
+   * object with it, and the state bucket refuses objects encrypted otherwise.
+   * @default a placeholder alias ARN; set it after bootstrap (TM_STATE_KMS_KEY_ARN)
+   */
+  readonly kmsKeyArn: string;
 }
 
 /** The state settings of the whole project: where state lives, and who besides the deploy roles may use it. */
@@ -96,6 +102,11 @@ export interface ComputeConfig {
 export interface LoadBalancerConfig {
   /** Refuse to delete the (internal) load balancer. */
   readonly deletionProtection: boolean;
+  /**
+   * Access logs of the load balancer into a bucket of their own (CKV_AWS_91), kept `logRetentionDays`.
+   * @default true (dev and prod)
+   */
+  readonly accessLogs: boolean;
 }
 
 export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
@@ -149,9 +160,22 @@ export interface ObservabilityConfig {
   readonly dashboardName: string;
 }
 
+/** The intervals (seconds) RDS enhanced monitoring takes; 0 turns it off. */
+export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+
 export interface DatabaseConfig {
   readonly instanceClass: string;
+  /**
+   * A synchronous standby in the second AZ that RDS fails over to (CKV_AWS_157); doubles the instance and storage price.
+   * @default true in prod, false in dev
+   */
   readonly multiAz: boolean;
+  /**
+   * Enhanced monitoring: the instance's OS metrics every this many seconds (CKV_AWS_118), through a
+   * monitoring role; one of 0 (off), 1, 5, 10, 15, 30, 60. Billed as CloudWatch Logs ingestion.
+   * @default 60 in prod, 0 in dev
+   */
+  readonly monitoringIntervalSeconds: number;
   /** Deletion protection on the instance, and a final snapshot when it is destroyed. */
   readonly deletionProtection: boolean;
   readonly backupRetentionDays: number;
@@ -178,6 +202,11 @@ export interface EnvironmentPolicyConfig {
   readonly databaseClasses: readonly string[];
   /** The environment asks for VPC interface endpoints (billed per AZ-hour); without it, any is a policy failure. */
   readonly interfaceEndpoints: boolean;
+  /**
+   * Accepted failures of this environment's stack, besides the project's `policy.waivers`.
+   * @default dev: its instances' public addresses (CKV_AWS_88), which the design without NAT needs; prod: none
+   */
+  readonly waivers: readonly PolicyWaiver[];
 }
 
 /** One accepted policy failure: which rule, on which resource, why, and until when. */
@@ -203,6 +232,20 @@ export interface ProjectPolicyConfig {
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   readonly region: string;
+  /**
+   * The AWS account of this environment when each environment has its own (the layout AWS
+   * recommends): its OIDC provider, plan role, apply role and workload boundary live there, while
+   * the state stays in the bootstrap account. "" keeps the environment in the bootstrap account.
+   * @default ""
+   */
+  readonly accountId: string;
+  /**
+   * The database's DbiResourceId (`db-...`, output `database_resource_id` after the first apply):
+   * pins `rds-db:connect` in the workload boundary to this environment's database. "" scopes it to
+   * the environment's account and region (bootstrap cannot know the id before the database exists).
+   * @default ""
+   */
+  readonly databaseResourceId: string;
   /** Prefix of every resource name, e.g. `taskmanager-dev`. */
   readonly namePrefix: string;
   /** Tags on every resource (through the provider's `default_tags`), on top of project/environment/managed-by. */

@@ -22,6 +22,8 @@ import type { Network } from './network';
 import type { DashboardWidget } from './observability';
 import type { SecureBucket } from './secure-bucket';
 import { LOAD_BALANCER_PORT, type SecurityGroups } from './security-groups';
+import { LoadBalancerLogs } from './load-balancer-logs';
+import { accountIdOf } from '../lib/arn';
 
 export type { ApiBuild } from './api-instances';
 
@@ -40,7 +42,7 @@ export interface ApiServiceProps {
   readonly securityGroups: SecurityGroups;
   /** Where the API runs (`kind`), its size, port and scaling targets. */
   readonly compute: ComputeConfig;
-  /** Deletion protection of the load balancer. */
+  /** Deletion protection and access logs of the load balancer. */
   readonly loadBalancer: LoadBalancerConfig;
   /** What the instances run (kind ec2). */
   readonly build: ApiBuild;
@@ -110,6 +112,9 @@ export class ApiService extends Construct {
       ...props.environment,
     };
 
+    const accessLogs = props.loadBalancer.accessLogs
+      ? new LoadBalancerLogs(this, 'alb-logs', { naming, accountId: accountIdOf(props.network.vpcArn), retentionDays: props.logs.retentionDays, forceDestroy: !props.loadBalancer.deletionProtection })
+      : undefined;
     this.loadBalancer = new Lb(this, 'alb', {
       name: naming.name('alb'),
       internal: true,
@@ -119,6 +124,8 @@ export class ApiService extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.loadBalancer.deletionProtection,
       idleTimeout: 60,
+      accessLogs: accessLogs?.accessLogs,
+      dependsOn: accessLogs ? [accessLogs.bucket.policy] : undefined,
     });
     // Instances register by id; Fargate tasks (awsvpc) by address. Each kind keeps its own group, so a switch is a new one.
     this.targetGroup = new LbTargetGroup(this, compute.kind === 'ec2' ? 'targets' : 'ip-targets', {

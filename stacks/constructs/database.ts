@@ -6,7 +6,7 @@ import { DATABASE_NAME, MYSQL_PORT } from '../../api/contract/database';
 import type { DatabaseConfig } from '../config';
 import { Naming } from '../lib/naming';
 import { accountIdOf, partitionOf, regionOf } from '../lib/arn';
-import type { GrantableRole } from '../lib/role';
+import { GrantableRole } from '../lib/role';
 
 export interface DatabaseProps {
   /** Resource names. */
@@ -27,10 +27,13 @@ export const RDS_CA = 'rds-ca-rsa2048-g1';
 /** The master user (SPEC D1): operators' and the set-up function's, never the API's. */
 export const MASTER_USER = 'admin';
 
+/** The log group RDS enhanced monitoring writes every instance's OS metrics to (fixed by RDS). */
+export const ENHANCED_MONITORING_LOG_GROUP = 'RDSOSMetrics';
+
 /**
  * RDS MySQL 8.4 (SPEC D1): private subnets, not public, encrypted, TLS required with a pinned CA, the master
  * password generated and kept by RDS in Secrets Manager (never in state or code), backups and
- * log exports on; multi-AZ, deletion protection and the final snapshot from the config.
+ * log exports on; multi-AZ, enhanced monitoring, deletion protection and the final snapshot from the config.
  */
 export class Database extends Construct {
   readonly instance: DbInstance;
@@ -38,6 +41,8 @@ export class Database extends Construct {
   /** ARN of the secret RDS manages for the master user (JSON with username and password). */
   readonly secretArn: string;
   readonly identifier: string;
+  /** The role RDS publishes enhanced-monitoring metrics with; none when monitoring is off. */
+  readonly monitoringRole?: GrantableRole;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -56,6 +61,7 @@ export class Database extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    this.monitoringRole = config.monitoringIntervalSeconds > 0 ? enhancedMonitoringRole(this, naming) : undefined;
     this.identifier = naming.name('db');
     this.instance = new DbInstance(this, 'instance', {
       identifier: this.identifier,
@@ -80,6 +86,8 @@ export class Database extends Construct {
       vpcSecurityGroupIds: [props.securityGroupId],
       publiclyAccessible: false,
       multiAz: config.multiAz,
+      monitoringInterval: config.monitoringIntervalSeconds,
+      monitoringRoleArn: this.monitoringRole?.role.arn,
       backupRetentionPeriod: config.backupRetentionDays,
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
@@ -114,4 +122,25 @@ export class Database extends Construct {
       Resource: this.secretArn,
     });
   }
+}
+
+/**
+ * The role RDS assumes to write OS metrics: an inline policy with what AWS's managed
+ * AmazonRDSEnhancedMonitoringRole allows, limited to the RDSOSMetrics log group (the apply role
+ * attaches no managed policies; the workload boundary, set on every role, caps it too).
+ */
+function enhancedMonitoringRole(scope: Construct, naming: Naming): GrantableRole {
+  const role = new GrantableRole(scope, {
+    name: naming.name('db-monitoring'),
+    description: 'RDS enhanced monitoring of the task-manager database: writes OS metrics to CloudWatch Logs',
+    assumedBy: 'monitoring.rds.amazonaws.com',
+    policyName: 'enhanced-monitoring',
+    ids: { role: 'monitoring-role', policy: 'monitoring-policy' },
+  });
+  const group = `arn:${partitionOf(role.role.arn)}:logs:*:${accountIdOf(role.role.arn)}:log-group:${ENHANCED_MONITORING_LOG_GROUP}`;
+  role.addToPolicy(
+    { Sid: 'MetricsLogGroup', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], Resource: group },
+    { Sid: 'MetricsLogStreams', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'], Resource: `${group}:log-stream:*` },
+  );
+  return role;
 }

@@ -62,6 +62,8 @@ export class SecureBucket extends Construct {
   readonly bucketArn: string;
   /** `<bucket>.s3.<region>.amazonaws.com`, the origin domain CloudFront reads through. */
   readonly regionalDomainName: string;
+  /** The bucket policy: what writes to the bucket through a grant in it depends on this. */
+  readonly policy: S3BucketPolicy;
   private readonly policyStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
@@ -109,7 +111,7 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, 'policy', {
+    this.policy = new S3BucketPolicy(this, 'policy', {
       bucket,
       policy: Lazy.stringValue({ produce: () => policyDocument(...this.policyStatements) }),
       // Last: S3 rejects a policy while the public access block is being changed, and a policy that

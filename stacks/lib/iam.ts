@@ -5,7 +5,9 @@ export type PolicyCondition = Record<string, Record<string, string | readonly st
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
+  readonly Action?: string | readonly string[];
+  /** Every action but these (a Deny that leaves a few through). */
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Principal?: Record<string, string | readonly string[]> | '*';
   readonly Condition?: PolicyCondition;

@@ -45,7 +45,8 @@ export function spawnApi(bundle: string, env: Record<string, string>, cwd: strin
     waiters.forEach((w) => w());
   });
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the process may have exited with its last lines still in the pipe.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const lines = (): Array<Record<string, unknown>> =>
     out
       .split('\n')
@@ -68,7 +69,7 @@ export function spawnApi(bundle: string, env: Record<string, string>, cwd: strin
         if (check()) return;
         const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; got:\n${out}\n${err}`)), timeoutMs);
         waiters.push(() => check() && clearTimeout(timer));
-        void exited.then(() => setTimeout(() => check() || reject(new Error(`process exited; output:\n${out}\n${err}`)), 50));
+        void exited.then(() => check() || reject(new Error(`process exited; output:\n${out}\n${err}`)));
       });
     },
   };

@@ -3,6 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { planStack, type PlanOptions, type PlanOutcome } from '../../../delivery/ci';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const PLUGIN_DIR = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
@@ -58,4 +59,29 @@ export function synthTo(outdir: string, extra: NodeJS.ProcessEnv = {}): void {
   execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...extra };
   execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe', timeout: 180_000 });
+}
+
+/** Terraform's output of the running test: kept, and shown only when that test fails. */
+const terraformOutput: string[] = [];
+
+/** `planStack` with Terraform's init and plan output kept for `itShowingTerraformOutput` instead of printed. */
+export function planQuietly(options: PlanOptions): Promise<PlanOutcome> {
+  return planStack({ log: (text) => void terraformOutput.push(text), ...options });
+}
+
+/** `it`, printing the Terraform output its body kept only when it fails (a passing test prints nothing). */
+export function itShowingTerraformOutput(name: string, body: () => Promise<void> | void, timeout?: number): void {
+  it(
+    name,
+    async () => {
+      terraformOutput.length = 0;
+      try {
+        await body();
+      } catch (error) {
+        process.stderr.write(`\n--- terraform output of the failed test "${name}" ---\n${terraformOutput.join('\n')}\n--- end ---\n`);
+        throw error;
+      }
+    },
+    timeout,
+  );
 }

@@ -45,7 +45,8 @@ export async function startWebStack(name: string, env: Record<string, string> = 
   const issuer = await TestIssuer.start({ clientId: CLIENT_ID, redirectUris: [`${url}/`] });
   const site = bundleSite(REPO_ROOT, {
     outDir: path.join(work, 'site'),
-    runtimeConfig: { apiBase: '/api', auth: { issuer: issuer.url, clientId: CLIENT_ID, domain: issuer.url, scopes: ['openid', 'email'] } },
+    // Pictures as the API offers them: only with a queue (as scripts/build-site.ts writes it for npm run api).
+    runtimeConfig: { apiBase: '/api', auth: { issuer: issuer.url, clientId: CLIENT_ID, domain: issuer.url, scopes: ['openid', 'email'] }, images: Boolean(env.QUEUE_URL) },
   });
   const sqliteFile = path.join(work, 'tasks.sqlite');
   const api = spawnApi(

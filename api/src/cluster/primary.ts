@@ -11,7 +11,7 @@ import type { JsonLogger } from '../observability/logger';
 import { EXIT_GRACE_MS } from '../lifecycle/exit-deadline';
 import type { DrainReport } from '../lifecycle/http-service';
 import { isMessage, PrimaryMessage, WORKER_ID_ENV, WorkerMessage } from './messages';
-import { Handoffs, watchHandoffs } from './handoffs';
+import { Handoffs } from './handoffs';
 import { HubWorker, MetricsHub } from './metrics-hub';
 import { RestartBackoff } from './restart-backoff';
 
@@ -68,7 +68,7 @@ class Supervisor {
   private fork(slot: Slot): void {
     const worker = cluster.fork({ [WORKER_ID_ENV]: String(slot.id) });
     slot.worker = worker;
-    slot.handoffs = watchHandoffs(worker);
+    slot.handoffs = new Handoffs(worker);
     slot.startedAt = Date.now();
     slot.listening = false;
     this.logger.info('worker started', { worker: slot.id, pid: worker.process.pid });
@@ -88,6 +88,18 @@ class Supervisor {
     worker.on('exit', (code: number | null, signal: string | null) => this.exited(slot, worker, code, signal));
   }
 
+  /** The connections an exited worker had been handed and not taken go to a live worker, or are closed. */
+  private redeliverUntaken(slot: Slot): void {
+    const untaken = slot.handoffs?.untaken() ?? [];
+    if (untaken.length === 0) return;
+    const to = this.slots.find((s) => s !== slot && s.listening && s.worker?.isConnected());
+    for (const handoff of untaken) {
+      if (to) to.handoffs?.redeliver(handoff);
+      else handoff.handle.close();
+    }
+    this.logger.warn('connections the exited worker had not taken', { worker: slot.id, connections: untaken.length, handedTo: to?.id ?? null });
+  }
+
   private announceWhenAllListen(port: number): void {
     if (this.announced || !this.slots.every((s) => s.listening)) return;
     this.announced = true;
@@ -97,8 +109,7 @@ class Supervisor {
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
-    const untaken = slot.handoffs?.closeUntaken() ?? 0;
-    if (untaken > 0) this.logger.warn('closed connections the exited worker had not taken', { worker: slot.id, connections: untaken });
+    this.redeliverUntaken(slot);
     this.hub.forget(slot.id);
     if (this.stopping) {
       this.finishWhenAllExited();

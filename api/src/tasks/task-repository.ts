@@ -10,6 +10,8 @@ import { NewTask, Task, TaskListQuery, TaskPatch, TaskStatus } from './task';
 export interface TaskRepository {
   /** Up to `limit` of the owner's tasks in id order, after `afterId`, optionally of one status. */
   list(owner: string, query: TaskListQuery): Promise<Task[]>;
+  /** How many tasks the owner has, optionally of one status. */
+  count(owner: string, status?: TaskStatus): Promise<number>;
   get(owner: string, id: number): Promise<Task | undefined>;
   /** `within` runs the insert in a caller's transaction (e.g. with its idempotency key). */
   create(owner: string, input: NewTask, now: Date, within?: Knex.Transaction): Promise<Task>;
@@ -56,19 +58,26 @@ export class KnexTaskRepository implements TaskRepository {
   }
 
   async list(owner: string, query: TaskListQuery): Promise<Task[]> {
-    const { afterId, status, limit } = query;
-    // Walks the (owner, id) or (owner, status, id) index in id order.
+    const { afterId, status, limit, newestFirst = false } = query;
+    // Walks the (owner, id) or (owner, status, id) index in id order, either way.
     const rows = await this.queries.select<TaskRow>({
-      shape: `list after=${afterId !== undefined} status=${status !== undefined}`,
+      shape: `list after=${afterId !== undefined} status=${status !== undefined} newest=${newestFirst}`,
       values: [owner, ...(afterId !== undefined ? [afterId] : []), ...(status !== undefined ? [status] : []), limit],
       build: () => {
         const builder = this.owned(owner).select(COLUMNS);
-        if (afterId !== undefined) builder.where('id', '>', afterId);
+        if (afterId !== undefined) builder.where('id', newestFirst ? '<' : '>', afterId);
         if (status !== undefined) builder.where('status', status);
-        return builder.orderBy('id', 'asc').limit(limit);
+        return builder.orderBy('id', newestFirst ? 'desc' : 'asc').limit(limit);
       },
     });
     return rows.map(toTask);
+  }
+
+  async count(owner: string, status?: TaskStatus): Promise<number> {
+    const builder = this.owned(owner).count({ n: '*' });
+    if (status !== undefined) builder.where('status', status);
+    const [row] = (await builder) as Array<{ n: number | string }>;
+    return Number(row.n);
   }
 
   async get(owner: string, id: number): Promise<Task | undefined> {

@@ -22,7 +22,12 @@ export const taskRoutes: RouteModule = (router, deps) => {
     const rows = await tasks.list(ownerOf(ctx), { ...query, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const hasMore = rows.length > query.limit;
-    ctx.body = { tasks: page, nextCursor: hasMore ? encodeCursor(page[page.length - 1].id) : null };
+    ctx.body = {
+      tasks: page,
+      nextCursor: hasMore ? encodeCursor(page[page.length - 1].id) : null,
+      // Only when asked: a COUNT per page is a cost most clients do not need.
+      ...(query.withTotal ? { total: await tasks.count(ownerOf(ctx), query.status) } : {}),
+    };
   });
 
   router.post('/tasks', async (ctx: Context) => {

@@ -145,7 +145,7 @@ function decodeCursor(cursor: string, problems: FieldProblem[]): number | undefi
   return Number(match[1]);
 }
 
-const LIST_PARAMETERS = ['limit', 'cursor', 'status'];
+const LIST_PARAMETERS = ['limit', 'cursor', 'status', 'order', 'total'];
 
 /** GET /tasks query string. */
 export function parseListQuery(query: Record<string, string | string[] | undefined>): TaskListQuery {
@@ -171,6 +171,16 @@ export function parseListQuery(query: Record<string, string | string[] | undefin
   const afterId = rawCursor !== undefined ? decodeCursor(rawCursor, problems) : undefined;
   const rawStatus = single('status');
   const status = rawStatus !== undefined ? checkStatus(rawStatus, problems) : undefined;
+  const order = single('order');
+  if (order !== undefined && order !== 'oldest' && order !== 'newest') problems.push({ field: 'order', problem: 'must be oldest or newest' });
+  const total = single('total');
+  if (total !== undefined && total !== 'true' && total !== 'false') problems.push({ field: 'total', problem: 'must be true or false' });
   if (problems.length > 0) throw validationError(problems);
-  return { limit, ...(afterId !== undefined ? { afterId } : {}), ...(status !== undefined ? { status } : {}) };
+  return {
+    limit,
+    ...(afterId !== undefined ? { afterId } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(order === 'newest' ? { newestFirst: true } : {}),
+    ...(total === 'true' ? { withTotal: true } : {}),
+  };
 }

@@ -26,7 +26,11 @@ export type TaskPatch = Partial<NewTask>;
 
 export interface TaskListQuery {
   readonly limit: number;
-  /** Keyset paging: only tasks with an id above this one. */
+  /** Keyset paging: only tasks past this one (ids above it, or below it when `newestFirst`). */
   readonly afterId?: number;
   readonly status?: TaskStatus;
+  /** `order=newest`: the newest task first (the web page), instead of the oldest. */
+  readonly newestFirst?: boolean;
+  /** `total=true`: the answer also counts the tasks of the whole list (every page). */
+  readonly withTotal?: boolean;
 }

@@ -53,6 +53,19 @@ export const EDGE_RULES: readonly Rule[] = [
     check: (d) => (isSet(d.body.web_acl_id) ? undefined : 'web_acl_id is not set'),
   }),
   resourceRule({
+    id: 'CKV_AWS_91',
+    severity: 'medium',
+    title: 'Application load balancers write access logs',
+    fix: 'Set access_logs { bucket, enabled = true } to a bucket ELB log delivery may write to (loadBalancer.accessLogs in the config)',
+    types: ['aws_lb', 'aws_alb'],
+    appliesTo: (lb) => (lb.body.load_balancer_type ?? 'application') === 'application',
+    check: (lb) => {
+      const logs = blocks(lb.body.access_logs)[0];
+      if (!logs) return 'no access_logs block: requests leave no trace beyond the CloudWatch metrics';
+      return isTrue(logs.enabled) && isSet(logs.bucket) ? undefined : `access_logs.enabled is ${show(logs.enabled)}, bucket ${show(logs.bucket)}`;
+    },
+  }),
+  resourceRule({
     id: 'CKV_AWS_131',
     severity: 'high',
     title: 'Application load balancers drop invalid header fields',

@@ -103,6 +103,18 @@ export const EXPOSURE_RULES: readonly Rule[] = [
     },
   }),
   resourceRule({
+    id: 'CKV_AWS_88',
+    severity: 'high',
+    title: 'Instances have no public IP address',
+    fix: 'Put the instances in private subnets behind a NAT gateway (network.natGateways >= 1), with associate_public_ip_address = false; or waive it with the reason',
+    types: ['aws_launch_template', 'aws_instance'],
+    check: (r) => {
+      if (isTrue(r.body.associate_public_ip_address)) return 'associate_public_ip_address is true';
+      const publicInterface = blocks(r.body.network_interfaces).findIndex((i) => isTrue(i.associate_public_ip_address));
+      return publicInterface >= 0 ? `network_interfaces[${publicInterface}].associate_public_ip_address is true: every instance it launches has a public address` : undefined;
+    },
+  }),
+  resourceRule({
     id: 'TM_S3_TLS_ONLY',
     severity: 'high',
     title: 'S3 bucket policies deny requests without TLS',

@@ -67,6 +67,38 @@ export const OPERATIONS_RULES: readonly Rule[] = [
     check: (db) => (isTrue(db.body.deletion_protection) ? undefined : `deletion_protection is ${show(db.body.deletion_protection)}`),
   }),
   resourceRule({
+    id: 'CKV_AWS_157',
+    severity: 'high',
+    title: 'Production databases have a standby in a second AZ (Multi-AZ)',
+    fix: 'Set multi_az = true (database.multiAz in the config; it doubles the instance and storage price)',
+    types: ['aws_db_instance'],
+    // A replica's availability is its source's; Aurora members are placed by their cluster.
+    appliesTo: (db, stack) => isProduction(stack) && db.body.replicate_source_db === undefined,
+    check: (db) => (isTrue(db.body.multi_az) ? undefined : `multi_az is ${show(db.body.multi_az)}: an AZ outage or a host failure stops the database until it is replaced`),
+  }),
+  resourceRule({
+    id: 'CKV_AWS_118',
+    severity: 'medium',
+    title: 'Production databases have enhanced monitoring',
+    fix: 'Set monitoring_interval (database.monitoringIntervalSeconds in the config, 60 at most) and a monitoring_role_arn that monitoring.rds.amazonaws.com assumes',
+    types: ['aws_db_instance', 'aws_rds_cluster_instance'],
+    appliesTo: (_db, stack) => isProduction(stack),
+    check: (db) => {
+      const interval = Number(db.body.monitoring_interval ?? 0);
+      if (!(interval > 0)) return `monitoring_interval is ${show(db.body.monitoring_interval)}: no OS metrics (memory, processes, disk I/O) of the instance`;
+      return db.body.monitoring_role_arn === undefined ? 'monitoring_interval is set, but monitoring_role_arn is not' : undefined;
+    },
+  }),
+  resourceRule({
+    id: 'CKV_AWS_338',
+    severity: 'medium',
+    title: 'Production log groups keep their logs for a year or more',
+    fix: 'Set retention_in_days to 365 or more (logRetentionDays in the config)',
+    types: ['aws_cloudwatch_log_group'],
+    appliesTo: (_group, stack) => isProduction(stack),
+    check: (group) => (Number(group.body.retention_in_days) >= 365 ? undefined : `retention_in_days is ${show(group.body.retention_in_days)}: less than the year an incident review or an audit looks back`),
+  }),
+  resourceRule({
     id: 'CKV_AWS_150',
     severity: 'high',
     title: 'Production load balancers have deletion protection',

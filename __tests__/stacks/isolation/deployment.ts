@@ -1,0 +1,127 @@
+/**
+ * A deployment as the isolation test evaluates it: the synthesized bootstrap stack with every
+ * Terraform reference filled in, in one of the two account layouts, and the environments' stacks.
+ */
+import { Testing } from 'cdktf';
+import { BootstrapStack } from '../../../stacks/bootstrap-stack';
+import type { EnvironmentConfig, EnvironmentName, ProjectConfig } from '../../../stacks/config';
+import { environmentStack, Json, resourcesOf, synthJson, testConfig } from '../synth';
+import { resolveFields, resourceAttributes } from './terraform-values';
+
+export type Layout = 'one account' | 'account per environment';
+export const LAYOUTS: Layout[] = ['one account', 'account per environment'];
+export const ENVIRONMENTS: EnvironmentName[] = ['dev', 'prod'];
+
+export const BOOTSTRAP_ACCOUNT = '111111111111';
+const OWN_ACCOUNTS: Record<EnvironmentName, string> = { dev: '222222222222', prod: '333333333333' };
+/** An account outside the organization, for trust and cross-account cases. */
+export const OUTSIDE_ACCOUNT = '999999999999';
+/** The databases' ids as the environment stacks would output them after the first apply. */
+const DATABASE_IDS: Record<EnvironmentName, string> = { dev: 'db-DEVDATABASE0000000000000001', prod: 'db-PRODDATABASE000000000000001' };
+
+export interface Policy { readonly name: string; readonly policy: Json }
+
+/** A principal under test: its ARN, account, identity policies and permissions boundary. */
+export interface Principal {
+  readonly label: string;
+  readonly arn: string;
+  readonly account: string;
+  readonly identity: Policy[];
+  readonly boundary?: Policy;
+  /** Context every request of this principal carries (e.g. the function its session belongs to). */
+  readonly context?: Record<string, string | string[]>;
+}
+
+export interface EnvironmentUnderTest {
+  readonly config: EnvironmentConfig;
+  readonly account: string;
+  readonly stack: Json;
+  readonly plan: Principal;
+  readonly apply: Principal;
+  /** A role the apply role can create: the environment's boundary, an allow-all inline policy, run as one of its functions. */
+  readonly created: Principal;
+}
+
+export interface Deployment {
+  readonly layout: Layout;
+  readonly config: ProjectConfig;
+  readonly environments: Record<EnvironmentName, EnvironmentUnderTest>;
+  readonly stateBucket: string;
+  readonly stateBucketPolicy: Json;
+  readonly stateKeyArn: string;
+  readonly stateKeyPolicy: Json;
+  readonly bootstrap: Json;
+}
+
+export function configFile(layout: Layout): Json {
+  return {
+    githubRepository: 'acme/tasks',
+    state: { bucket: 'acme-tfstate' },
+    environments: Object.fromEntries(ENVIRONMENTS.map((env) => [env, {
+      databaseResourceId: DATABASE_IDS[env],
+      ...(layout === 'account per environment' ? { accountId: OWN_ACCOUNTS[env] } : {}),
+    }])),
+  };
+}
+
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+export function deployment(layout: Layout): Deployment {
+  const file = configFile(layout);
+  const config = testConfig(file);
+  const raw = synthJson(new BootstrapStack(Testing.app(), 'bootstrap', { config }));
+  const byAlias = Object.fromEntries(ENVIRONMENTS.filter(() => layout === 'account per environment').map((env) => [`account-${env}`, OWN_ACCOUNTS[env]]));
+  const values = resourceAttributes(raw, config.state.region, { main: BOOTSTRAP_ACCOUNT, byAlias });
+  const bootstrap = resolvePolicies(raw, values);
+  const role = (name: string) => resourcesOf(bootstrap, 'aws_iam_role').find((r) => r.name === name)!;
+  const policiesOf = (roleName: string): Policy[] => resourcesOf(bootstrap, 'aws_iam_role_policy')
+    .filter((p) => p.role === roleName)
+    .map((p) => ({ name: p.name, policy: JSON.parse(p.policy) }));
+  const accountOf = (roleName: string) => role(roleName).provider ? byAlias[String(role(roleName).provider).replace(/^aws\./, '')] : BOOTSTRAP_ACCOUNT;
+  const principal = (label: string, name: string): Principal => ({ label, arn: `arn:aws:iam::${accountOf(name)}:role/${name}`, account: accountOf(name), identity: policiesOf(name) });
+
+  const environments = Object.fromEntries(ENVIRONMENTS.map((name) => {
+    const env = config.environments.find((e) => e.name === name)!;
+    const account = env.accountId || BOOTSTRAP_ACCOUNT;
+    const boundary = resourcesOf(bootstrap, 'aws_iam_policy').find((p) => p.name === `${env.namePrefix}-workload-boundary`)!;
+    const createdName = `${env.namePrefix}-created`;
+    const created: Principal = {
+      label: `role ${name}'s apply can create`,
+      arn: `arn:aws:iam::${account}:role/${createdName}`,
+      account,
+      identity: [{ name: 'allow-all', policy: ALLOW_ALL }],
+      boundary: { name: boundary.name, policy: JSON.parse(boundary.policy) },
+      // The strongest position: the role runs as a function of the environment (code the apply role deployed).
+      context: { 'lambda:SourceFunctionArn': `arn:aws:lambda:${env.region}:${account}:function:${env.namePrefix}-attacker` },
+    };
+    return [name, {
+      config: env,
+      account,
+      stack: environmentStack(name, file),
+      plan: principal(`plan ${name}`, `taskmanager-github-plan-${name}`),
+      apply: principal(`apply ${name}`, `taskmanager-github-apply-${name}`),
+      created,
+    }];
+  })) as Record<EnvironmentName, EnvironmentUnderTest>;
+
+  const stateBucket = resourcesOf(bootstrap, 'aws_s3_bucket').find((b) => b.bucket === config.state.bucket)!;
+  const bucketPolicy = resourcesOf(bootstrap, 'aws_s3_bucket_policy').find((p) => p.bucket === stateBucket.bucket)!;
+  const key = resourcesOf(bootstrap, 'aws_kms_key')[0];
+  return {
+    layout,
+    config,
+    environments,
+    stateBucket: stateBucket.bucket,
+    stateBucketPolicy: JSON.parse(bucketPolicy.policy),
+    stateKeyArn: values.get('aws_kms_key.state-key')!.arn,
+    stateKeyPolicy: JSON.parse(key.policy),
+    bootstrap,
+  };
+}
+
+/** The stack with its policies' references filled in (an unknown one fails), other references where known. */
+function resolvePolicies(stack: Json, values: ReturnType<typeof resourceAttributes>): Json {
+  const resource = Object.fromEntries(Object.entries(stack.resource as Record<string, Record<string, Json>>).map(([type, byName]) => [type,
+    Object.fromEntries(Object.entries(byName).map(([name, body]) => [name, resolveFields(body, values, true)]))]));
+  return { ...stack, resource };
+}

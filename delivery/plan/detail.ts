@@ -1,0 +1,109 @@
+/**
+ * The detail block of one resource change, Terraform-like and redacted: one line per changed
+ * attribute, JSON values compared by statement or path and `user_data` line by line (their lines
+ * indented under the attribute), and everything known only after apply folded into one line.
+ */
+import { attributeDiff, type AttributeDiff, type FormatOptions } from './attributes';
+import type { DetailLine } from './json-diff';
+import { escapeControl } from './markdown';
+import type { ClassifiedChange } from './model';
+
+const HEADERS: Record<string, string> = {
+  create: 'will be created',
+  update: 'will be updated in-place',
+  delete: 'will be destroyed',
+  read: 'will be read during apply',
+  forget: 'will no longer be managed by Terraform (not destroyed)',
+  'no-op': 'has no attribute changes',
+};
+
+const SYMBOL: Record<string, string> = { create: '+', update: '!', delete: '-', read: '<=', forget: '.', 'no-op': ' ' };
+
+export const REASONS: Record<string, string> = {
+  replace_because_tainted: 'the object is tainted',
+  replace_because_cannot_update: 'an attribute cannot be updated in place',
+  replace_by_request: 'replacement was requested (-replace)',
+  replace_by_triggers: 'replace_triggered_by changed',
+  delete_because_no_resource_config: 'no longer in the configuration',
+  delete_because_no_module: 'its module is no longer in the configuration',
+  delete_because_wrong_repetition: 'count/for_each was added or removed',
+  delete_because_count_index: 'its count index is out of range',
+  delete_because_each_key: 'its for_each key is gone',
+  delete_because_no_move_target: 'its moved target is not in the configuration',
+  read_because_config_unknown: 'its configuration depends on values known only after apply',
+  read_because_dependency_pending: 'it depends on pending changes',
+  read_because_check_nested: 'a check block reads it',
+};
+
+export function reasonText(change: ClassifiedChange): string | undefined {
+  const reason = change.resource.action_reason;
+  return reason ? REASONS[reason] ?? reason.replace(/_/g, ' ') : undefined;
+}
+
+/** Most attribute names the folded known-after-apply line lists. */
+const MAX_UNKNOWN_NAMES = 8;
+
+function detailLine(line: DetailLine): string {
+  const symbol = line.op === '~' ? '!' : line.op;
+  return `${symbol}         ${escapeControl(line.text)}`;
+}
+
+function diffLines(d: AttributeDiff): string[] {
+  const note = d.forcesReplacement ? '   # forces replacement' : '';
+  if (d.detail && d.op === 'change') {
+    return d.detail.length > 0 ? [`!     ${d.path}:${note}`, ...d.detail.map(detailLine)] : [`!     ${d.path}: (the same JSON, formatted differently)${note}`];
+  }
+  const head = d.op === 'add' ? `+     ${d.path} = ${d.after}${note}` : d.op === 'remove' ? `-     ${d.path} = ${d.before}${note}` : `!     ${d.path}: ${d.before} -> ${d.after}${note}`;
+  return [head, ...(d.detail ?? []).map(detailLine)];
+}
+
+/** One line for every attribute known only after apply: the changed ones (they had a value) first. */
+function unknownLine(unknown: readonly AttributeDiff[]): string {
+  const ordered = [...unknown.filter((d) => d.op === 'change'), ...unknown.filter((d) => d.op !== 'change')];
+  const names = ordered.slice(0, MAX_UNKNOWN_NAMES).map((d) => `${d.path}${d.op === 'change' ? ' (changes)' : ''}${d.forcesReplacement ? ' (forces replacement)' : ''}`);
+  const more = ordered.length > MAX_UNKNOWN_NAMES ? `, and ${ordered.length - MAX_UNKNOWN_NAMES} more` : '';
+  return `~     (known after apply: ${names.join(', ')}${more})`;
+}
+
+export interface BlockOptions {
+  readonly maxAttributes: number;
+  readonly format?: FormatOptions;
+  readonly drift?: boolean;
+  /** The construct path, shown after the address. */
+  readonly construct?: string;
+}
+
+function header(change: ClassifiedChange, drift: boolean): { header: string; symbol: string } {
+  if (drift) return { header: change.kind === 'delete' ? 'has been deleted outside Terraform' : 'has changed outside Terraform', symbol: '~' };
+  if (change.kind === 'replace') {
+    const cbd = change.replaceOrder === 'create-before-destroy';
+    return { header: cbd ? 'must be replaced (create before destroy)' : 'must be replaced (destroy before create)', symbol: cbd ? '+/-' : '-/+' };
+  }
+  return { header: HEADERS[change.kind], symbol: SYMBOL[change.kind] };
+}
+
+/** The detail block of one resource change (or drift entry). */
+export function resourceBlock(change: ClassifiedChange, options: BlockOptions): string {
+  const r = change.resource;
+  const { header: what, symbol } = header(change, options.drift === true);
+  const notes: string[] = [];
+  if (change.moved) notes.push(`moved from ${escapeControl(r.previous_address ?? '')}`);
+  if (change.importing) notes.push(`imported${r.change.importing?.id ? ` from id ${JSON.stringify(r.change.importing.id)}` : ''}`);
+  const reason = reasonText(change);
+  if (reason) notes.push(reason);
+  if (change.dataLossRisk) notes.push('DATA-LOSS RISK');
+  const lines = [
+    `# ${escapeControl(r.address)}${r.deposed ? ` (deposed ${r.deposed})` : ''} ${what}${notes.length ? ` [${notes.join('; ')}]` : ''}`,
+    `${symbol} ${r.mode === 'data' ? 'data' : 'resource'} "${r.type}"${options.construct ? ` (${escapeControl(options.construct)})` : ''}`,
+  ];
+  if (change.kind !== 'delete' && change.kind !== 'forget') {
+    const diffs = attributeDiff(r.change, options.format);
+    const unknown = diffs.filter((d) => d.unknown);
+    const known = diffs.filter((d) => !d.unknown);
+    const body = known.flatMap(diffLines);
+    lines.push(...body.slice(0, options.maxAttributes));
+    if (body.length > options.maxAttributes) lines.push(`      … ${body.length - options.maxAttributes} more lines`);
+    if (unknown.length > 0) lines.push(unknownLine(unknown));
+  }
+  return lines.join('\n');
+}
