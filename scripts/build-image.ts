@@ -7,7 +7,8 @@ import { parseArgs } from 'util';
 import { bundleImageFiles, IMAGE_OUT_DIR } from '../stacks/build/bundle-image';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const HELP = `Usage: npm run build:image [-- --out <dir>]
+// Its own help text, not scripts/support/cli.ts: the Dockerfile's build stage compiles this file alone.
+const HELP = `usage: npm run build:image [-- --out <dir>]
 
 The files of the API's container image: the API bundle, its health check and the web page.
 
