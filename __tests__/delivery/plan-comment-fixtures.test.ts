@@ -77,22 +77,36 @@ describe('real plans of the dev stack', () => {
     expect(terraformText).toMatch(/~ user_data\s+= "IyEv/);
   });
 
-  it('a replacement folds what only apply knows into one line per resource, where Terraform prints dozens', () => {
+  describe('a replacement', () => {
     const { plan, terraformText, comment } = fixture('dev-database-replaced');
     const db = plan.resource_changes!.find((r) => r.type === 'aws_db_instance')!;
-    expect(db.change.actions).toEqual(['delete', 'create']);
-    const md = comment();
     const unknownLines = (text: string) => text.split('\n').filter((l) => l.includes('known after apply'));
-    const dbBlock = md.split('\n\n').find((b) => b.includes(`# ${db.address} must be replaced`))!;
-    expect(unknownLines(dbBlock)).toHaveLength(1);
-    expect(dbBlock).toContain('!     username: "admin" -> "dbadmin"   # forces replacement');
-    const terraformDbBlock = terraformText.split(/\n\n(?= {2}# )/).find((b) => b.includes(`# ${db.address} must be replaced`))!;
-    expect(unknownLines(terraformDbBlock).length).toBeGreaterThan(30);
-    // The replacement makes its dependents' values unknown too: one line each, never a line per old value.
-    expect(unknownLines(md)).toHaveLength(plan.resource_changes!.length);
-    expect(unknownLines(terraformText).length).toBeGreaterThan(5 * plan.resource_changes!.length);
-    expect(md).not.toMatch(/^- {5}environment\[0\]\.variables\./m);
-    expect(md).toContain('data-loss risk');
+    const block = (md: string, address: string) => md.split('\n\n').find((b) => b.includes(`# ${address} `))!;
+
+    it('has at most five known-after-apply lines, where Terraform prints dozens', () => {
+      expect(db.change.actions).toEqual(['delete', 'create']);
+      expect(plan.resource_changes!.length).toBe(6);
+      expect(unknownLines(comment()).length).toBeLessThanOrEqual(5);
+      expect(unknownLines(terraformText).length).toBeGreaterThan(30);
+    });
+
+    it('folds the values the provider computes for the new database into its resource line', () => {
+      const dbBlock = block(comment(), db.address);
+      expect(unknownLines(dbBlock)).toEqual([]);
+      expect(dbBlock).toMatch(/^-\/\+ resource "aws_db_instance" \(dev\/database\/instance\) · computed on apply: address, arn, availability_zone and \d+ more$/m);
+      expect(dbBlock).toContain('!     username: "admin" -> "dbadmin"   # forces replacement');
+      expect(comment()).toContain('data-loss risk');
+    });
+
+    it('shows each configured value the replacement makes unknown, with the database value it waits on', () => {
+      const md = comment();
+      const waiting = plan.resource_changes!.filter((r) => r !== db && r.type !== 'aws_autoscaling_group');
+      for (const r of waiting) expect(unknownLines(block(md, r.address))).toEqual([expect.stringContaining(`from ${db.address}.`)]);
+      const asg = plan.resource_changes!.find((r) => r.type === 'aws_autoscaling_group')!;
+      expect(block(md, asg.address)).toMatch(/known after apply: launch_template\[0\]\.version \(changes\); from aws_launch_template\.[\w-]+\.latest_version\)$/m);
+      // Never a line per old value of a map that becomes unknown as a whole.
+      expect(md).not.toMatch(/^- {5}environment\[0\]\.variables\./m);
+    });
   });
 
   describe('a full create of dev', () => {
