@@ -2,7 +2,8 @@
  * Values known only after apply, in the plan comment: the configured ones stay visible with what
  * they wait on; the ones the provider computes (id, arn, …) fold into the block's `resource` line.
  */
-import { resourceBlock } from '../../delivery/plan/detail';
+import { followerLine, resourceBlock } from '../../delivery/plan/detail';
+import { renderComment } from '../../delivery/plan/render';
 import { classify, type ResourceChange } from '../../delivery/plan/model';
 import type { SynthesizedStack } from '../../delivery/plan/synthesized';
 import { configuredValue } from '../../delivery/plan/unknown';
@@ -29,7 +30,7 @@ const unknownLines = (block: string) => block.split('\n').filter((l) => l.includ
 describe('values known only after apply', () => {
   it('a configured value stays on a known-after-apply line that names the changed resource it waits on', () => {
     const block = resourceBlock(classify(policyWaitingOnDb), { maxAttributes: 40, synthesized, changing: new Set([DB, policyWaitingOnDb.address]) });
-    expect(unknownLines(block)).toEqual([`~     (known after apply: policy (changes); from ${DB}.resource_id)`]);
+    expect(unknownLines(block)).toEqual([`~     (known after apply: policy (changes); from ${DB} (resource_id))`]);
   });
 
   it('a reference to a resource the plan does not change is not named: its value is known', () => {
@@ -55,6 +56,30 @@ describe('values known only after apply', () => {
     const block = resourceBlock(classify(replacedDb), { maxAttributes: 40, changing: new Set([DB]) });
     expect(unknownLines(block)).toEqual(['~     (known after apply: address (changes), arn (changes), endpoint (changes), id (changes))']);
     expect(block).not.toContain('computed on apply');
+  });
+});
+
+describe('updates that only follow another change', () => {
+  const changing = new Set([DB, policyWaitingOnDb.address]);
+
+  it('an update whose every change waits on another change of the plan is one line: address, attributes and what they read', () => {
+    expect(followerLine(classify(policyWaitingOnDb), { maxAttributes: 40, synthesized, changing, construct: 'dev/api/policy' })).toBe(`! aws_iam_role_policy.api (dev/api/policy): policy <- ${DB} (resource_id)`);
+  });
+
+  it('an update with a change of its own is a block, not a follower', () => {
+    const own = change('aws_iam_role_policy', 'api', ['update'], { name: 'a', policy: '{}' }, { name: 'b', policy: null }, { policy: true });
+    expect(followerLine(classify(own), { maxAttributes: 40, synthesized, changing })).toBeUndefined();
+  });
+
+  it('without the configuration no update counts as a follower', () => {
+    expect(followerLine(classify(policyWaitingOnDb), { maxAttributes: 40, changing })).toBeUndefined();
+  });
+
+  it('the comment lists the followers after the changes they follow, under one known-after-apply header', () => {
+    const md = renderComment([{ stack: 'dev', status: 'planned', plan: { resource_changes: [policyWaitingOnDb, replacedDb] } }], { synthesized: () => synthesized });
+    const diff = md.slice(md.indexOf('**Changed, riskiest first:**'));
+    expect(diff.indexOf(`# ${DB} must be replaced`)).toBeLessThan(diff.indexOf('# 1 resource updated in place only to take new values of other changes in this plan (known after apply):\n! aws_iam_role_policy.api'));
+    expect(unknownLines(md)).toHaveLength(1);
   });
 });
 

@@ -9,7 +9,7 @@ import type { DetailLine } from './json-diff';
 import { escapeControl, plural } from './markdown';
 import type { ClassifiedChange } from './model';
 import { configOf, type SynthesizedStack } from './synthesized';
-import { type ConfiguredUnknown, sortUnknown } from './unknown';
+import { type ConfiguredUnknown, sortUnknown, waitsOnText } from './unknown';
 
 const HEADERS: Record<string, string> = {
   create: 'will be created',
@@ -60,7 +60,7 @@ function diffLines(d: AttributeDiff): string[] {
   return [head, ...(d.detail ?? []).map(detailLine)];
 }
 
-/** Most references named as what a configured unknown value waits on. */
+/** Most resources named as what a configured unknown value waits on. */
 const MAX_WAITS_ON = 3;
 /** Most names of provider-computed values folded into the `resource` line. */
 const MAX_COMPUTED_NAMES = 3;
@@ -79,7 +79,7 @@ function unknownLine(unknown: readonly ConfiguredUnknown[], withCause: boolean):
   const ordered = [...unknown.filter((u) => u.diff.op === 'change'), ...unknown.filter((u) => u.diff.op !== 'change')].map((u) => u.diff);
   const listed = names(ordered, MAX_UNKNOWN_NAMES, (d) => `${d.path}${d.op === 'change' ? ' (changes)' : ''}${d.forcesReplacement ? ' (forces replacement)' : ''}`);
   const waitsOn = withCause ? [...new Set(unknown.flatMap((u) => u.waitsOn))] : [];
-  const from = waitsOn.length ? `; from ${waitsOn.slice(0, MAX_WAITS_ON).join(', ')}${waitsOn.length > MAX_WAITS_ON ? ', …' : ''}` : '';
+  const from = waitsOn.length ? `; from ${waitsOnText(waitsOn, MAX_WAITS_ON)}` : '';
   return `~     (known after apply: ${listed}${from})`;
 }
 
@@ -137,4 +137,27 @@ export function resourceBlock(change: ClassifiedChange, options: BlockOptions): 
   if (body.length > options.maxAttributes) lines.push(`      … ${body.length - options.maxAttributes} more lines`);
   if (unknown.configured.length > 0) lines.push(unknownLine(unknown.configured, change.kind !== 'create'));
   return lines.join('\n');
+}
+
+/**
+ * An in-place update whose every change is a configured value known only after apply that reads
+ * another change of this plan (a policy holding a replaced database's ARN, a script holding its
+ * address) follows that change rather than being a decision of its own: it is one line,
+ * `! address (construct): attributes <- what they read`, under one header for all of them (see
+ * `followersBlock`), not a block each. Undefined for any other change, and without the configuration.
+ */
+export function followerLine(change: ClassifiedChange, options: BlockOptions): string | undefined {
+  if (change.kind !== 'update' || options.drift) return undefined;
+  const diffs = attributeDiff(change.resource.change, options.format);
+  if (diffs.length === 0 || diffs.some((d) => !d.unknown)) return undefined;
+  const unknown = sortUnknown(diffs, configOf(options.synthesized, change.resource), options.changing ?? new Set());
+  if (unknown.configured.length === 0 || unknown.configured.some((u) => u.waitsOn.length === 0)) return undefined;
+  const attributes = names(unknown.configured.map((u) => u.diff), MAX_UNKNOWN_NAMES, (d) => d.path);
+  const reads = waitsOnText([...new Set(unknown.configured.flatMap((u) => u.waitsOn))], MAX_WAITS_ON);
+  return `! ${escapeControl(change.resource.address)}${options.construct ? ` (${escapeControl(options.construct)})` : ''}: ${attributes} <- ${reads}${computedNote(change, unknown.computed)}`;
+}
+
+/** The followers' lines (see `followerLine`) under their one header. */
+export function followersBlock(lines: readonly string[]): string {
+  return [`# ${plural(lines.length, 'resource')} updated in place only to take new values of other changes in this plan (known after apply):`, ...lines].join('\n');
 }

@@ -7,8 +7,10 @@
  * unknown. An attribute the configuration does not set is *computed* by the provider (id, arn,
  * endpoint, a launch template's version numbers): every new object has a dozen of them and many
  * updates a few; they are expected and say nothing to act on, so a block folds them into its
- * `resource` line instead of a line of their own. Without the configuration (no synthesized
- * stack), every unknown value counts as configured: nothing is hidden on a guess.
+ * `resource` line instead of a line of their own. An in-place update whose only changes are
+ * configured values waiting on other changes follows them (detail.ts `followerLine`): one line
+ * each, under one header. Without the configuration (no synthesized stack), every unknown value
+ * counts as configured and waiting on nothing: nothing is hidden or grouped on a guess.
  */
 import { type AttributeDiff, isObject, type Path } from './attributes';
 
@@ -41,6 +43,22 @@ function references(value: unknown): string[] {
   return [...new Set(found)];
 }
 
+/** The resource a reference reads: `aws_db_instance.db.address` → `aws_db_instance.db`. */
+function addressOf(reference: string): string {
+  return reference.replace(/^((?:data\.)?[^.]+\.[^.[]+).*$/, '$1');
+}
+
+/** References grouped by resource, `aws_db_instance.db (address, arn)`; at most `max` resources named. */
+export function waitsOnText(refs: readonly string[], max: number): string {
+  const byAddress = new Map<string, string[]>();
+  for (const ref of refs) {
+    const address = addressOf(ref);
+    byAddress.set(address, [...(byAddress.get(address) ?? []), ref.slice(address.length + 1)].filter(Boolean));
+  }
+  const named = [...byAddress].slice(0, max).map(([address, attributes]) => (attributes.length ? `${address} (${attributes.join(', ')})` : address));
+  return `${named.join(', ')}${byAddress.size > max ? ', …' : ''}`;
+}
+
 export interface ConfiguredUnknown {
   readonly diff: AttributeDiff;
   /** The references to resources this plan changes, which make the value unknown. */
@@ -64,7 +82,7 @@ export function sortUnknown(unknown: readonly AttributeDiff[], config: Readonly<
   for (const diff of unknown) {
     const value = configuredValue(config, diff.at);
     if (value === undefined) computed.push(diff);
-    else configured.push({ diff, waitsOn: references(value).filter((ref) => changing.has(ref.replace(/^((?:data\.)?[^.]+\.[^.[]+).*$/, '$1'))) });
+    else configured.push({ diff, waitsOn: references(value).filter((ref) => changing.has(addressOf(ref))) });
   }
   return { configured, computed };
 }
