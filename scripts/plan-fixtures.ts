@@ -10,7 +10,9 @@
  *    after apply replaced by a stand-in of its schema type (an ARN for `arn`, an id for `id`, ...),
  *    planned again until Terraform plans no change (policies that embed ARNs become known on the way).
  * 3. For each scenario, edits one resource of the synthesized JSON, as a code change would, and plans
- *    it against that state with `-refresh=false` (so the provider never calls AWS).
+ *    it against that state with `-refresh=false` (so the provider never calls AWS for a resource; a
+ *    data source, read at plan time once its filters are known, reads from a local stand-in for EC2,
+ *    scripts/support/fake-ec2.ts).
  * The fixtures keep what the comment reads (`resource_changes` without no-ops, output changes, the
  * verdict fields); `configuration`, `planned_values` and `prior_state` are left out for size.
  */
@@ -20,6 +22,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { writeOfflineOverride } from '../delivery/offline-checks';
 import { init, terraformOrThrow } from '../delivery/terraform';
+import { type FakeEc2, startFakeEc2 } from './support/fake-ec2';
 import { fakeValue, type SchemaBlock, sensitivePaths } from './support/fake-state';
 
 type Json = Record<string, unknown>;
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
   }
   const out = path.resolve(values.out!);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-fixtures-'));
+  let ec2: FakeEc2 | undefined;
   try {
     const synth = path.join(work, 'cdktf.out');
     const { execFileSync } = await import('child_process');
@@ -177,6 +181,12 @@ async function main(): Promise<void> {
     const dir = path.join(work, 'dev');
     fs.cpSync(path.join(synth, 'stacks', 'dev'), dir, { recursive: true });
     writeOfflineOverride(dir);
+    // Against the applied state a data source's filters are known, so plan reads it: from a local stand-in for EC2.
+    ec2 = await startFakeEc2();
+    const overrideFile = path.join(dir, 'offline_override.tf.json');
+    const override = JSON.parse(fs.readFileSync(overrideFile, 'utf8')) as { provider: { aws: Json[] } };
+    for (const provider of override.provider.aws) provider.endpoints = { ec2: ec2.url };
+    fs.writeFileSync(overrideFile, JSON.stringify(override, null, 2));
     const initResult = await init({ dir }, { offline: true, backend: true });
     if (initResult.code !== 0) throw new Error(initResult.stderr);
     const stackFile = path.join(dir, 'cdk.tf.json');
@@ -216,6 +226,7 @@ async function main(): Promise<void> {
       console.log(`${scenario.name}: ${pending(p).join(', ')}`);
     }
   } finally {
+    await ec2?.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

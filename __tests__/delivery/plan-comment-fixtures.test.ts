@@ -77,22 +77,44 @@ describe('real plans of the dev stack', () => {
     expect(terraformText).toMatch(/~ user_data\s+= "IyEv/);
   });
 
-  it('a replacement folds what only apply knows into one line per resource, where Terraform prints dozens', () => {
+  describe('a replacement', () => {
     const { plan, terraformText, comment } = fixture('dev-database-replaced');
     const db = plan.resource_changes!.find((r) => r.type === 'aws_db_instance')!;
-    expect(db.change.actions).toEqual(['delete', 'create']);
-    const md = comment();
     const unknownLines = (text: string) => text.split('\n').filter((l) => l.includes('known after apply'));
-    const dbBlock = md.split('\n\n').find((b) => b.includes(`# ${db.address} must be replaced`))!;
-    expect(unknownLines(dbBlock)).toHaveLength(1);
-    expect(dbBlock).toContain('!     username: "admin" -> "dbadmin"   # forces replacement');
-    const terraformDbBlock = terraformText.split(/\n\n(?= {2}# )/).find((b) => b.includes(`# ${db.address} must be replaced`))!;
-    expect(unknownLines(terraformDbBlock).length).toBeGreaterThan(30);
-    // The replacement makes its dependents' values unknown too: one line each, never a line per old value.
-    expect(unknownLines(md)).toHaveLength(plan.resource_changes!.length);
-    expect(unknownLines(terraformText).length).toBeGreaterThan(5 * plan.resource_changes!.length);
-    expect(md).not.toMatch(/^- {5}environment\[0\]\.variables\./m);
-    expect(md).toContain('data-loss risk');
+    const block = (md: string, heading: string) => md.split('\n\n').find((b) => b.includes(`# ${heading}`))!;
+
+    it('has at most five known-after-apply lines, where Terraform prints dozens', () => {
+      expect(db.change.actions).toEqual(['delete', 'create']);
+      expect(plan.resource_changes!.length).toBeGreaterThan(5);
+      expect(unknownLines(comment()).length).toBeLessThanOrEqual(5);
+      expect(unknownLines(terraformText).length).toBeGreaterThan(30);
+    });
+
+    it('folds the values the provider computes for the new database into its resource line', () => {
+      const dbBlock = block(comment(), db.address);
+      expect(unknownLines(dbBlock)).toEqual([]);
+      expect(dbBlock).toMatch(/^-\/\+ resource "aws_db_instance" \(dev\/database\/instance\) · computed on apply: address, arn, availability_zone and \d+ more$/m);
+      expect(dbBlock).toContain('!     username: "admin" -> "dbadmin"   # forces replacement');
+      expect(comment()).toContain('data-loss risk');
+    });
+
+    it('lists each update that only takes the new database\'s values on one line, with what it reads', () => {
+      const md = comment();
+      const updates = plan.resource_changes!.filter((r) => r.change.actions.join() === 'update');
+      expect(updates.length).toBeGreaterThanOrEqual(5);
+      const followers = block(md, `${updates.length} resources updated in place only to take new values of other changes in this plan (known after apply):`).split('\n').filter((l) => l.startsWith('! '));
+      expect(followers.map((l) => l.split(' ')[1]).sort()).toEqual(updates.map((r) => r.address).sort());
+      for (const line of followers.filter((l) => !l.includes('aws_autoscaling_group'))) expect(line).toMatch(new RegExp(`: [\\w.\\[\\]]+ <- ${db.address.replace('.', '\\.')} \\(`));
+      expect(followers.find((l) => l.includes('aws_autoscaling_group'))).toMatch(/: launch_template\[0\]\.version <- aws_launch_template\.[\w-]+ \(latest_version\)$/);
+      // Never a line per old value of a map that becomes unknown as a whole.
+      expect(md).not.toMatch(/^- {5}environment\[0\]\.variables\./m);
+    });
+
+    it('keeps a replacement the database forces as a block of its own, naming what it reads', () => {
+      const forced = plan.resource_changes!.filter((r) => r !== db && r.change.actions.join() === 'delete,create');
+      expect(forced.map((r) => r.type)).toEqual(['aws_lambda_invocation']);
+      expect(unknownLines(block(comment(), forced[0].address))).toEqual([`~     (known after apply: triggers (changes) (forces replacement); from ${db.address} (resource_id))`]);
+    });
   });
 
   describe('a full create of dev', () => {
@@ -111,7 +133,7 @@ describe('real plans of the dev stack', () => {
       const groups = new Set(Object.values(synthesized.resource).flatMap((byName) => Object.values(byName).map((r) => r['//'].metadata.path.split('/').slice(0, 2).join('/'))));
       expect(counted.map(([g]) => g).sort()).toEqual([...groups].sort());
       expect(counted.reduce((n, [, c]) => n + c, 0)).toBe(creates.length);
-      expect(open).toContain('dev/api: 14 resources, 3 IAM, 4 network, 3 stateful');
+      expect(open).toContain('dev/api: 21 resources, 4 IAM, 5 network, 4 stateful');
       // Who is trusted, which actions, what is open to where.
       expect(open).toContain('trust: Allow sts:AssumeRole to Service ec2.amazonaws.com');
       expect(open).toContain('Allow sqs:SendMessage on ${aws_sqs_queue.worker_queue_3B12C5E3.arn}');

@@ -184,8 +184,8 @@ describe('AWS-shaped plans', () => {
       after_sensitive: { password: true, nested: [{ key: true }] },
     });
     expect(diffs).toEqual([
-      { path: 'nested[0].plain', op: 'change', before: '1', after: '2', forcesReplacement: false, unknown: false },
-      { path: 'password', op: 'change', before: SENSITIVE, after: SENSITIVE, forcesReplacement: false, unknown: false },
+      { path: 'nested[0].plain', at: ['nested', 0, 'plain'], op: 'change', before: '1', after: '2', forcesReplacement: false, unknown: false },
+      { path: 'password', at: ['password'], op: 'change', before: SENSITIVE, after: SENSITIVE, forcesReplacement: false, unknown: false },
     ]);
     expect(JSON.stringify(diffs)).not.toContain('SUPERSECRET');
   });
@@ -198,9 +198,9 @@ describe('AWS-shaped plans', () => {
       after_unknown: { ids: [false, true], arn: true },
     });
     expect(diffs).toEqual([
-      { path: 'arn', op: 'change', before: '"arn:1"', after: UNKNOWN, forcesReplacement: false, unknown: true },
-      { path: 'ids[0]', op: 'remove', before: '"a"', after: undefined, forcesReplacement: false, unknown: false },
-      { path: 'ids[1]', op: 'add', before: undefined, after: UNKNOWN, forcesReplacement: false, unknown: true },
+      { path: 'arn', at: ['arn'], op: 'change', before: '"arn:1"', after: UNKNOWN, forcesReplacement: false, unknown: true },
+      { path: 'ids[0]', at: ['ids', 0], op: 'remove', before: '"a"', after: undefined, forcesReplacement: false, unknown: false },
+      { path: 'ids[1]', at: ['ids', 1], op: 'add', before: undefined, after: UNKNOWN, forcesReplacement: false, unknown: true },
     ]);
   });
 

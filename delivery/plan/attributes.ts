@@ -29,7 +29,10 @@ interface Leaf {
 }
 
 export interface AttributeDiff {
+  /** The attribute's path, formatted (`launch_template[0].version`). */
   readonly path: string;
+  /** The same path, unformatted. */
+  readonly at: Path;
   readonly op: 'add' | 'remove' | 'change';
   readonly before?: string;
   readonly after?: string;
@@ -45,7 +48,7 @@ export interface FormatOptions {
   readonly maxValueLength?: number;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -165,6 +168,7 @@ export function attributeDiff(change: Change, options: FormatOptions = {}): Attr
     const detail = op === 'remove' ? undefined : detailOf(path, bAbsent ? undefined : b!.text, a!.text);
     diffs.push({
       path: formatPath(path),
+      at: path,
       op,
       before: bAbsent ? (op === 'change' ? '(a value)' : undefined) : b!.display,
       after: aAbsent ? undefined : op === 'add' && detail ? summaryOf(path, a!.text!) ?? a!.display : a!.display,

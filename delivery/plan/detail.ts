@@ -1,12 +1,15 @@
 /**
  * The detail block of one resource change, Terraform-like and redacted: one line per changed
  * attribute, JSON values compared by statement or path and `user_data` line by line (their lines
- * indented under the attribute), and everything known only after apply folded into one line.
+ * indented under the attribute); of the values known only after apply, the configured ones on one
+ * line with what they wait on, the ones the provider computes folded into the `resource` line.
  */
 import { attributeDiff, type AttributeDiff, type FormatOptions } from './attributes';
 import type { DetailLine } from './json-diff';
-import { escapeControl } from './markdown';
+import { escapeControl, plural } from './markdown';
 import type { ClassifiedChange } from './model';
+import { configOf, type SynthesizedStack } from './synthesized';
+import { type ConfiguredUnknown, sortUnknown, waitsOnText } from './unknown';
 
 const HEADERS: Record<string, string> = {
   create: 'will be created',
@@ -57,12 +60,38 @@ function diffLines(d: AttributeDiff): string[] {
   return [head, ...(d.detail ?? []).map(detailLine)];
 }
 
-/** One line for every attribute known only after apply: the changed ones (they had a value) first. */
-function unknownLine(unknown: readonly AttributeDiff[]): string {
-  const ordered = [...unknown.filter((d) => d.op === 'change'), ...unknown.filter((d) => d.op !== 'change')];
-  const names = ordered.slice(0, MAX_UNKNOWN_NAMES).map((d) => `${d.path}${d.op === 'change' ? ' (changes)' : ''}${d.forcesReplacement ? ' (forces replacement)' : ''}`);
-  const more = ordered.length > MAX_UNKNOWN_NAMES ? `, and ${ordered.length - MAX_UNKNOWN_NAMES} more` : '';
-  return `~     (known after apply: ${names.join(', ')}${more})`;
+/** Most resources named as what a configured unknown value waits on. */
+const MAX_WAITS_ON = 3;
+/** Most names of provider-computed values folded into the `resource` line. */
+const MAX_COMPUTED_NAMES = 3;
+
+function names(diffs: readonly AttributeDiff[], max: number, label: (d: AttributeDiff) => string): string {
+  const more = diffs.length > max ? ` and ${diffs.length - max} more` : '';
+  return `${diffs.slice(0, max).map(label).join(', ')}${more}`;
+}
+
+/**
+ * One line for the configured attributes known only after apply (see unknown.ts): the changed ones
+ * (they had a value) first, then what in this plan they wait on, when `withCause` (an existing
+ * resource: its value was known; in a create, waiting on the new resources beside it is expected).
+ */
+function unknownLine(unknown: readonly ConfiguredUnknown[], withCause: boolean): string {
+  const ordered = [...unknown.filter((u) => u.diff.op === 'change'), ...unknown.filter((u) => u.diff.op !== 'change')].map((u) => u.diff);
+  const listed = names(ordered, MAX_UNKNOWN_NAMES, (d) => `${d.path}${d.op === 'change' ? ' (changes)' : ''}${d.forcesReplacement ? ' (forces replacement)' : ''}`);
+  const waitsOn = withCause ? [...new Set(unknown.flatMap((u) => u.waitsOn))] : [];
+  const from = waitsOn.length ? `; from ${waitsOnText(waitsOn, MAX_WAITS_ON)}` : '';
+  return `~     (known after apply: ${listed}${from})`;
+}
+
+/**
+ * The `resource` line's note of the values the provider computes: for a create only how many
+ * (every new object has an id and an ARN), else their names (a replaced database's new address, a
+ * launch template's new version number).
+ */
+function computedNote(change: ClassifiedChange, computed: readonly AttributeDiff[]): string {
+  if (computed.length === 0) return '';
+  if (change.kind === 'create') return ` · ${plural(computed.length, 'value')} computed on apply`;
+  return ` · computed on apply: ${names(computed, MAX_COMPUTED_NAMES, (d) => d.path)}`;
 }
 
 export interface BlockOptions {
@@ -71,6 +100,10 @@ export interface BlockOptions {
   readonly drift?: boolean;
   /** The construct path, shown after the address. */
   readonly construct?: string;
+  /** The stack's configuration: tells configured values known after apply from computed ones. */
+  readonly synthesized?: SynthesizedStack;
+  /** Addresses of the resources the plan changes: what a configured unknown value can wait on. */
+  readonly changing?: ReadonlySet<string>;
 }
 
 function header(change: ClassifiedChange, drift: boolean): { header: string; symbol: string } {
@@ -92,18 +125,39 @@ export function resourceBlock(change: ClassifiedChange, options: BlockOptions): 
   const reason = reasonText(change);
   if (reason) notes.push(reason);
   if (change.dataLossRisk) notes.push('DATA-LOSS RISK');
+  const diffs = change.kind === 'delete' || change.kind === 'forget' ? [] : attributeDiff(r.change, options.format);
+  const unknown = sortUnknown(diffs.filter((d) => d.unknown), configOf(options.synthesized, r), options.changing ?? new Set());
+  const computed = computedNote(change, unknown.computed);
   const lines = [
     `# ${escapeControl(r.address)}${r.deposed ? ` (deposed ${r.deposed})` : ''} ${what}${notes.length ? ` [${notes.join('; ')}]` : ''}`,
-    `${symbol} ${r.mode === 'data' ? 'data' : 'resource'} "${r.type}"${options.construct ? ` (${escapeControl(options.construct)})` : ''}`,
+    `${symbol} ${r.mode === 'data' ? 'data' : 'resource'} "${r.type}"${options.construct ? ` (${escapeControl(options.construct)})` : ''}${computed}`,
   ];
-  if (change.kind !== 'delete' && change.kind !== 'forget') {
-    const diffs = attributeDiff(r.change, options.format);
-    const unknown = diffs.filter((d) => d.unknown);
-    const known = diffs.filter((d) => !d.unknown);
-    const body = known.flatMap(diffLines);
-    lines.push(...body.slice(0, options.maxAttributes));
-    if (body.length > options.maxAttributes) lines.push(`      … ${body.length - options.maxAttributes} more lines`);
-    if (unknown.length > 0) lines.push(unknownLine(unknown));
-  }
+  const body = diffs.filter((d) => !d.unknown).flatMap(diffLines);
+  lines.push(...body.slice(0, options.maxAttributes));
+  if (body.length > options.maxAttributes) lines.push(`      … ${body.length - options.maxAttributes} more lines`);
+  if (unknown.configured.length > 0) lines.push(unknownLine(unknown.configured, change.kind !== 'create'));
   return lines.join('\n');
+}
+
+/**
+ * An in-place update whose every change is a configured value known only after apply that reads
+ * another change of this plan (a policy holding a replaced database's ARN, a script holding its
+ * address) follows that change rather than being a decision of its own: it is one line,
+ * `! address (construct): attributes <- what they read`, under one header for all of them (see
+ * `followersBlock`), not a block each. Undefined for any other change, and without the configuration.
+ */
+export function followerLine(change: ClassifiedChange, options: BlockOptions): string | undefined {
+  if (change.kind !== 'update' || options.drift) return undefined;
+  const diffs = attributeDiff(change.resource.change, options.format);
+  if (diffs.length === 0 || diffs.some((d) => !d.unknown)) return undefined;
+  const unknown = sortUnknown(diffs, configOf(options.synthesized, change.resource), options.changing ?? new Set());
+  if (unknown.configured.length === 0 || unknown.configured.some((u) => u.waitsOn.length === 0)) return undefined;
+  const attributes = names(unknown.configured.map((u) => u.diff), MAX_UNKNOWN_NAMES, (d) => d.path);
+  const reads = waitsOnText([...new Set(unknown.configured.flatMap((u) => u.waitsOn))], MAX_WAITS_ON);
+  return `! ${escapeControl(change.resource.address)}${options.construct ? ` (${escapeControl(options.construct)})` : ''}: ${attributes} <- ${reads}${computedNote(change, unknown.computed)}`;
+}
+
+/** The followers' lines (see `followerLine`) under their one header. */
+export function followersBlock(lines: readonly string[]): string {
+  return [`# ${plural(lines.length, 'resource')} updated in place only to take new values of other changes in this plan (known after apply):`, ...lines].join('\n');
 }

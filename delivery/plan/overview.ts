@@ -4,7 +4,7 @@
  * created (who is trusted, which actions on what, what is open to where, what is unencrypted).
  * Bounded by construction (lines and facts are capped), so it always fits beside the summary.
  */
-import { type BlockOptions, resourceBlock } from './detail';
+import { type BlockOptions, followerLine, followersBlock, resourceBlock } from './detail';
 import { escapeControl, fenced, plural } from './markdown';
 import type { ClassifiedChange } from './model';
 import { type Risk, riskOf, riskyFacts } from './risk';
@@ -33,16 +33,22 @@ export interface OverviewInput {
 
 function openDiff(input: OverviewInput, construct: (c: ClassifiedChange) => string): { text?: string; shown: Set<ClassifiedChange> } {
   const candidates = input.changes.filter((c) => c.kind !== 'create' && c.kind !== 'read');
+  const followers = new Map(candidates.map((c) => [c, followerLine(c, { ...input.block, construct: construct(c) })] as const).filter((e): e is [ClassifiedChange, string] => e[1] !== undefined));
   const shown = new Set<ClassifiedChange>();
   const blocks: string[] = [];
   let lines = 0;
-  for (const c of candidates) {
+  for (const c of candidates.filter((x) => !followers.has(x))) {
     const block = resourceBlock(c, { ...input.block, construct: construct(c) });
     const n = block.split('\n').length + 1;
     if (lines + n > OPEN_DIFF_LINES && blocks.length > 0) break;
     blocks.push(block);
     shown.add(c);
     lines += n;
+  }
+  // The changes that only follow others come after them, together, when they fit; else to the details, a block each.
+  if (followers.size > 0 && (blocks.length === 0 || lines + followers.size + 2 <= OPEN_DIFF_LINES)) {
+    blocks.push(followersBlock([...followers.values()]));
+    for (const c of followers.keys()) shown.add(c);
   }
   if (blocks.length === 0) return { shown };
   const partial = shown.size < candidates.length ? ` (${shown.size} of ${candidates.length}; the others are in the details)` : '';

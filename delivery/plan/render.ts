@@ -208,7 +208,8 @@ function stackSection(result: StackResult, summary: PlanSummary | undefined, o: 
   }
   const synthesized = o.synthesized?.(result.stack);
   const byRisk = [...s.changes].sort(compareByRisk);
-  const block = { maxAttributes: o.maxAttributes, format: o.format };
+  const changing = new Set(s.changes.filter((c) => c.kind !== 'no-op').map((c) => c.resource.address));
+  const block = { maxAttributes: o.maxAttributes, format: o.format, synthesized, changing };
   const view = overview({ stack: result.stack, changes: byRisk, synthesized, block });
   if (view.markdown) out.push('', view.markdown);
   const construct = (c: ClassifiedChange) => constructPath(result.stack, c.resource, synthesized);

@@ -23,7 +23,8 @@ export function loadSynthesized(outDir: string, stack: string): SynthesizedStack
   }
 }
 
-function configOf(synthesized: SynthesizedStack | undefined, resource: Pick<ResourceChange, 'type' | 'name' | 'module_address' | 'mode'>): Readonly<Record<string, unknown>> | undefined {
+/** A resource's synthesized configuration (root module, managed resources only), or undefined. */
+export function configOf(synthesized: SynthesizedStack | undefined, resource: Pick<ResourceChange, 'type' | 'name' | 'module_address' | 'mode'>): Readonly<Record<string, unknown>> | undefined {
   if (!synthesized || resource.module_address || resource.mode === 'data' || !resource.name) return undefined;
   return synthesized.resource?.[resource.type]?.[resource.name];
 }
