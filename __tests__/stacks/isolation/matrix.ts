@@ -154,10 +154,14 @@ function crossCases(owner: EnvironmentUnderTest, other: EnvironmentUnderTest): C
       for (const { action, context } of requests) {
         cases.push({ group: `reaches nothing of ${owner.config.name}`, principal, action, resource: arn, resourceAccount: owner.account, context: { ...existing(owner.config.name), ...extra, ...context }, expected: 'denied', subject: type, resourcePolicy: model.resourcePolicy?.(body, at) });
       }
-      for (const action of model.unscopedChanges ?? []) {
-        // Within one account: across accounts, ECS only ever acts on the caller's own.
-        const unscoped = principal === other.apply && owner.account === other.account;
-        cases.push({ group: unscoped ? 'deregisters a task definition of the other environment (AWS takes no resource for it; its tasks and services keep running)' : `reaches nothing of ${owner.config.name}`, principal, action, resource: arn, resourceAccount: owner.account, context: {}, expected: unscoped ? 'allowed' : 'denied', subject: type });
+      // What AWS authorizes on `*` only reaches the other environment within one account (across accounts, ECS acts on the caller's own).
+      const unscoped = [
+        ...(model.unscopedChanges ?? []).map((action) => ({ action, by: [other.apply], group: 'deregisters a task definition of the other environment (AWS takes no resource for it; its tasks and services keep running)' })),
+        ...(model.unscopedReads ?? []).map((action) => ({ action, by: [other.apply, other.plan], group: 'reads a task definition of the other environment (AWS takes no resource for it; ours hold no secret)' })),
+      ];
+      for (const { action, by, group } of unscoped) {
+        const reaches = by.includes(principal) && owner.account === other.account;
+        cases.push({ group: reaches ? group : `reaches nothing of ${owner.config.name}`, principal, action, resource: arn, resourceAccount: owner.account, context: {}, expected: reaches ? 'allowed' : 'denied', subject: type });
       }
     }
   }

@@ -48,6 +48,8 @@ export interface ResourceModel {
   readonly operatorInOneAccount?: readonly string[];
   /** Changes AWS authorizes on `*` only, with no condition that names the resource: any environment's apply role may make them. */
   readonly unscopedChanges?: readonly string[];
+  /** Reads AWS authorizes on `*` only: any environment's deploy roles may make them. */
+  readonly unscopedReads?: readonly string[];
 }
 
 const ec2 = (kind: string, idPrefix: string) => (_r: Json, at: Where) => `arn:aws:ec2:${at.env.region}:${at.account}:${kind}/${at.id(idPrefix)}`;
@@ -188,7 +190,7 @@ export const RESOURCE_MODELS: Readonly<Record<string, ResourceModel>> = {
   // Its containers name the image and both roles: a new revision of another environment's family would run as that environment.
   aws_ecs_task_definition: {
     arn: (r, at) => ecs('task-definition', `${r.family}:1`, at), create: ['ecs:RegisterTaskDefinition'], change: ['ecs:DeleteTaskDefinitions'], reads: ['ecs:DescribeTaskDefinition', 'ecs:ListTagsForResource'],
-    attacks: ['ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask'], tagging: ECS_TAGS, unscopedChanges: ['ecs:DeregisterTaskDefinition'],
+    attacks: ['ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask'], tagging: ECS_TAGS, unscopedChanges: ['ecs:DeregisterTaskDefinition'], unscopedReads: ['ecs:DescribeTaskDefinition'],
   },
   aws_appautoscaling_target: {
     arn: scalableTarget, create: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'], change: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget'],
