@@ -103,6 +103,10 @@ describe.each(LAYOUTS)('Deploy roles, %s', (name) => {
     expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.pushes || c.group === CONTAINER_GROUPS.pushOnly)).toEqual([]);
   });
 
+  test('no apply role changes its environment\'s image-push role or the boundaries of the push and ECS roles', async () => {
+    expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.untouchable)).toEqual([]);
+  });
+
   test('the repository policy refuses pushes and pulls of anyone but the push and execution roles, whatever their own policies allow', async () => {
     expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.refused)).toEqual([]);
   });

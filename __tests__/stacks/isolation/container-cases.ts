@@ -22,6 +22,7 @@ export const CONTAINER_GROUPS = {
   pushes: 'pushes the API image to its environment\'s repository',
   pushOnly: 'does anything else (the repository\'s settings, deleting images, other services)',
   refused: 'pushes to or pulls from the environment\'s repository without being its push or execution role (allow-all identity; the repository policy)',
+  untouchable: 'changes the image-push role or the container and image-push boundaries',
   keyGrant: 'creates, changes and deletes its own environment\'s resources',
 } as const;
 
@@ -74,6 +75,10 @@ export function containerCases(env: EnvironmentUnderTest, at: Where): Case[] {
     ...cases(CONTAINER_GROUPS.pushOnly, env.imagePush, env, 'denied', 'image-push role', [
       ...['ecr:DeleteRepository', 'ecr:SetRepositoryPolicy', 'ecr:BatchDeleteImage', 'ecr:PutLifecyclePolicy', 'ecr:PutImageTagMutability'].map(repo),
       { action: 's3:GetObject', resource: a.site }, { action: 'sqs:SendMessage', resource: a.queue }, { action: 'lambda:UpdateFunctionCode', resource: a.worker }, { action: 'iam:PassRole', resource: env.imagePush.arn }, masterSecret,
+    ]),
+    ...cases(CONTAINER_GROUPS.untouchable, env.apply, env, 'denied', 'image-push role', [
+      ...['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DeleteRole'].map((action) => ({ action, resource: env.imagePush.arn })),
+      ...[env.imagePush.boundary!.name, env.containerCreated.boundary!.name].flatMap((policy) => ['iam:CreatePolicyVersion', 'iam:DeletePolicy'].map((action) => ({ action, resource: `arn:aws:iam::${env.account}:policy/${policy}` }))),
     ]),
     ...cases(CONTAINER_GROUPS.refused, admin, env, 'denied', 'repository policy', [...ECR_PUSH_ACTIONS.filter((x) => !ECR_PULL_ACTIONS.includes(x)), 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'].map(repo)),
   ];
