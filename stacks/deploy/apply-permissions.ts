@@ -184,6 +184,8 @@ function containerStatements(env: EnvironmentConfig, tags: { own: Record<string,
       Resource: scalingTargets,
       Condition: { StringEquals: { ...ecsDimension, ...own } },
     },
+    // Target tracking makes its alarms (`TargetTracking-service/<cluster>/<service>-AlarmHigh-...`) with the caller's rights.
+    { Sid: 'LetScalingManageItsAlarms', Effect: 'Allow', Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'], Resource: `arn:aws:cloudwatch:${region}:*:alarm:TargetTracking-service/${prefix}-*` },
     { Sid: 'RetagOwnScalingTargets', Effect: 'Allow', Action: ['application-autoscaling:TagResource', 'application-autoscaling:UntagResource'], Resource: scalingTargets, Condition: { StringEquals: own } },
   ];
 }

@@ -56,6 +56,7 @@ export function containerCases(env: EnvironmentUnderTest, at: Where): Case[] {
   const outside = env.containerCreated;
   const admin: Principal = { label: `an administrator of ${env.config.name}'s account (allow-all)`, arn: `arn:aws:iam::${env.account}:role/Admin`, account: env.account, identity: [{ name: 'allow-all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] };
   const ecrKey = `arn:aws:kms:${env.config.region}:${env.account}:key/${at.id('ecr-key')}`;
+  const scalingAlarm = targetTrackingAlarm(at);
   const viaEcr = { 'kms:ViaService': `ecr.${env.config.region}.amazonaws.com`, 'kms:CallerAccount': env.account };
   // The policy AWS gives its managed keys (aws/ecr): any principal of the account whose own policy allows it, through ECR.
   const managedKeyPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'], Resource: '*', Condition: { StringEquals: viaEcr } }] };
@@ -64,6 +65,8 @@ export function containerCases(env: EnvironmentUnderTest, at: Where): Case[] {
     ...cases(CONTAINER_GROUPS.keyGrant, env.apply, env, 'allowed', 'aws_ecr_repository', ['kms:CreateGrant', 'kms:DescribeKey'].map((action) => ({
       action, resource: ecrKey, context: { ...viaEcr, 'kms:ResourceAliases': ['alias/aws/ecr'] }, resourcePolicy: managedKeyPolicy,
     }))),
+    // Target tracking makes its alarms with the apply role's rights.
+    ...cases(CONTAINER_GROUPS.keyGrant, env.apply, env, 'allowed', 'aws_appautoscaling_policy', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'].map((action) => ({ action, resource: scalingAlarm }))),
     ...cases(CONTAINER_GROUPS.outsideReach, outside, env, 'allowed', 'container boundary', [
       { action: 's3:GetObject', resource: a.image }, { action: 'sqs:SendMessage', resource: a.queue }, { action: 'rds-db:connect', resource: a.apiAccount }, { action: 'logs:PutLogEvents', resource: a.apiLogs },
     ]),
@@ -101,7 +104,15 @@ export function containerCases(env: EnvironmentUnderTest, at: Where): Case[] {
 export function borrowedTaskDefinitionCases(owner: EnvironmentUnderTest, ownerAt: Where, attackers: readonly Principal[], attackerAt: Where): Case[] {
   const service = `arn:aws:ecs:${attackerAt.env.region}:${attackerAt.account}:service/${attackerAt.env.namePrefix}-api/${attackerAt.env.namePrefix}-api`;
   const context = { 'ecs:cluster': apiCluster(attackerAt), 'ecs:task-definition': apiTaskDefinition(ownerAt), 'aws:RequestTag/Environment': attackerAt.env.name, 'aws:ResourceTag/Environment': attackerAt.env.name };
-  return attackers.flatMap((principal) => ['ecs:CreateService', 'ecs:UpdateService'].map((action) => ({
-    group: `reaches nothing of ${owner.config.name}`, principal, action, resource: service, resourceAccount: attackerAt.account, context, expected: 'denied' as const, subject: 'aws_ecs_task_definition',
-  })));
+  const group = `reaches nothing of ${owner.config.name}`;
+  return attackers.flatMap((principal) => [
+    ...['ecs:CreateService', 'ecs:UpdateService'].map((action) => ({ group, principal, action, resource: service, resourceAccount: attackerAt.account, context, expected: 'denied' as const, subject: 'aws_ecs_task_definition' })),
+    // The owner's scaling alarms: deleting them stops its scaling.
+    ...['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'].map((action) => ({ group, principal, action, resource: targetTrackingAlarm(ownerAt), resourceAccount: owner.account, context: {}, expected: 'denied' as const, subject: 'aws_appautoscaling_policy' })),
+  ]);
+}
+
+/** The high alarm target tracking makes for the API service's CPU policy. */
+function targetTrackingAlarm(at: Where): string {
+  return `arn:aws:cloudwatch:${at.env.region}:${at.account}:alarm:TargetTracking-service/${at.env.namePrefix}-api/${at.env.namePrefix}-api-AlarmHigh-7d1c3b2a-0000-4000-8000-000000000000`;
 }
