@@ -16,7 +16,7 @@ import type { EnvironmentConfig } from '../config';
 import type { PolicyCondition, PolicyStatement } from '../lib/iam';
 import { GLOBAL_REGION } from '../lib/provider';
 import { GITHUB_OIDC_HOST } from './github-trust';
-import { containerRoleNames } from './container-boundary';
+import { containerRoleNamePattern } from './container-boundary';
 import { ENVIRONMENT_TAG, environmentGuards } from './guards';
 import { refreshStatements } from './plan-reads';
 import { logGroupArns } from './workload-boundary';
@@ -106,7 +106,7 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
 /** IAM: roles of this environment only, always inside its boundary, passed only to our services. */
 function iamStatements(prefix: string, boundaryArn: string, containerBoundaryArn: string): PolicyStatement[] {
   const createRole = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'];
-  const containerRoles = `arn:aws:iam::*:role/${containerRoleNames(prefix)}`;
+  const containerRoles = `arn:aws:iam::*:role/${containerRoleNamePattern(prefix)}`;
   return [
     { Sid: 'CreateBoundedRoles', Effect: 'Allow', Action: createRole, Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
     // ECS task credentials carry no source context for the workload boundary to test: the API's two ECS roles carry the container boundary instead.

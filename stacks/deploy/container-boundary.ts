@@ -32,8 +32,8 @@ export function containerBoundaryArn(partition: string, accountId: string, nameP
   return `arn:${partition}:iam::${accountId}:policy/${containerBoundaryName(namePrefix)}`;
 }
 
-/** The names of the roles that may carry the container boundary: the API's task role and execution role. */
-export function containerRoleNames(namePrefix: string): string {
+/** `<namePrefix>-api-task*`: the names of the roles that may carry the container boundary (the API's task role and execution role). */
+export function containerRoleNamePattern(namePrefix: string): string {
   return `${namePrefix}-api-task*`;
 }
 
