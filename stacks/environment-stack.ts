@@ -6,6 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { IConstruct } from 'constructs';
 import type { EnvironmentConfig } from './config';
 import { Alerts } from './constructs/alerts';
+import { ApiContainers } from './constructs/api-containers';
 import { ApiBuild, ApiService } from './constructs/api-service';
 import { ContainerRegistry } from './constructs/container-registry';
 import { Database } from './constructs/database';
@@ -22,6 +23,7 @@ import { Edge } from './constructs/edge';
 import { SIGN_IN_SCOPES, SignIn } from './constructs/sign-in';
 import { StaticSite } from './constructs/static-site';
 import { EdgeFirewall } from './constructs/edge-firewall';
+import { containerBoundaryArn } from './deploy/container-boundary';
 import { imagePushRoleArn } from './deploy/image-push';
 import { workloadBoundaryArn } from './deploy/workload-boundary';
 import { accountIdOf, partitionOf } from './lib/arn';
@@ -151,6 +153,10 @@ export class EnvironmentStack extends TerraformStack {
       // The schema has this build's migrations before any instance starts with it.
       startsAfter: [migrations.migrated],
     });
+    // ECS task credentials carry no context the workload boundary could test (deploy/container-boundary.ts): the task and execution roles carry the container boundary.
+    if (this.api.compute instanceof ApiContainers) {
+      for (const role of [this.api.compute.role, this.api.compute.executionRole]) role.role.permissionsBoundary = containerBoundaryArn(partition, accountIdOf(this.network.vpcArn), env.namePrefix);
+    }
     // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
     worker.grantSendMessages(this.api.role);
     assets.staticBucket.grantRead(this.api.role, IMAGE_KEY_PREFIX, 'ReadImages');
@@ -224,11 +230,11 @@ export function stateKey(keyPrefix: string, stackId: string): string {
   return `${keyPrefix}/${stackId}.tfstate`;
 }
 
-/** Sets one permissions boundary on every IAM role of a scope, including roles added later. */
+/** Sets one permissions boundary on every IAM role of a scope that has none yet, including roles added later. */
 class PermissionsBoundary implements IAspect {
   constructor(private readonly boundaryArn: string) {}
 
   visit(node: IConstruct): void {
-    if (node instanceof IamRole) node.permissionsBoundary = this.boundaryArn;
+    if (node instanceof IamRole && node.permissionsBoundaryInput === undefined) node.permissionsBoundary = this.boundaryArn;
   }
 }

@@ -207,4 +207,10 @@ describe('ECR repository', () => {
     expect(policy.find((s) => s.Sid === 'TasksPull')).toMatchObject({ Effect: 'Allow', Principal: { AWS: [execution] } });
     expect(policy.find((s) => s.Sid === 'NobodyElsePulls')).toMatchObject({ Effect: 'Deny', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [execution, pushRole] } } });
   });
+
+  test('lets nobody but the push role pull while the environment runs no tasks (kind ec2)', () => {
+    const onEc2 = statements(onlyResource(environmentStack('dev'), 'aws_ecr_repository_policy').policy);
+    expect(onEc2.map((s) => s.Sid)).toEqual(['PushRolePushes', 'NobodyElsePushes', 'NobodyElsePulls']);
+    expect(onEc2[2].Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([expect.stringMatching(/:role\/taskmanager-github-image-push-dev$/)]);
+  });
 });

@@ -89,13 +89,9 @@ export class ContainerRegistry extends Construct {
       { Sid: 'PushRolePushes', Effect: 'Allow', Principal: { AWS: pushRoleArn }, Action: ECR_PUSH_ACTIONS },
       { Sid: 'NobodyElsePushes', Effect: 'Deny', Principal: '*', Action: pushOnly, Condition: { ArnNotEquals: { 'aws:PrincipalArn': pushRoleArn } } },
     ];
-    if (this.pullers.length > 0) {
-      statements.push(
-        { Sid: 'TasksPull', Effect: 'Allow', Principal: { AWS: this.pullers }, Action: ECR_PULL_ACTIONS },
-        // The pusher reads layers it already pushed; everyone else is refused however their own policies read.
-        { Sid: 'NobodyElsePulls', Effect: 'Deny', Principal: '*', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Condition: { ArnNotEquals: { 'aws:PrincipalArn': [...this.pullers, pushRoleArn] } } },
-      );
-    }
+    if (this.pullers.length > 0) statements.push({ Sid: 'TasksPull', Effect: 'Allow', Principal: { AWS: this.pullers }, Action: ECR_PULL_ACTIONS });
+    // The pusher reads layers it already pushed; everyone else is refused however their own policies read (with no tasks, nobody else at all).
+    statements.push({ Sid: 'NobodyElsePulls', Effect: 'Deny', Principal: '*', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Condition: { ArnNotEquals: { 'aws:PrincipalArn': [...this.pullers, pushRoleArn] } } });
     return statements;
   }
 }

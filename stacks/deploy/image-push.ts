@@ -4,6 +4,9 @@
  * and it can do nothing else. The environment stack names it in the repository's policy.
  */
 import type { PolicyStatement } from '../lib/iam';
+import { ECR_PUSH_ACTIONS } from '../constructs/container-registry';
+import { environmentGuards } from './guards';
+import type { EnvironmentName } from '../config';
 
 /** `<project>-github-image-push-<env>`: under the `-github-` names the apply roles may never touch. */
 export function imagePushRoleName(project: string, environment: string): string {
@@ -15,20 +18,28 @@ export function imagePushRoleArn(partition: string, accountId: string, project: 
   return `arn:${partition}:iam::${accountId}:role/${imagePushRoleName(project, environment)}`;
 }
 
-/** The environment's API repository (`<namePrefix>-api`), in its region. */
-export function apiRepositoryArn(region: string, namePrefix: string): string {
-  return `arn:aws:ecr:${region}:*:repository/${namePrefix}-api`;
+/** `<namePrefix>-image-push-boundary`: the push role's permissions boundary. */
+export function imagePushBoundaryName(namePrefix: string): string {
+  return `${namePrefix}-image-push-boundary`;
 }
 
-/** Push to the environment's one repository; the sign-in token has no resource-level form. */
-export function imagePushStatements(region: string, namePrefix: string): PolicyStatement[] {
+/** The environment's API repository (`<namePrefix>-api`), in its region and account. */
+export function apiRepositoryArn(region: string, accountId: string, namePrefix: string): string {
+  return `arn:aws:ecr:${region}:${accountId}:repository/${namePrefix}-api`;
+}
+
+/**
+ * Push to the environment's one repository and see whether a tag is there already (the workflow
+ * skips an image the repository has: tags are immutable); the sign-in token has no resource-level form.
+ */
+export function imagePushStatements(region: string, accountId: string, namePrefix: string): PolicyStatement[] {
   return [
     { Sid: 'EcrSignIn', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-    {
-      Sid: 'PushApiImage',
-      Effect: 'Allow',
-      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages'],
-      Resource: apiRepositoryArn(region, namePrefix),
-    },
+    { Sid: 'PushApiImage', Effect: 'Allow', Action: [...ECR_PUSH_ACTIONS, 'ecr:DescribeImages'], Resource: apiRepositoryArn(region, accountId, namePrefix) },
   ];
+}
+
+/** The push role's boundary: its own statements and the environment guards, so nothing added to the role ever reaches further. */
+export function imagePushBoundaryStatements(environment: EnvironmentName, region: string, accountId: string, namePrefix: string): PolicyStatement[] {
+  return [...imagePushStatements(region, accountId, namePrefix), ...environmentGuards(environment)];
 }

@@ -19,7 +19,7 @@ import { logGroupArns, workloadBoundaryName } from './workload-boundary';
 export type ReadTarget =
   | 'unscoped' | 'functions' | 'eventSourceMappings' | 'logGroups' | 'logDeliveries' | 'buckets' | 'deployedObjects' | 'databases'
   | 'roles' | 'queues' | 'topics' | 'alarms' | 'dashboard' | 'parameters' | 'webAcl' | 'taggedEdge' | 'untaggableEdge' | 'keys' | 'userPools'
-  | 'repositories' | 'containerServices';
+  | 'repositories' | 'containerServices' | 'scalingTargets';
 
 type Reads = readonly (readonly [ReadTarget, readonly string[]])[];
 
@@ -36,9 +36,9 @@ const LOG_DELIVERY: Reads = [['unscoped', ['logs:DescribeDeliveries', 'logs:Desc
 const LAMBDA: Reads = [['functions', ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetFunctionConcurrency', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags']]];
 
 export const PLAN_READS: Readonly<Record<string, Reads>> = {
-  // Application Auto Scaling and task-definition descriptions take no resource ARN.
+  // Application Auto Scaling and task-definition descriptions take no resource ARN; a scalable target's tags are its own.
   aws_appautoscaling_policy: [['unscoped', ['application-autoscaling:DescribeScalingPolicies']]],
-  aws_appautoscaling_target: [['unscoped', ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:ListTagsForResource']]],
+  aws_appautoscaling_target: [['unscoped', ['application-autoscaling:DescribeScalableTargets']], ['scalingTargets', ['application-autoscaling:ListTagsForResource']]],
   aws_autoscaling_group: [['unscoped', ['autoscaling:Describe*']]],
   aws_autoscaling_policy: [['unscoped', ['autoscaling:DescribePolicies']]],
   aws_cloudfront_distribution: [['taggedEdge', ['cloudfront:GetDistribution', 'cloudfront:ListTagsForResource']]],
@@ -144,6 +144,7 @@ export function targetsOf(env: EnvironmentConfig): Record<ReadTarget, Target> {
     userPools: { resources: [`arn:aws:cognito-idp:${r}:*:userpool/*`], condition: tagged },
     repositories: { resources: [`arn:aws:ecr:${r}:*:repository/${p}-*`] },
     containerServices: { resources: [`arn:aws:ecs:${r}:*:cluster/${p}-*`, `arn:aws:ecs:${r}:*:service/${p}-*/*`, `arn:aws:ecs:${r}:*:task-definition/${p}-*:*`] },
+    scalingTargets: { resources: [`arn:aws:application-autoscaling:${r}:*:scalable-target/*`], condition: tagged },
   };
 }
 
