@@ -12,6 +12,7 @@ import * as path from 'path';
 import type { MysqlSettings } from '../../api/src/config/config';
 import { createKnex } from '../../api/src/db/database';
 import { freePort } from '../../scripts/support/free-port';
+import { eventually } from '../support/eventually';
 
 const canRun = process.getuid?.() === 0 && ['openssl', 'mariadbd', 'mariadb-install-db'].every(onPath);
 if (!canRun) {
@@ -67,8 +68,9 @@ describeIf('MySQL over TLS', () => {
       '--bind-address=127.0.0.1', `--port=${port}`, '--skip-grant-tables',
       `--ssl-ca=${dir}/trusted-ca.pem`, `--ssl-cert=${dir}/server.pem`, `--ssl-key=${dir}/server.key`,
     ], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  }, 60_000);
+    await eventually(() => server.exitCode !== null || listening(port), `mariadbd listening on ${port}`);
+    if (server.exitCode !== null) throw new Error(`mariadbd exited with ${server.exitCode} before listening on ${port} (taken by another process meanwhile?)`);
+  });
 
   afterAll(async () => {
     server?.kill('SIGTERM');

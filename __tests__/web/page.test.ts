@@ -8,6 +8,7 @@ import knexFactory, { Knex } from 'knex';
 import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { REPO_ROOT } from '../api/support/api-process';
 import { ARTIFACTS_DIR, browserAvailable, seriousAccessibilityViolations, startWebStack, WebStack, withScreenshot } from './support/web-harness';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -69,13 +70,13 @@ describeInBrowser('the web page', () => {
   async function focusLandsOn(target: Page, element: Locator): Promise<boolean> {
     const handle = await element.elementHandle();
     return target
-      .waitForFunction((el) => document.activeElement === el, handle, { timeout: 5000 })
+      .waitForFunction((el) => document.activeElement === el, handle, { timeout: TIME_LIMITS.event })
       .then(() => true, () => false);
   }
-  /** The listed titles, once they are the expected ones (or after 5 s, whatever they are then). */
+  /** The listed titles, once they are the expected ones (or after TIME_LIMITS.event, whatever they are then). */
   async function listed(target: Page, expected: string[]): Promise<string[]> {
     await target
-      .waitForFunction((want) => JSON.stringify(Array.from(document.querySelectorAll('.tasks h3'), (h) => h.textContent)) === JSON.stringify(want), expected, { timeout: 5000 })
+      .waitForFunction((want) => JSON.stringify(Array.from(document.querySelectorAll('.tasks h3'), (h) => h.textContent)) === JSON.stringify(want), expected, { timeout: TIME_LIMITS.event })
       .catch(() => undefined);
     return target.locator('.tasks h3').allTextContents();
   }
@@ -115,7 +116,7 @@ describeInBrowser('the web page', () => {
     expect(await listed(target, ['Water the plants'])).toEqual(['Water the plants']);
     await item(target, 'Water the plants').getByText('The ficus too').waitFor();
     expect(await focusLandsOn(target, target.getByLabel('Title'))).toBe(true);
-    await target.waitForFunction(() => (document.getElementById('new-title') as HTMLInputElement).value === '', undefined, { timeout: 5000 }).catch(() => undefined);
+    await target.waitForFunction(() => (document.getElementById('new-title') as HTMLInputElement).value === '', undefined, { timeout: TIME_LIMITS.event }).catch(() => undefined);
     expect(await target.getByLabel('Title').inputValue()).toBe('');
   });
 
