@@ -4,90 +4,17 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import knexFactory, { Knex } from 'knex';
-import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { REPO_ROOT } from '../api/support/api-process';
-import { ARTIFACTS_DIR, browserAvailable, seriousAccessibilityViolations, startWebStack, WebStack, withScreenshot } from './support/web-harness';
+import { ARTIFACTS_DIR, browserAvailable, seriousAccessibilityViolations } from './support/web-harness';
+import { focusLandsOn, item, listed, pageSession } from './support/page-session';
 import { TIME_LIMITS } from '../support/time-limits';
-import { eventually } from '../support/eventually';
-import { UNDO_MS } from '../../api/web/deferred-delete';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser('the web page', () => {
-  let stack: WebStack;
-  let db: Knex;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  const current = (): Page | undefined => page;
-  /** A test, with a screenshot in test-artifacts/ when it fails. */
-  const test = (name: string, body: () => Promise<void>) => it(name, withScreenshot(name, current, body));
-
-  beforeAll(async () => {
-    stack = await startWebStack('page');
-    db = knexFactory({ client: 'better-sqlite3', connection: { filename: stack.sqliteFile }, useNullAsDefault: true });
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await stack?.close();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    page = undefined;
-  });
-
-  /** A fresh browser profile at the page, signed out. */
-  async function openPage(viewport = { width: 1000, height: 800 }): Promise<Page> {
-    context = await stack.browser.newContext({ viewport });
-    page = await context.newPage();
-    await page.goto(stack.url);
-    return page;
-  }
-
-  /** Signs in through the test issuer's hosted login form and waits for the list. */
-  async function signIn(target: Page, user: string): Promise<void> {
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.getByLabel('User name').fill(user);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.getByRole('heading', { name: 'Your tasks' }).waitFor();
-  }
-
-  async function signedInAs(user: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const target = await openPage(viewport);
-    await signIn(target, user);
-    return target;
-  }
-
-  /** Tasks made through the API with the user's own token, as another device of theirs would. */
-  async function seed(user: string, titles: string[]): Promise<void> {
-    const token = await stack.issuer.sign(stack.issuer.accessClaims(user));
-    for (const title of titles) {
-      const res = await fetch(`${stack.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
-      expect(res.status).toBe(201);
-    }
-  }
-
-  /** Whether the focus lands on this element (Preact moves it after rendering, so it is waited for). */
-  async function focusLandsOn(target: Page, element: Locator): Promise<boolean> {
-    const handle = await element.elementHandle();
-    return target
-      .waitForFunction((el) => document.activeElement === el, handle, { timeout: TIME_LIMITS.event })
-      .then(() => true, () => false);
-  }
-  /** The listed titles, once they are the expected ones (or after TIME_LIMITS.event, whatever they are then). */
-  async function listed(target: Page, expected: string[]): Promise<string[]> {
-    await target
-      .waitForFunction((want) => JSON.stringify(Array.from(document.querySelectorAll('.tasks h3'), (h) => h.textContent)) === JSON.stringify(want), expected, { timeout: TIME_LIMITS.event })
-      .catch(() => undefined);
-    return target.locator('.tasks h3').allTextContents();
-  }
+  const { test, openPage, signIn, signedInAs, seed } = pageSession('page');
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `Task ${from + i}`);
-  const item = (target: Page, title: string) => target.locator('li.task', { has: target.getByRole('heading', { name: title, exact: true }) });
-
-  beforeEach(async () => {
-    await db('tasks').del();
-  });
 
   test('signed out, the page offers sign-in and has no serious accessibility violations', async () => {
     const target = await openPage();
@@ -143,105 +70,6 @@ describeInBrowser('the web page', () => {
     expect(await focusLandsOn(target, item(target, 'Pay the rent').getByRole('button', { name: 'Reopen' }))).toBe(true);
     await item(target, 'Pay the rent').getByRole('button', { name: 'Reopen' }).click();
     await item(target, 'Pay the rent').getByText('To Do', { exact: true }).waitFor();
-  });
-
-  /** Deletes a task through its confirmation, as a user does. */
-  async function deleteConfirmed(target: Page, title: string): Promise<void> {
-    await item(target, title).getByRole('button', { name: 'Delete' }).click();
-    await item(target, title).getByRole('button', { name: 'Yes, delete' }).click();
-  }
-  /** Signed in, with the page's timers stopped: from now on time moves only when the test moves it. */
-  async function signedInWithClock(user: string): Promise<Page> {
-    const target = await openPage();
-    await target.clock.install();
-    await target.reload();
-    await signIn(target, user);
-    await target.locator('ul.tasks').waitFor();
-    await target.clock.pauseAt(Date.now() + 1000);
-    return target;
-  }
-  const idOf = async (title: string): Promise<number | undefined> => (await db('tasks').where({ title }).first('id'))?.id;
-
-  test('deletes a task once confirmed: it leaves the list at once, announced, with the focus on Undo', async () => {
-    await seed('alice', ['Old idea', 'Keep me']);
-    const target = await signedInAs('alice');
-    await deleteConfirmed(target, 'Old idea');
-    await target.getByRole('status').getByText('Task “Old idea” deleted.').waitFor();
-    expect(await listed(target, ['Keep me'])).toEqual(['Keep me']);
-    const undo = target.getByRole('status').getByRole('button', { name: 'Undo deleting “Old idea”' });
-    expect(await focusLandsOn(target, undo)).toBe(true);
-  });
-
-  test('Undo (with the keyboard) brings the task back whole: same id, contents and place; nothing was deleted', async () => {
-    await seed('alice', ['First', 'Second', 'Third']);
-    const id = await idOf('Second');
-    await db('tasks').where({ id }).update({ description: 'With its notes', status: 'In Progress' });
-    const target = await signedInWithClock('alice');
-    await deleteConfirmed(target, 'Second');
-    expect(await listed(target, ['Third', 'First'])).toEqual(['Third', 'First']);
-    expect(await focusLandsOn(target, target.getByRole('button', { name: 'Undo deleting “Second”' }))).toBe(true);
-    await target.keyboard.press('Enter');
-    await target.getByRole('status').getByText('Task “Second” restored.').waitFor();
-    expect(await listed(target, ['Third', 'Second', 'First'])).toEqual(['Third', 'Second', 'First']);
-    await item(target, 'Second').getByText('With its notes').waitFor();
-    await item(target, 'Second').getByText('In Progress', { exact: true }).waitFor();
-    // Long after the offer would have expired, the task is still there, under its own id.
-    await target.clock.runFor(UNDO_MS * 2);
-    expect(await db('tasks').where({ id }).first('title', 'description', 'status')).toEqual({ title: 'Second', description: 'With its notes', status: 'In Progress' });
-    expect(await target.getByRole('button', { name: /^Undo/ }).count()).toBe(0);
-  });
-
-  test('the DELETE waits for the Undo offer to expire, then is sent; the focus goes back to the list heading', async () => {
-    await seed('alice', ['Old idea', 'Keep me']);
-    const id = await idOf('Old idea');
-    const target = await signedInWithClock('alice');
-    await deleteConfirmed(target, 'Old idea');
-    await target.getByRole('button', { name: 'Undo deleting “Old idea”' }).waitFor();
-    await target.clock.runFor(UNDO_MS - 1000);
-    expect(await idOf('Old idea')).toBe(id);
-    await target.clock.runFor(1000);
-    await eventually(async () => (await idOf('Old idea')) === undefined, 'the DELETE when the offer expired');
-    await target.getByRole('button', { name: /^Undo/ }).waitFor({ state: 'detached' });
-    expect(await listed(target, ['Keep me'])).toEqual(['Keep me']);
-    expect(await focusLandsOn(target, target.getByRole('heading', { name: 'Your tasks' }))).toBe(true);
-  });
-
-  test('deleting another task sends the first deletion at once and offers Undo for the second only', async () => {
-    await seed('alice', ['One', 'Two', 'Three']);
-    const target = await signedInWithClock('alice');
-    await deleteConfirmed(target, 'One');
-    await deleteConfirmed(target, 'Two');
-    await eventually(async () => (await idOf('One')) === undefined, 'the first DELETE');
-    await target.getByRole('button', { name: 'Undo deleting “Two”' }).click();
-    expect(await listed(target, ['Three', 'Two'])).toEqual(['Three', 'Two']);
-    expect(await db('tasks').orderBy('id').pluck('title')).toEqual(['Two', 'Three']);
-  });
-
-  for (const [how, leave] of [
-    ['going to another address', (target: Page) => target.goto('about:blank')],
-    ['reloading', (target: Page) => target.reload()],
-    ['signing out (which forgets the session first)', (target: Page) => target.getByRole('button', { name: 'Sign out' }).click()],
-  ] as const) {
-    test(`leaving the page by ${how} while Undo is offered still deletes the task`, async () => {
-      await seed('alice', ['Leaving', 'Staying']);
-      const target = await signedInWithClock('alice');
-      await deleteConfirmed(target, 'Leaving');
-      await target.getByRole('button', { name: 'Undo deleting “Leaving”' }).waitFor();
-      await leave(target);
-      await eventually(async () => (await idOf('Leaving')) === undefined, 'the DELETE sent as the page was left');
-      expect(await db('tasks').pluck('title')).toEqual(['Staying']);
-    });
-  }
-
-  test('asks before deleting: Delete then Keep it deletes nothing, with the focus on Keep it', async () => {
-    await seed('alice', ['Precious']);
-    const target = await signedInAs('alice');
-    await item(target, 'Precious').getByRole('button', { name: 'Delete' }).click();
-    const keep = item(target, 'Precious').getByRole('button', { name: 'Keep it' });
-    expect(await focusLandsOn(target, keep)).toBe(true);
-    await keep.click();
-    await item(target, 'Precious').getByRole('button', { name: 'Delete' }).waitFor();
-    expect(await db('tasks').pluck('title')).toEqual(['Precious']);
   });
 
   test('pages through 23 tasks ten at a time, newest first, forward and back, with the total', async () => {
