@@ -19,6 +19,7 @@ export function buildTestBundle(name: string): string {
 
 export interface ApiProcess {
   readonly child: ChildProcess;
+  /** http://127.0.0.1:<port>, known once the process has logged `listening` (wait for that line first). */
   readonly url: string;
   /** Parsed JSON lines the process wrote to stdout so far. */
   lines(): Array<Record<string, unknown>>;
