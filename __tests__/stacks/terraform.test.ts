@@ -8,6 +8,7 @@ import * as path from 'path';
 import { planStackOffline, synthesizedStacks, validateStack } from '../../delivery/offline-checks';
 import { terraformVersion as findTerraform } from '../../delivery/terraform';
 import { buildSynthEntryPoint, Json, resourceCounts, synthApp } from './synth';
+import { TIME_LIMITS } from '../support/time-limits';
 
 let stacks: { name: string; dir: string }[] = [];
 let placeholderBootstrap: string;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   if (status !== 0) throw new Error(stderr);
   stacks = synthesizedStacks(outdir);
   placeholderBootstrap = synthesizedStacks(synthApp({ TM_ENVIRONMENTS: 'dev' }).outdir).find((s) => s.name === 'bootstrap')!.dir;
-}, 60_000);
+}, TIME_LIMITS.realEngine);
 
 const names = ['bootstrap', 'dev', 'prod'];
 
@@ -40,7 +41,7 @@ describe('terraform', () => {
   test.each(names)('validate passes for %s', async (name) => {
     if (!terraformVersion) return;
     await validateStack(stacks.find((s) => s.name === name)!.dir);
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   test.each(names)('an offline plan of %s creates exactly the synthesized resources, and reads its data sources only at apply', async (name) => {
     if (!terraformVersion) return;
@@ -58,12 +59,12 @@ describe('terraform', () => {
     const synthesized = JSON.parse(fs.readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8'));
     expect(created).toEqual(resourceCounts(synthesized));
     expect(readAtApply).toEqual(resourceCounts({ resource: synthesized.data }));
-  }, 180_000);
+  }, TIME_LIMITS.realEngine);
 
   test('an offline plan of bootstrap with the placeholder repository and bucket fails, naming both settings', async () => {
     if (!terraformVersion) return;
     const failure = await planStackOffline(placeholderBootstrap).then(() => 'planned', (error: Error) => error.message);
     expect(failure).toContain('githubRepository (TM_GITHUB_REPOSITORY) is still the placeholder');
     expect(failure).toContain('state.bucket (TM_STATE_BUCKET) is still the placeholder');
-  }, 180_000);
+  }, TIME_LIMITS.realEngine);
 });
