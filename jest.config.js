@@ -15,5 +15,6 @@ module.exports = {
     '^@actions/(expressions|workflow-parser)/(.+)$': '<rootDir>/node_modules/@actions/$1/dist/$2.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@actions/expressions|@actions/workflow-parser|cronstrue)/)'],
-  testTimeout: 60000,
+  // Time limits come from __tests__/support/time-limits.ts (TEST_TIME_SCALE multiplies them).
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/jest-time-limits.ts'],
 };

@@ -8,13 +8,12 @@ import { DATABASE_ACCOUNTS } from '../../api/contract/database';
 import { accountStatements, ensureAccounts, type AccountSpec } from '../../api/db-setup/accounts';
 import { loadSetupConfig } from '../../api/db-setup/config';
 import { testBuilds } from '../stacks/synth';
-import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './support/databases';
+import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName, uniqueServerName } from './support/databases';
 
 const database = uniqueDatabaseName('accounts');
 const other = uniqueDatabaseName('accounts_other');
-const suffix = String(process.pid).slice(-6);
-const api: AccountSpec = { user: `tm_api_${suffix}`, privileges: DATABASE_ACCOUNTS.api.privileges };
-const migrator: AccountSpec = { user: `tm_mig_${suffix}`, privileges: DATABASE_ACCOUNTS.migrator.privileges };
+const api: AccountSpec = { user: uniqueServerName('api', 32), privileges: DATABASE_ACCOUNTS.api.privileges };
+const migrator: AccountSpec = { user: uniqueServerName('mig', 32), privileges: DATABASE_ACCOUNTS.migrator.privileges };
 const opened: Connection[] = [];
 
 async function connect(user?: string, password?: string, db = database): Promise<Connection> {

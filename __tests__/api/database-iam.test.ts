@@ -6,10 +6,10 @@
  */
 import { loadConfig, type MysqlSettings } from '../../api/src/config/config';
 import { createKnex, migrationSettings, rdsIamToken, type IamTokenMaker } from '../../api/src/db/database';
-import { asTestAccount, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
+import { asTestAccount, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName, uniqueServerName } from './support/databases';
 
 const database = uniqueDatabaseName('iam');
-const user = `tm_iam_${String(process.pid).slice(-6)}`;
+const user = uniqueServerName('iam', 32);
 
 beforeAll(async () => {
   await createMysqlDatabase(database);

@@ -8,6 +8,7 @@ import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, un
 import { TcpProxy } from './support/tcp-proxy';
 import { createKnex, migrateToLatest } from '../../api/src/db/database';
 import type { Knex } from 'knex';
+import { eventually } from '../support/eventually';
 
 describe('database outage (MySQL behind a cuttable proxy)', () => {
   const database = uniqueDatabaseName('outage');
@@ -66,13 +67,8 @@ describe('database outage (MySQL behind a cuttable proxy)', () => {
 
     await proxy.start();
 
-    // The pool replaces its dead connections on its own; allow a moment for that.
-    let ready2 = await request(api.url, 'GET', '/ready');
-    for (let i = 0; i < 20 && ready2.status !== 200; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      ready2 = await request(api.url, 'GET', '/ready');
-    }
-    expect(ready2.status).toBe(200);
+    // The pool replaces its dead connections on its own.
+    await eventually(async () => (await request(api.url, 'GET', '/ready')).status === 200, 'ready again after the database is back');
     const after = await postJson(api.url, '/tasks', { title: 'after the outage' });
     expect(after.status).toBe(201);
     const list = await request(api.url, 'GET', '/tasks');

@@ -6,12 +6,12 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { MysqlSettings } from '../../api/src/config/config';
 import { createKnex } from '../../api/src/db/database';
 import { freePort } from '../../scripts/support/free-port';
+import { eventually } from '../support/eventually';
 
 const canRun = process.getuid?.() === 0 && ['openssl', 'mariadbd', 'mariadb-install-db'].every(onPath);
 if (!canRun) {
@@ -43,12 +43,6 @@ function makeCertificateAuthority(dir: string, name: string, server?: boolean): 
   openssl(dir, 'x509', '-req', '-in', 'server.csr', '-CA', `${name}-ca.pem`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem');
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => resolve(socket.end() && true)).on('error', () => resolve(false));
-  });
-}
-
 describeIf('MySQL over TLS', () => {
   let dir: string;
   let server: ChildProcess;
@@ -61,14 +55,24 @@ describeIf('MySQL over TLS', () => {
     fs.chmodSync(dir, 0o755);
     execFileSync('chown', ['-R', 'mysql:mysql', dir]);
     execFileSync('mariadb-install-db', ['--user=mysql', `--datadir=${dir}/data`, '--skip-test-db', '--auth-root-authentication-method=normal'], { stdio: 'ignore' });
-    port = await freePort();
-    server = spawn('mariadbd', [
-      '--no-defaults', '--user=mysql', `--datadir=${dir}/data`, `--socket=${dir}/mysqld.sock`, `--pid-file=${dir}/mysqld.pid`,
-      '--bind-address=127.0.0.1', `--port=${port}`, '--skip-grant-tables',
-      `--ssl-ca=${dir}/trusted-ca.pem`, `--ssl-cert=${dir}/server.pem`, `--ssl-key=${dir}/server.key`,
-    ], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  }, 60_000);
+    // A port picked beforehand can be taken by another process (another test run) before mariadbd binds it:
+    // then it exits ("Address already in use"), and it is started again on another; a real fault fails three times.
+    for (let attempt = 1; ; attempt += 1) {
+      port = await freePort();
+      let said = '';
+      server = spawn('mariadbd', [
+        '--no-defaults', '--user=mysql', `--datadir=${dir}/data`, `--socket=${dir}/mysqld.sock`, `--pid-file=${dir}/mysqld.pid`,
+        '--bind-address=127.0.0.1', `--port=${port}`, '--skip-grant-tables',
+        `--ssl-ca=${dir}/trusted-ca.pem`, `--ssl-cert=${dir}/server.pem`, `--ssl-key=${dir}/server.key`,
+      ], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let ended = false;
+      server.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString('utf8')));
+      server.once('exit', () => (ended = true));
+      await eventually(() => ended || said.includes('ready for connections'), `mariadbd starting on ${port}`);
+      if (!ended) break;
+      if (attempt === 3) throw new Error(`mariadbd exited with ${server.exitCode ?? server.signalCode}:\n${said}`);
+    }
+  });
 
   afterAll(async () => {
     server?.kill('SIGTERM');

@@ -17,13 +17,12 @@ import { MIGRATIONS } from '../../api/src/db/migrations';
 import { JsonLogger } from '../../api/src/observability/logger';
 import { testBuilds } from '../stacks/synth';
 import { request, startApi } from './support/api-harness';
-import { asTestAccount, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName } from './support/databases';
+import { asTestAccount, createMysqlDatabase, dropMysqlDatabase, mysqlSettings, silentLogger, uniqueDatabaseName, uniqueServerName } from './support/databases';
 
 const database = uniqueDatabaseName('migfn');
-const suffix = String(process.pid).slice(-6);
-const api: AccountSpec = { user: `tm_mfa_${suffix}`, privileges: DATABASE_ACCOUNTS.api.privileges };
-const migrator: AccountSpec = { user: `tm_mfm_${suffix}`, privileges: DATABASE_ACCOUNTS.migrator.privileges };
-const TOKEN = `token-${suffix}`;
+const api: AccountSpec = { user: uniqueServerName('mfa', 32), privileges: DATABASE_ACCOUNTS.api.privileges };
+const migrator: AccountSpec = { user: uniqueServerName('mfm', 32), privileges: DATABASE_ACCOUNTS.migrator.privileges };
+const TOKEN = `token-${process.pid}`;
 const ALL = MIGRATIONS.map((m) => m.name);
 
 /** The settings the function derives from its environment, pointed at the test server (which has no TLS). */

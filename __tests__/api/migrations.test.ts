@@ -2,7 +2,7 @@
  * Migrations run at every start, on several instances at once during a rolling refresh or a
  * scale-out: they must be idempotent and safe when they race.
  */
-import { createKnex, migrateToLatest } from '../../api/src/db/database';
+import { createKnex, migrateToLatest, migrationLockName } from '../../api/src/db/database';
 import { LOCAL_OWNER } from '../../api/contract/owner';
 import { MIGRATIONS, migrationSource } from '../../api/src/db/migrations';
 import { KnexTaskRepository } from '../../api/src/tasks/task-repository';
@@ -65,6 +65,34 @@ describe('migrations', () => {
       }
     },
   );
+
+  it('does not wait for the migrations of another database on the same server (the named lock is per database)', async () => {
+    const [stuck, free] = [uniqueDatabaseName('migrate_stuck'), uniqueDatabaseName('migrate_free')];
+    await Promise.all([createMysqlDatabase(stuck), createMysqlDatabase(free)]);
+    const [stuckKnex, freeKnex] = [createKnex(mysqlSettings(stuck), silentLogger), createKnex(mysqlSettings(free), silentLogger)];
+    try {
+      // The other database's migrator holds its named lock for 4 s, retrying a lock row a crash left set.
+      await migrateToLatest(stuckKnex, silentLogger);
+      await stuckKnex('knex_migrations_lock').update({ is_locked: 1 });
+      await stuckKnex('knex_migrations').del();
+      const holding = migrateToLatest(stuckKnex, silentLogger, 4000).catch((error: Error) => error);
+      const held = async () => ((await stuckKnex.raw('SELECT IS_USED_LOCK(?) AS holder', [migrationLockName(stuck)])) as [[{ holder: number | null }]])[0][0].holder !== null;
+      while (!(await held())) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Meanwhile this database migrates within a 1 s lock wait.
+      expect(await migrateToLatest(freeKnex, silentLogger, 500)).toEqual(MIGRATIONS.map((m) => m.name));
+      expect(String(await holding)).toMatch(/already locked/);
+    } finally {
+      await Promise.all([stuckKnex.destroy(), freeKnex.destroy()]);
+      await Promise.all([dropMysqlDatabase(stuck), dropMysqlDatabase(free)]);
+    }
+  });
+
+  it('names a long database\'s lock within MySQL\'s 64 characters, still one per database', () => {
+    const long = `tm_${'x'.repeat(61)}`;
+    expect(migrationLockName('tm_tasks')).toBe('taskmanager_migrations:tm_tasks');
+    expect(migrationLockName(long)).toHaveLength(64);
+    expect(migrationLockName(long)).not.toBe(migrationLockName(`${long.slice(0, -1)}y`));
+  });
 
   it('reports a lock left by a crashed migrator instead of waiting forever', async () => {
     const database = uniqueDatabaseName('migrate_lock');

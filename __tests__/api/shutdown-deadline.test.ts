@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EXIT_GRACE_MS } from '../../api/src/lifecycle/exit-deadline';
-import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
+import { ApiProcess, buildTestBundle, spawnApi } from './support/api-process';
 import { request } from './support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './support/databases';
 import { TcpProxy } from './support/tcp-proxy';
@@ -34,7 +34,7 @@ it('exits after SIGTERM within SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS while a query
   const { user, password } = mysqlSettings(database);
   const url = `mysql://${user}:${encodeURIComponent(password ?? '')}@127.0.0.1:${proxy.port}/${database}`;
   // The query timeout is far beyond the test, so only the shutdown deadline can end the process.
-  api = spawnApi(bundle, { PORT: String(await freePort()), DATABASE_URL: url, API_WORKERS: '1', SHUTDOWN_TIMEOUT_MS: '500', DB_QUERY_TIMEOUT_MS: '600000' }, process.cwd());
+  api = spawnApi(bundle, { DATABASE_URL: url, API_WORKERS: '1', SHUTDOWN_TIMEOUT_MS: '500', DB_QUERY_TIMEOUT_MS: '600000' }, process.cwd());
   await api.waitForLine((l) => l.msg === 'listening');
   expect((await request(api.url, 'GET', '/tasks')).status).toBe(200);
 
@@ -48,4 +48,4 @@ it('exits after SIGTERM within SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS while a query
   expect(api.lines().find((l) => l.msg === 'did not stop in time, exiting anyway')).toMatchObject({ level: 'warn', deadlineMs: 500 + EXIT_GRACE_MS });
   expect(await stuck).toMatchObject({ message: expect.stringMatching(/socket hang up|ECONNRESET/) }); // closed, never answered
   proxy.restore();
-}, 60_000);
+});

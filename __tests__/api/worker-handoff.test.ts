@@ -5,7 +5,7 @@
  * primary hands it to a live worker when it sees the worker exit, so the client gets its answer.
  */
 import * as http from 'http';
-import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
+import { ApiProcess, buildTestBundle, spawnApi } from './support/api-process';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from './support/databases';
 
 /** Far beyond how long the primary takes to notice a worker's exit, far below "until the client gives up". */
@@ -41,7 +41,7 @@ function get(url: string): Promise<number | 'closed' | 'no answer'> {
 
 it('hands the connection a killed worker had been handed but had not taken to the live worker, and logs it', async () => {
   const { user, password, host, port } = mysqlSettings(database);
-  api = spawnApi(bundle, { PORT: String(await freePort()), DATABASE_URL: `mysql://${user}:${encodeURIComponent(password ?? '')}@${host}:${port}/${database}`, API_WORKERS: '2' }, process.cwd());
+  api = spawnApi(bundle, { DATABASE_URL: `mysql://${user}:${encodeURIComponent(password ?? '')}@${host}:${port}/${database}`, API_WORKERS: '2' }, process.cwd());
   await api.waitForLine((l) => l.msg === 'listening');
   await api.waitForLine(() => api.lines().filter((l) => l.msg === 'worker listening').length >= 2);
   const pid = Number(api.lines().find((l) => l.msg === 'worker started' && l.worker === 1)?.pid);
@@ -56,4 +56,4 @@ it('hands the connection a killed worker had been handed but had not taken to th
   expect(await api.waitForLine((l) => l.msg === 'connections the exited worker had not taken')).toMatchObject({ level: 'warn', worker: 1, connections: 1, handedTo: 2 });
   // The worker's log buffers a moment: wait for its line of the fourth request.
   await api.waitForLine(() => api.lines().filter((l) => l.msg === 'request' && l.path === '/health' && l.worker === 2).length === 4);
-}, 60_000);
+});

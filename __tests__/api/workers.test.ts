@@ -6,7 +6,7 @@
 import * as http from 'http';
 import { FIRST_RESTART_DELAY_MS, MAX_RESTART_DELAY_MS, RestartBackoff, restartDelayMs, STABLE_WORKER_MS } from '../../api/src/cluster/restart-backoff';
 import { MIGRATIONS } from '../../api/src/db/migrations';
-import { ApiProcess, buildTestBundle, freePort, spawnApi } from './support/api-process';
+import { ApiProcess, buildTestBundle, spawnApi } from './support/api-process';
 import { postJson, request } from './support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName, withServer } from './support/databases';
 import { becomesRefused, connectedBurst, slowPost } from './support/http-clients';
@@ -35,7 +35,7 @@ async function startCluster(name: string, extra: Record<string, string> = {}): P
   databases.push(database);
   const { user, password, host, port } = mysqlSettings(database);
   const url = `mysql://${user}:${encodeURIComponent(password ?? '')}@${host}:${port}/${database}`;
-  const api = spawnApi(bundle, { PORT: String(await freePort()), DATABASE_URL: url, API_WORKERS: '2', ...extra }, process.cwd());
+  const api = spawnApi(bundle, { DATABASE_URL: url, API_WORKERS: '2', ...extra }, process.cwd());
   running.push(api);
   await api.waitForLine((l) => l.msg === 'listening');
   // The primary announces once every worker listens, but each worker's own line leaves its log

@@ -14,6 +14,7 @@ import { COMMAND as PLAN_COMMENT, defaultSynthDir, run as planComment } from '..
 import { COMMAND as POLICY, run as policy } from '../../scripts/policy';
 import { COMMAND as TERRAFORM_CHECK } from '../../scripts/terraform-check';
 import { type Flag, helpText, parseCommand, UsageError } from '../../scripts/support/cli';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const PLANS = path.resolve(__dirname, '../fixtures/plans');
 
@@ -51,7 +52,7 @@ describe('--help', () => {
       const run = spawnSync(process.execPath, [path.join(root, 'dist/scripts', file.replace(/\.ts$/, '.js')), '--help'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
       expect([file, run.status, run.stdout]).toEqual([file, 0, expect.stringMatching(/^usage: [\s\S]*--help/)]);
     }
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('-h answers even beside a flag the command does not know', () => {
     expect(parseCommand(POLICY, ['--nope', '-h'])).toBe('help');

@@ -13,6 +13,7 @@ import { compareFingerprints } from '../../delivery/review/compare';
 import { stackFingerprint } from '../../delivery/review/fingerprint';
 import { OfflineAwsWorkspace, type Resources, settled, stateFromCreatePlan, withAttributes } from './support/aws-state';
 import { describeWithTerraform, tempDir } from './support/terraform';
+import { TIME_LIMITS } from '../support/time-limits';
 
 /** A database, a user pool, a distribution and an Auto Scaling group, each tagged `Team = team`, named `<name>__<scenario>`. */
 function stack(scenario: string, team: string, extra: { storageEncrypted?: boolean; queue?: boolean } = {}): Resources {
@@ -88,7 +89,7 @@ describeWithTerraform('the intent fingerprint on real AWS plans against a built 
     );
     const { plan } = await tf.plan(after, state);
     for (const name of SCENARIOS) plans[name] = scenario(plan, name);
-  }, 300_000);
+  }, TIME_LIMITS.realEngine);
 
   const fingerprint = (name: string) => stackFingerprint(plans[name]);
   const change = (name: string, address: string) => plans[name].resource_changes!.find((rc) => rc.address === address)!.change;

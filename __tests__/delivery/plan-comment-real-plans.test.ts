@@ -17,6 +17,7 @@ import { README_ENVIRONMENTS, README_VARIANTS } from '../../delivery/cost/readme
 import type { CostPlan } from '../../delivery/cost/snapshot';
 import { reviewMerge } from '../../delivery/review/merge';
 import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
+import { TIME_LIMITS } from '../support/time-limits';
 
 describeWithTerraform('plan comment of our own stacks (real offline terraform plans)', true, () => {
   const work = tempDir('real-plans-');
@@ -49,7 +50,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     prodPlan = parsePlan(prod);
     natPlan = parsePlan(nat);
     fargatePlans = fargate.map(parsePlan);
-  }, 240_000);
+  }, TIME_LIMITS.realEngine);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   itShowingTerraformOutput('counts every resource the dev stack creates, made by terraform 1.11.4', () => {
@@ -139,7 +140,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(fs.readFileSync(path.join(work, 'plans', 'dev.txt'), 'utf8')).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
     expect(fs.readFileSync(summary, 'utf8')).toContain('### Terraform plan: dev');
     expect(fs.readFileSync(output, 'utf8')).toBe('status=changes\nexitcode=0\n');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('a lock file whose hash does not match the provider fails init', async () => {
     const dir = path.join(work, 'ci-bad-lock');
@@ -152,7 +153,7 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
     expect(outcome.status).toBe('failed');
     expect(fs.readFileSync(outcome.stderrFile!, 'utf8')).toMatch(/terraform init failed[\s\S]*checksum/i);
     expect(outcome.markdown).toContain('#### ❌ `dev`: plan failed');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   it('the comment, the policy and the review judge with the settings the app was synthesized with, from the artifact alone', () => {
     // As the workflows run them: an empty working folder (no settings file), no TM_* variables, no TASKMANAGER_CONFIG.

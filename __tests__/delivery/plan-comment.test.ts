@@ -8,6 +8,7 @@ import { loadStack, outcome, UsageError } from '../../delivery/plan/comment';
 import { parseArgs, run } from '../../scripts/plan-comment';
 import { describeWithTerraform, tempDir } from './support/terraform';
 import { planAfter, type TerraformJson } from './support/terraform-data';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const OWN_PLANS = path.resolve(__dirname, '../fixtures/plans');
 
@@ -47,7 +48,7 @@ describeWithTerraform('plans made by terraform itself (terraform_data, no provid
     expect(md).not.toContain(`= ${UNKNOWN}`);
     expect(md).toContain('**Outputs:** `test` (create)');
     expect(md).not.toContain('Destroyed or replaced');
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('a destroy is listed before an update, in the summary and in the open diff', async () => {
     const before = { resource: { terraform_data: { test: { input: 'foo' }, 'test-delete': { input: 'gone' } } } };
@@ -60,7 +61,7 @@ describeWithTerraform('plans made by terraform itself (terraform_data, no provid
     expect(open).toContain('!     input: "foo" -> "bar"');
     // terraform_data holds no data: no data-loss warning.
     expect(md).not.toContain('Data-loss risk');
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('an instance with nothing to do is neither counted nor shown, nor is an unchanged output', async () => {
     const plan = await planAfter(path.join(work, 'noop'), [instances(1, 'same')], instances(2, 'same'));
@@ -70,7 +71,7 @@ describeWithTerraform('plans made by terraform itself (terraform_data, no provid
     expect(md).toContain('terraform_data.test[1] will be created');
     expect(md).not.toContain('terraform_data.test[0]');
     expect(md).not.toContain('**Outputs:**');
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 });
 
 describe('classification', () => {

@@ -20,6 +20,7 @@ import { StackView } from '../../delivery/policy/stack';
 import { run as policyCli } from '../../scripts/policy';
 import { environmentConfig, testBuilds, testConfig } from '../stacks/synth';
 import { synthTo, tempDir } from './support/terraform';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const TAGS = ['Project', 'Environment', 'ManagedBy'];
 
@@ -43,7 +44,7 @@ describe('the policy check', () => {
     synthTo(path.join(work, 'real'));
     real = checkPolicy({ outDir: path.join(work, 'real'), config: testConfig() });
     synthBadDevStack(path.join(work, 'bad'));
-  }, 240_000);
+  }, TIME_LIMITS.realEngine);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('passes our real bootstrap, dev and prod stacks: nothing blocking, only dev\'s public instances waived, warnings only of low severity', () => {
@@ -64,7 +65,7 @@ describe('the policy check', () => {
     expect(result.waived).toEqual([]);
     const containerRules = ['TM_ECS_NON_ROOT', 'CKV_AWS_334', 'CKV_AWS_336', 'TM_ECS_EXECUTION_ROLE', 'CKV_AWS_51', 'CKV_AWS_163'];
     expect(result.failures.filter((f) => containerRules.includes(f.rule))).toEqual([]);
-  }, 240_000);
+  }, TIME_LIMITS.realEngine);
 
   it('fails a stack with a deliberately bad resource, naming the rule, the construct path and the address', () => {
     const result = checkPolicy({ outDir: path.join(work, 'bad'), config: testConfig({ policy: { waivers: [] } }) });

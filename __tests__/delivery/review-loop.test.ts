@@ -18,6 +18,7 @@ import { fakeGitHub } from '../workflows/support/fake-github';
 import { simulate } from '../workflows/support/simulate';
 import { describeWithTerraform, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 import { applySavedPlan, artifactCopy, NO_CLI_CONFIG, type TerraformJson, writeTerraform } from './support/terraform-data';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const sha = (c: string) => c.repeat(40);
 const repo = { owner: 'acme', repo: 'tm' };
@@ -130,7 +131,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(quiet.verdicts[0]).toMatchObject({ verdict: 'no-changes' });
     expect(next.output()).toBe('apply=[]\napprove=[]\nstacks=[]\n');
     expect(gh.statuses.at(-1)).toMatchObject({ sha: sha('n'), context: 'deploy/dev', state: 'success' });
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('the plan on main differs from the reviewed one: nothing applies until a reviewer of its approval environment approves that saved plan', async () => {
     const gh = fakeGitHub();
@@ -169,7 +170,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     gh.reviews.push({ runId: 77, state: 'approved', environment: 'dev-approval', login: 'carol' });
     await expect(confirmApproval({ github: gh.github, context, stack: 'dev', env: approval.env })).resolves.toBe('carol');
     expect(approval.output()).toBe('dev=approved\n');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('a push with no reviewed plan, a merged head that was never planned, or a failing policy does not apply', async () => {
     const gh = fakeGitHub();
@@ -192,7 +193,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(blocked.verdicts[0]).toMatchObject({ verdict: 'policy-failed' });
     expect(expired.output()).toBe('apply=[]\napprove=[]\nstacks=[]\n');
     expect(expired.summary()).toContain('TM_WAIVER_EXPIRED');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('a failed apply says which resource failed, on the PR and in the commit status', async () => {
     const gh = fakeGitHub();
@@ -220,7 +221,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     expect(comment).toContain('#### ❌ `dev`: the apply failed');
     expect(comment).toContain('- `terraform_data.broken`: local-exec provisioner error');
     expect(gh.statuses.at(-1)).toMatchObject({ context: 'deploy/dev', state: 'failure', description: 'apply failed at terraform_data.broken' });
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   it('an attribute that moved on its own in state between the review and the merge: the reviewed plan still applies', async () => {
     const gh = fakeGitHub();
@@ -243,7 +244,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: app, stacks: ['dev'], env: main.env });
     expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason: expect.stringMatching(/^the plan is the one reviewed on #50/) }); // ... the intent did not
     expect(main.output()).toBe('apply=["dev"]\napprove=[]\nstacks=["dev"]\n');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   it('what is left of the reviewed plan after an earlier run applied part of it applies, and the deploy comment says what is gone', async () => {
     const gh = fakeGitHub();
@@ -262,7 +263,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const reason = 'the plan is what is left of the one reviewed on #60, each change as reviewed; 1 of its changes is no longer planned (an earlier run applied it): `terraform_data.extra`';
     expect(review.verdicts[0]).toMatchObject({ verdict: 'apply', reason });
     expect(gh.comments.find((c) => c.issue === 60 && c.body.startsWith('<!-- taskmanager-deploy -->'))!.body).toContain(`| \`dev\` | ▶️ applies | ${reason} |`);
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   it('a plan comment with an older fingerprint format is recognised as such: nothing applies, and the reason says why', async () => {
     const gh = fakeGitHub();
@@ -278,7 +279,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     const { plans } = await planJob(app);
     const review = await reviewMainPush({ github: gh.github, context: mainContext(sha('c')), plansDir: plans, synthDir: app, stacks: ['dev'], env: jobEnv().env });
     expect(review.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: 'the plan on #70 carries a fingerprint of format v1; this version compares v2 (the plan\'s intent) and cannot tell whether the plans match' });
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   it('only the CI workflow\'s pull-request run of the merged head is the reviewed plan: not a comment, not another workflow\'s artifact, not a fork\'s run', async () => {
     const gh = fakeGitHub();
@@ -307,7 +308,7 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     gh.runs.splice(0, 1);
     const none = await reviewMainPush({ github: gh.github, context: mainContext(sha('7')), plansDir: plans, synthDir: other, stacks: ['dev'], env: jobEnv().env });
     expect(none.verdicts[0]).toMatchObject({ verdict: 'not-reviewed', reason: expect.stringContaining('its final commit was never planned') });
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   it("a fork's pull request gets no plan and a failing check that says how a maintainer plans it; no manual run reaches the loop", async () => {
     const job = jobEnv();
@@ -358,6 +359,6 @@ describeWithTerraform('the review loop (real terraform on terraform_data, in-mem
     // A cancelled deploy of main's newest commit is not superseded: it says to re-run.
     const cancelled = await recordMerge({ github: gh.github, context: mainContext(sha('c')), stacks: ['dev'], why: 'cancelled', env: jobEnv().env });
     expect(cancelled.description).toBe('cancelled before it deployed: re-run the workflow run to deploy it');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 });
 

@@ -16,6 +16,7 @@ import { planLabels } from '../../delivery/review/pull-request';
 import { terraform } from '../../delivery/terraform';
 import { describeWithTerraform, tempDir } from './support/terraform';
 import { NO_CLI_CONFIG, planAfter, type TerraformJson, writeTerraform } from './support/terraform-data';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const planned = (stack: string, plan: PlanJson): StackResult => ({ stack, status: 'planned', plan });
 const data = (resources: Record<string, unknown>, outputs?: Record<string, unknown>): TerraformJson => ({ resource: { terraform_data: resources }, ...(outputs ? { output: outputs } : {}) });
@@ -29,7 +30,7 @@ describeWithTerraform('the review loop\'s pieces on real plans (terraform_data)'
   beforeAll(async () => {
     first = await planAfter(path.join(work, 'a'), [], v1);
     again = await planAfter(path.join(work, 'b'), [], v1);
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('two plans of the same change have the same digest, though their timestamps differ', () => {
     expect((first as { timestamp?: string }).timestamp).toBeDefined();
@@ -76,7 +77,7 @@ describeWithTerraform('the review loop\'s pieces on real plans (terraform_data)'
       'output `value`: **create** in the reviewed plan, no change now',
     ]);
     expect(differences(stackFingerprint(reviewed), stackFingerprint(reviewed))).toEqual([]);
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('an apply\'s JSON log: what was applied, what failed and where, outputs without sensitive values, how long', async () => {
     const dir = path.join(work, 'apply');
@@ -99,7 +100,7 @@ describeWithTerraform('the review loop\'s pieces on real plans (terraform_data)'
     expect(md).toContain('secret = (sensitive value)\nvalue = "v1"');
     expect(md).not.toContain('hunter2');
     expect(applyStatus(parseApplyLog('prod', undefined)).description).toMatch(/^no apply log: its apply job did not reach terraform apply/);
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('labels: changes, destroys, no changes, and policy:failed beside them; none of the plan labels when a plan failed', () => {
     expect(planLabels([planned('dev', first)])).toEqual(['plan:changes']);

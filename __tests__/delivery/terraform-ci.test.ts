@@ -14,6 +14,7 @@ import { terraform } from '../../delivery/terraform';
 import { eventually } from '../support/eventually';
 import { describeWithTerraform, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
 import { applySavedPlan, artifactCopy, writeTerraform } from './support/terraform-data';
+import { TIME_LIMITS } from '../support/time-limits';
 
 function writeConfig(dir: string, input: string, options: { createBeforeDestroy?: boolean; broken?: boolean } = {}): void {
   const resource: Record<string, unknown> = { input, triggers_replace: [input] };
@@ -54,7 +55,7 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     expect(stale.code).toBe(1);
     // With -json, Terraform reports the refusal as a diagnostic on stdout.
     expect(stale.stdout).toMatch(/Saved plan is stale/);
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('takes no state lock when planning, so a plan never waits for or breaks an apply that holds it', async () => {
     const dir = path.join(work, 'locked');
@@ -80,7 +81,7 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
       await exited;
       clearTimeout(timer);
     }
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('-detailed-exitcode: 0 without changes, 2 with them (the drift check)', async () => {
     const dir = path.join(work, 'drift');
@@ -94,7 +95,7 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     const changed = await planQuietly({ stack: 'dev', dir, outDir: path.join(work, 'drift-plans'), detailedExitcode: true, env: env('d2') });
     expect(changed).toMatchObject({ status: 'changes', exitCode: 2 });
     expect(fs.readFileSync(files('d2').output, 'utf8')).toBe('status=changes\nexitcode=2\n');
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('real replacements in both orders, as terraform plans them', async () => {
     for (const [name, createBeforeDestroy, actions, words] of [
@@ -114,7 +115,7 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
       expect(md).toContain(`- 🟠 **${words}** \`terraform_data.app\``);
       expect(md).toContain('!     input: "v1" -> "v2"');
     }
-  }, 180_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('a failing plan leaves its stderr, exit 1, and a comment that says it failed', async () => {
     const dir = path.join(work, 'broken');
@@ -129,7 +130,7 @@ describeWithTerraform('terraform-ci plan and apply (real terraform, terraform_da
     const { markdown } = planComment(['--dir', outDir, 'dev'], {});
     expect(markdown).toContain('| `dev` | ❌ failed |');
     expect(markdown).toContain('Reference to undeclared resource');
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   itShowingTerraformOutput('a missing lock file is a failed plan, not a plan without one', async () => {
     const dir = path.join(work, 'nolock');

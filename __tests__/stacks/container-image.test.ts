@@ -10,9 +10,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { bundleImageFiles } from '../../stacks/build/bundle-image';
 import { API_CONTAINER_USER } from '../../stacks/constructs/api-containers';
-import { ApiProcess, freePort, REPO_ROOT, spawnApi } from '../api/support/api-process';
+import { freePort } from '../../scripts/support/free-port';
+import { ApiProcess, REPO_ROOT, spawnApi } from '../api/support/api-process';
 import { postJson, request } from '../api/support/api-harness';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlSettings, uniqueDatabaseName } from '../api/support/databases';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const dockerfile = fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
 /** Instructions with their continuation lines joined, comments dropped. */
@@ -67,7 +69,7 @@ describe('the image\'s files, run as the container runs them', () => {
     bundleImageFiles(REPO_ROOT, dir);
     database = uniqueDatabaseName('image');
     await createMysqlDatabase(database);
-  }, 120_000);
+  }, TIME_LIMITS.test);
   afterAll(async () => {
     if (api?.child.exitCode === null) api.child.kill('SIGKILL');
     await dropMysqlDatabase(database);
@@ -82,13 +84,12 @@ describe('the image\'s files, run as the container runs them', () => {
 
   test('serves the API, the page and /health from outside the repository, and the health check agrees', async () => {
     const { user, password, host, port } = mysqlSettings(database);
-    const apiPort = String(await freePort());
     api = spawnApi(path.join(dir, 'index.js'), {
-      PORT: apiPort,
       SITE_DIR: path.join(dir, 'site'),
       DATABASE_URL: `mysql://${user}:${encodeURIComponent(password ?? '')}@${host}:${port}/${database}`,
     }, dir);
     await api.waitForLine((l) => l.msg === 'listening');
+    const apiPort = new URL(api.url).port;
     expect((await request(api.url, 'GET', '/health')).status).toBe(200);
     const page = await request(api.url, 'GET', '/');
     expect(page.status).toBe(200);
@@ -100,7 +101,7 @@ describe('the image\'s files, run as the container runs them', () => {
     const down = check({ PORT: String(await freePort()) });
     expect(down.status).toBe(1);
     expect(down.stderr).toContain('health check of 127.0.0.1');
-  }, 60_000);
+  }, TIME_LIMITS.test);
 });
 
 /** A container engine that can build (podman, or docker with a running daemon), and the base image already there. */
@@ -123,7 +124,7 @@ describe('container build', () => {
     expect(inspected.Config.User).toBe(API_CONTAINER_USER);
     expect(inspected.Config.Healthcheck.Test).toEqual(['CMD', 'node', '/app/healthcheck.js']);
     spawnSync(engine!, ['image', 'rm', tag], { stdio: 'ignore' });
-  }, 600_000);
+  }, TIME_LIMITS.realEngine);
   if (!engine) {
     test('says loudly why the image was not built here', () => {
       console.warn(`\n*** container image NOT BUILT here: ${why}. The Dockerfile checks above still ran; the image workflow builds it on GitHub. ***\n`);

@@ -10,8 +10,9 @@ import { CONTAINER_GROUPS } from './isolation/container-cases';
 import { attackers, Case, casesOf, describe as describeCase, evaluate, Outcome, resourcesByType, trustCases } from './isolation/matrix';
 import { RESOURCE_MODELS } from './isolation/resource-models';
 import { documentedPolicy, documentedTable, rolesTable, writeDocumentedTable } from './isolation/roles-table';
+import { TIME_LIMITS } from '../support/time-limits';
 
-jest.setTimeout(300_000);
+jest.setTimeout(TIME_LIMITS.realEngine);
 
 const RCP_MARKER = '<!-- rcp:project-roles -->';
 const evaluated = new Map<Layout, { d: Deployment; cases: Case[]; outcomes: Map<Case, Outcome> }>();

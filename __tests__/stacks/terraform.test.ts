@@ -9,6 +9,7 @@ import * as path from 'path';
 import { planStackOffline, synthesizedStacks, validateStack } from '../../delivery/offline-checks';
 import { terraformVersion as findTerraform } from '../../delivery/terraform';
 import { buildSynthEntryPoint, Json, resourceCounts, synthApp } from './synth';
+import { TIME_LIMITS } from '../support/time-limits';
 
 let stacks: { name: string; dir: string }[] = [];
 let placeholderBootstrap: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const fargate = synthApp({ ...DEPLOY_SETTINGS, TM_ENVIRONMENTS: 'prod', TASKMANAGER_CONFIG: configFile });
   if (fargate.status !== 0) throw new Error(fargate.stderr);
   fargateProd = synthesizedStacks(fargate.outdir).find((s) => s.name === 'prod')!.dir;
-}, 60_000);
+}, TIME_LIMITS.realEngine);
 
 const names = ['bootstrap', 'dev', 'prod'];
 
@@ -49,7 +50,7 @@ describe('terraform', () => {
   test.each(names)('validate passes for %s', async (name) => {
     if (!terraformVersion) return;
     await validateStack(stacks.find((s) => s.name === name)!.dir);
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   test.each(names)('an offline plan of %s creates exactly the synthesized resources, and reads its data sources only at apply', async (name) => {
     if (!terraformVersion) return;
@@ -67,12 +68,12 @@ describe('terraform', () => {
     const synthesized = JSON.parse(fs.readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8'));
     expect(created).toEqual(resourceCounts(synthesized));
     expect(readAtApply).toEqual(resourceCounts({ resource: synthesized.data }));
-  }, 180_000);
+  }, TIME_LIMITS.realEngine);
 
   test('validate passes for prod on Fargate', async () => {
     if (!terraformVersion) return;
     await validateStack(fargateProd);
-  }, 120_000);
+  }, TIME_LIMITS.realEngine);
 
   test('an offline plan of prod on Fargate creates the ECS service, its task and scaling, and no instances', async () => {
     if (!terraformVersion) return;
@@ -84,12 +85,12 @@ describe('terraform', () => {
     const synthesized = JSON.parse(fs.readFileSync(path.join(fargateProd, 'cdk.tf.json'), 'utf8'));
     const created = (plan.resource_changes as Json[]).filter((c) => c.mode === 'managed');
     expect(created.length).toBe(Object.values(resourceCounts(synthesized)).reduce((a, b) => a + b, 0));
-  }, 180_000);
+  }, TIME_LIMITS.realEngine);
 
   test('an offline plan of bootstrap with the placeholder repository and bucket fails, naming both settings', async () => {
     if (!terraformVersion) return;
     const failure = await planStackOffline(placeholderBootstrap).then(() => 'planned', (error: Error) => error.message);
     expect(failure).toContain('githubRepository (TM_GITHUB_REPOSITORY) is still the placeholder');
     expect(failure).toContain('state.bucket (TM_STATE_BUCKET) is still the placeholder');
-  }, 180_000);
+  }, TIME_LIMITS.realEngine);
 });

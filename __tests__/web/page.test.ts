@@ -4,87 +4,17 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import knexFactory, { Knex } from 'knex';
-import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { REPO_ROOT } from '../api/support/api-process';
-import { ARTIFACTS_DIR, browserAvailable, seriousAccessibilityViolations, startWebStack, WebStack, withScreenshot } from './support/web-harness';
+import { ARTIFACTS_DIR, browserAvailable, seriousAccessibilityViolations } from './support/web-harness';
+import { focusLandsOn, item, listed, pageSession } from './support/page-session';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser('the web page', () => {
-  let stack: WebStack;
-  let db: Knex;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  const current = (): Page | undefined => page;
-  /** A test, with a screenshot in test-artifacts/ when it fails. */
-  const test = (name: string, body: () => Promise<void>) => it(name, withScreenshot(name, current, body));
-
-  beforeAll(async () => {
-    stack = await startWebStack('page');
-    db = knexFactory({ client: 'better-sqlite3', connection: { filename: stack.sqliteFile }, useNullAsDefault: true });
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await stack?.close();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    page = undefined;
-  });
-
-  /** A fresh browser profile at the page, signed out. */
-  async function openPage(viewport = { width: 1000, height: 800 }): Promise<Page> {
-    context = await stack.browser.newContext({ viewport });
-    page = await context.newPage();
-    await page.goto(stack.url);
-    return page;
-  }
-
-  /** Signs in through the test issuer's hosted login form and waits for the list. */
-  async function signIn(target: Page, user: string): Promise<void> {
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.getByLabel('User name').fill(user);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.getByRole('heading', { name: 'Your tasks' }).waitFor();
-  }
-
-  async function signedInAs(user: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const target = await openPage(viewport);
-    await signIn(target, user);
-    return target;
-  }
-
-  /** Tasks made through the API with the user's own token, as another device of theirs would. */
-  async function seed(user: string, titles: string[]): Promise<void> {
-    const token = await stack.issuer.sign(stack.issuer.accessClaims(user));
-    for (const title of titles) {
-      const res = await fetch(`${stack.url}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
-      expect(res.status).toBe(201);
-    }
-  }
-
-  /** Whether the focus lands on this element (Preact moves it after rendering, so it is waited for). */
-  async function focusLandsOn(target: Page, element: Locator): Promise<boolean> {
-    const handle = await element.elementHandle();
-    return target
-      .waitForFunction((el) => document.activeElement === el, handle, { timeout: 5000 })
-      .then(() => true, () => false);
-  }
-  /** The listed titles, once they are the expected ones (or after 5 s, whatever they are then). */
-  async function listed(target: Page, expected: string[]): Promise<string[]> {
-    await target
-      .waitForFunction((want) => JSON.stringify(Array.from(document.querySelectorAll('.tasks h3'), (h) => h.textContent)) === JSON.stringify(want), expected, { timeout: 5000 })
-      .catch(() => undefined);
-    return target.locator('.tasks h3').allTextContents();
-  }
+  const { test, openPage, signIn, signedInAs, seed } = pageSession('page');
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `Task ${from + i}`);
-  const item = (target: Page, title: string) => target.locator('li.task', { has: target.getByRole('heading', { name: title, exact: true }) });
-
-  beforeEach(async () => {
-    await db('tasks').del();
-  });
 
   test('signed out, the page offers sign-in and has no serious accessibility violations', async () => {
     const target = await openPage();
@@ -115,7 +45,7 @@ describeInBrowser('the web page', () => {
     expect(await listed(target, ['Water the plants'])).toEqual(['Water the plants']);
     await item(target, 'Water the plants').getByText('The ficus too').waitFor();
     expect(await focusLandsOn(target, target.getByLabel('Title'))).toBe(true);
-    await target.waitForFunction(() => (document.getElementById('new-title') as HTMLInputElement).value === '', undefined, { timeout: 5000 }).catch(() => undefined);
+    await target.waitForFunction(() => (document.getElementById('new-title') as HTMLInputElement).value === '', undefined, { timeout: TIME_LIMITS.event }).catch(() => undefined);
     expect(await target.getByLabel('Title').inputValue()).toBe('');
   });
 
@@ -140,27 +70,6 @@ describeInBrowser('the web page', () => {
     expect(await focusLandsOn(target, item(target, 'Pay the rent').getByRole('button', { name: 'Reopen' }))).toBe(true);
     await item(target, 'Pay the rent').getByRole('button', { name: 'Reopen' }).click();
     await item(target, 'Pay the rent').getByText('To Do', { exact: true }).waitFor();
-  });
-
-  test('deletes a task once confirmed; the focus moves to the list heading', async () => {
-    await seed('alice', ['Old idea', 'Keep me']);
-    const target = await signedInAs('alice');
-    await item(target, 'Old idea').getByRole('button', { name: 'Delete' }).click();
-    await item(target, 'Old idea').getByRole('button', { name: 'Yes, delete' }).click();
-    await target.getByRole('status').getByText('Task “Old idea” deleted.').waitFor();
-    expect(await listed(target, ['Keep me'])).toEqual(['Keep me']);
-    expect(await focusLandsOn(target, target.getByRole('heading', { name: 'Your tasks' }))).toBe(true);
-  });
-
-  test('asks before deleting: Delete then Keep it deletes nothing, with the focus on Keep it', async () => {
-    await seed('alice', ['Precious']);
-    const target = await signedInAs('alice');
-    await item(target, 'Precious').getByRole('button', { name: 'Delete' }).click();
-    const keep = item(target, 'Precious').getByRole('button', { name: 'Keep it' });
-    expect(await focusLandsOn(target, keep)).toBe(true);
-    await keep.click();
-    await item(target, 'Precious').getByRole('button', { name: 'Delete' }).waitFor();
-    expect(await db('tasks').pluck('title')).toEqual(['Precious']);
   });
 
   test('pages through 23 tasks ten at a time, newest first, forward and back, with the total', async () => {

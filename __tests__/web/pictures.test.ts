@@ -9,6 +9,7 @@ import { captureLines, depsFor, FAKE_CREDENTIALS, LocalServers, record, sqsEvent
 import { FakeSqs, startFakeSqs } from '../worker/support/fake-sqs';
 import { eventually } from '../support/eventually';
 import { browserAvailable, startWebStack, WebStack, withScreenshot } from './support/web-harness';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -56,7 +57,7 @@ describeInBrowser('pictures on the web page', () => {
       expect(result.batchItemFailures).toEqual([]);
 
       const picture = page.getByRole('img', { name: 'Generated picture for “A lighthouse at dusk”' });
-      await picture.waitFor({ timeout: 10_000 });
+      await picture.waitFor({ timeout: TIME_LIMITS.event });
       await page.waitForFunction(() => (document.querySelector('img.task-image') as HTMLImageElement | null)?.naturalWidth === 8);
       expect(await picture.getAttribute('src')).toContain(`${servers.s3.endpoint}/${servers.s3.bucket}/images/owners/`);
     }),

@@ -11,6 +11,7 @@ import { lintWorkflows, workflowFiles } from '../../scripts/lint-workflows';
 import { checkWorkflow, isPerStackPlanRole, type Job, parseWorkflow, PINNED_ACTIONS, stepsUsing, triggers, type Workflow, type WorkflowFile } from '../../delivery/workflow-policy';
 import { PIPELINE_PATHS } from '../../delivery/review/changes';
 import { PLAN_WORKFLOW, REVIEW_ARTIFACT, REVIEW_FILE } from '../../delivery/review/steps';
+import { TIME_LIMITS } from '../support/time-limits';
 
 const REPO = path.resolve(__dirname, '../..');
 const DIR = path.join(REPO, '.github/workflows');
@@ -42,7 +43,7 @@ describe('workflow files', () => {
 
   it('pass actionlint and the policy', async () => {
     expect(await lintWorkflows(files)).toEqual([]);
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('actionlint catches a broken expression and an unknown job reference', async () => {
     const broken = mutate('ci.yml', '${{ vars.AWS_REGION }}', '${{ varz.AWS_REGION }}');
@@ -50,7 +51,7 @@ describe('workflow files', () => {
     expect(problems.some((p) => p.source === 'actionlint' && /undefined variable "varz"/.test(p.message))).toBe(true);
     const badNeeds = mutate('deploy.yml', 'needs: plan\n', 'needs: plna\n');
     expect((await lintWorkflows([badNeeds])).some((p) => p.source === 'actionlint' && /plna/.test(p.message))).toBe(true);
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 });
 
 describe('policy rules fire on broken workflows', () => {
@@ -244,7 +245,7 @@ describe('the delivery design', () => {
       const required = [...bundle.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
       expect({ name, external: required.filter((r) => !builtin.has(r.replace(/^node:/, ''))) }).toEqual({ name, external: [] });
     }
-  }, 60_000);
+  }, TIME_LIMITS.realEngine);
 
   it('CODEOWNERS requires its owners for the pipeline: .github/, delivery/, stacks/deploy/, scripts/, the settings file and the dependencies', () => {
     const owners = fs.readFileSync(path.join(REPO, '.github/CODEOWNERS'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));

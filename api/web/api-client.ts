@@ -26,6 +26,15 @@ export interface TaskPage {
   readonly total: number;
 }
 
+/** Sends a prepared DELETE; `keepalive` while the page is being left. */
+export type SendDelete = (options?: { keepalive?: boolean }) => Promise<void>;
+
+interface CallOptions {
+  readonly keepalive?: boolean;
+  /** The token to send instead of the current one (captured earlier). */
+  readonly token?: string;
+}
+
 interface ErrorBody {
   error?: { code?: string; message?: string; details?: Array<{ field: string; problem: string }> };
 }
@@ -53,12 +62,13 @@ export class TasksApi {
     private readonly token: () => string | undefined,
   ) {}
 
-  private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    const token = this.token();
+  private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, options: CallOptions = {}): Promise<Response> {
+    const token = 'token' in options ? options.token : this.token();
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
+        keepalive: options.keepalive,
         headers: {
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -94,8 +104,20 @@ export class TasksApi {
     return (await this.call('PATCH', `/tasks/${id}`, patch)).json();
   }
 
-  async remove(id: number): Promise<void> {
-    await this.call('DELETE', `/tasks/${id}`);
+  /**
+   * The DELETE of a task, made ready now (with the token of this moment) to be sent later, also while
+   * the page is being left: `keepalive` lets the request outlive the page. A task already gone (404)
+   * counts as deleted.
+   */
+  prepareDelete(id: number): SendDelete {
+    const token = this.token();
+    return async ({ keepalive = false } = {}) => {
+      try {
+        await this.call('DELETE', `/tasks/${id}`, undefined, {}, { keepalive, token });
+      } catch (error) {
+        if (!(error instanceof ApiError && error.kind === 'not_found')) throw error;
+      }
+    };
   }
 
   async requestImage(id: number): Promise<void> {

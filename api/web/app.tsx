@@ -3,10 +3,11 @@
  * one place where errors are shown (an alert that says what to do) and successes announced (a
  * polite live region), so screen readers hear both.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { TASK_STATUSES, TaskStatus } from '../src/tasks/task';
 import { ApiError, TaskPage, TasksApi } from './api-client';
 import type { SignIn } from './auth';
+import { UNDO_MS, useDeferredDelete } from './deferred-delete';
 import { NewTaskForm } from './new-task-form';
 import { TaskItem } from './task-item';
 
@@ -81,6 +82,7 @@ function Tasks({ apiBase, signIn, pictures, onSignedOut }: TasksProps) {
   const [notice, setNotice] = useState('');
   const listHeading = useRef<HTMLHeadingElement>(null);
   const signInAgain = useRef<HTMLButtonElement>(null);
+  const undoButton = useRef<HTMLButtonElement>(null);
 
   const fail = (error: unknown): void => {
     const known = error instanceof ApiError ? error : new ApiError('server', `Something went wrong: ${(error as Error).message}`);
@@ -118,13 +120,46 @@ function Tasks({ apiBase, signIn, pictures, onSignedOut }: TasksProps) {
     setPrevious([]);
     await load(undefined, filter);
   };
-  const pageCount = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;
+  // Sent (the offer expired): the page refills. Failed: the task is still there and shows again.
+  const deferred = useDeferredDelete(api, () => void reload(), (error) => (fail(error), void reload()));
+  const { pending } = deferred;
+  const offered = useRef(false);
+  // In the same frame as the offer appears or goes (not after the next paint, as useEffect would).
+  useLayoutEffect(() => {
+    if (pending) undoButton.current?.focus();
+    // The offer went away with the focus on it: not lost to the page's body.
+    else if (offered.current && document.activeElement === document.body) listHeading.current?.focus();
+    offered.current = Boolean(pending);
+  }, [pending]);
+  /** The list as shown: without the task whose deletion waits, also in the total. */
+  const tasks = page?.tasks.filter((task) => task.id !== pending?.id) ?? [];
+  const total = (page?.total ?? 0) - (pending && (!filter || pending.status === filter) ? 1 : 0);
+  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   return (
     <>
-      <p class="notice" role="status" aria-live="polite">
+      <div class="notice" role="status" aria-live="polite">
         {notice}
-      </p>
+        {pending && (
+          <span class="undo">
+            {' '}
+            <button
+              type="button"
+              class="secondary"
+              ref={undoButton}
+              aria-label={`Undo deleting “${pending.title}”`}
+              onClick={() => {
+                const restored = deferred.undo();
+                if (restored) succeed(`Task “${restored.title}” restored.`);
+                listHeading.current?.focus();
+              }}
+            >
+              Undo
+            </button>{' '}
+            (for {UNDO_MS / 1000} seconds)
+          </span>
+        )}
+      </div>
       {problem && (
         <div class="problem" role="alert">
           <p>{problem.message}</p>
@@ -183,21 +218,20 @@ function Tasks({ apiBase, signIn, pictures, onSignedOut }: TasksProps) {
           ) : (
             <p>Loading…</p>
           )
-        ) : page.tasks.length === 0 ? (
+        ) : tasks.length === 0 ? (
           <p>{previous.length > 0 ? 'No more tasks.' : filter ? `No tasks are “${filter}”.` : 'No tasks yet: add one above.'}</p>
         ) : (
           <ul class="tasks">
-            {page.tasks.map((task) => (
+            {tasks.map((task) => (
               <TaskItem
                 key={task.id}
                 task={task}
                 api={api}
                 pictures={pictures}
                 onChanged={(message) => (succeed(message), void reload())}
-                onDeleted={(title) => {
-                  succeed(`Task “${title}” deleted.`);
-                  void reload();
-                  listHeading.current?.focus();
+                onDelete={(deleted) => {
+                  deferred.remove(deleted);
+                  succeed(`Task “${deleted.title}” deleted.`);
                 }}
                 onError={fail}
               />
@@ -210,7 +244,7 @@ function Tasks({ apiBase, signIn, pictures, onSignedOut }: TasksProps) {
               Previous page
             </button>
             <span>
-              Page {previous.length + 1} of {pageCount} ({page?.total} tasks)
+              Page {previous.length + 1} of {pageCount} ({total} tasks)
             </span>
             <button type="button" class="secondary" disabled={!page?.nextCursor} onClick={() => void go(page?.nextCursor ?? undefined, [...previous, cursor])}>
               Next page

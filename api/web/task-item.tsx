@@ -12,12 +12,13 @@ export interface TaskItemProps {
   /** The server makes pictures: offer the Picture button. */
   readonly pictures: boolean;
   readonly onChanged: (message: string) => void;
-  readonly onDeleted: (title: string) => void;
+  /** Confirmed: the list hides the task and offers Undo before anything is sent (deferred-delete.ts). */
+  readonly onDelete: (task: Task) => void;
   readonly onError: (error: unknown) => void;
 }
 
 /** One task: shown, or edited in place; focus returns to the Edit button after editing. */
-export function TaskItem({ task, api, pictures, onChanged, onDeleted, onError }: TaskItemProps) {
+export function TaskItem({ task, api, pictures, onChanged, onDelete, onError }: TaskItemProps) {
   const [editing, setEditing] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const keepButton = useRef<HTMLButtonElement>(null);
@@ -79,22 +80,10 @@ export function TaskItem({ task, api, pictures, onChanged, onDeleted, onError }:
           {done ? 'Reopen' : 'Complete'}
         </button>
         {confirmingDelete ? (
-          // Deleting cannot be undone: ask first, with the focus on the safe answer.
+          // Ask first, with the focus on the safe answer; Undo is the second chance.
           <span class="confirm" role="group" aria-label={`Delete “${task.title}”?`}>
             Delete it?{' '}
-            <button
-              type="button"
-              class="danger"
-              onClick={async () => {
-                try {
-                  await api.remove(task.id);
-                  onDeleted(task.title);
-                } catch (error) {
-                  setConfirmingDelete(false);
-                  onError(error);
-                }
-              }}
-            >
+            <button type="button" class="danger" onClick={() => onDelete(task)}>
               Yes, delete
             </button>
             <button type="button" class="secondary" ref={keepButton} onClick={() => setConfirmingDelete(false)}>

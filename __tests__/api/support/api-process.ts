@@ -1,9 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { bundleApi } from '../../../stacks/build/bundle-api';
-import { freePort } from '../../../scripts/support/free-port';
-
-export { freePort };
+import { TIME_LIMITS } from '../../support/time-limits';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -21,6 +19,7 @@ export function buildTestBundle(name: string): string {
 
 export interface ApiProcess {
   readonly child: ChildProcess;
+  /** http://127.0.0.1:<port>, known once the process has logged `listening` (wait for that line first). */
   readonly url: string;
   /** Parsed JSON lines the process wrote to stdout so far. */
   lines(): Array<Record<string, unknown>>;
@@ -30,11 +29,15 @@ export interface ApiProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `node <bundle>` like systemd does: a clean environment plus the given settings. */
+/**
+ * Runs `node <bundle>` like systemd does: a clean environment plus the given settings. With no
+ * PORT the process listens on a port the OS picks (PORT=0) and `url` is read from its `listening`
+ * line: a port chosen beforehand could be taken by another test run in between.
+ */
 export function spawnApi(bundle: string, env: Record<string, string>, cwd: string): ApiProcess {
   const child = spawn(process.execPath, [bundle], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', IMDS_ENDPOINT: 'http://127.0.0.1:9', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', IMDS_ENDPOINT: 'http://127.0.0.1:9', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -52,14 +55,17 @@ export function spawnApi(bundle: string, env: Record<string, string>, cwd: strin
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const port = env.PORT ?? '3000';
   return {
     child,
-    url: `http://127.0.0.1:${port}`,
+    get url(): string {
+      const port = env.PORT && env.PORT !== '0' ? env.PORT : lines().find((l) => l.msg === 'listening')?.port;
+      if (port === undefined) throw new Error('the API has not logged its listening line yet: wait for it before asking for its url');
+      return `http://127.0.0.1:${String(port)}`;
+    },
     lines,
     stderr: () => err,
     exited,
-    waitForLine(predicate, timeoutMs = 15_000) {
+    waitForLine(predicate, timeoutMs = TIME_LIMITS.event) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const found = lines().find(predicate);

@@ -92,8 +92,18 @@ export async function asTestAccount<T>(work: (connection: Connection) => Promise
   }
 }
 
+/**
+ * A name of this process's own on the shared test server (`tm_<what>_<pid>`): two `npm test` runs at
+ * once share one MariaDB, and no two live processes share a pid. `what` is shortened, never the pid,
+ * to fit `max` (64 for a database, 32 for a MySQL account).
+ */
+export function uniqueServerName(what: string, max = 64): string {
+  const suffix = `_${process.pid}`;
+  return `tm_${what.replace(/\W/g, '_')}`.slice(0, max - suffix.length) + suffix;
+}
+
 export function uniqueDatabaseName(testName: string): string {
-  return `tm_${testName.replace(/\W/g, '_')}_${process.pid}`.slice(0, 64);
+  return uniqueServerName(testName);
 }
 
 export async function createMysqlDatabase(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 /** Clients that hold a request in flight or probe a listener, for the graceful-shutdown tests. */
 import * as http from 'http';
 import * as net from 'net';
+import { eventually } from '../../support/eventually';
 
 /** A POST whose headers and half of whose body are sent now; `finish()` sends the rest. */
 export function slowPost(url: string, body: string): Promise<{ finish: () => Promise<{ status: number; connection?: string; text: string }> }> {
@@ -67,11 +68,7 @@ export async function connectedBurst(url: string, path: string, count: number): 
   return { statuses: Promise.all(answers) };
 }
 
-/** Whether the listener stops accepting within about 2 s (polled every 50 ms). */
+/** Whether the listener stops accepting (polled, within TIME_LIMITS.event). */
 export async function becomesRefused(url: string): Promise<boolean> {
-  for (let i = 0; i < 40; i += 1) {
-    if (await connectionRefused(url)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
+  return eventually(() => connectionRefused(url), `${url} refusing connections`).then(() => true, () => false);
 }

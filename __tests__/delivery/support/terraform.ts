@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { planStack, type PlanOptions, type PlanOutcome } from '../../../delivery/ci';
+import { TIME_LIMITS } from '../../support/time-limits';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const PLUGIN_DIR = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
@@ -56,9 +57,9 @@ export function tempDir(prefix: string): string {
 /** Synthesizes the app into a fresh folder (the repository's cdktf.out is left alone), with the default config unless `extra` says otherwise. */
 export function synthTo(outdir: string, extra: NodeJS.ProcessEnv = {}): void {
   // Bounded: a synth that hangs fails the suite instead of stalling it.
-  execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe', timeout: 120_000 });
+  execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe', timeout: TIME_LIMITS.realEngine });
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...extra };
-  execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe', timeout: 180_000 });
+  execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe', timeout: TIME_LIMITS.realEngine });
 }
 
 /** Terraform's output of the running test: kept, and shown only when that test fails. */

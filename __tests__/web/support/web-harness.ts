@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { bundleSite } from '../../../stacks/build/bundle-site';
 import { chromiumInstalled, CHROMIUM_PATH, launchChromium } from '../../../scripts/support/chromium';
-import { ApiProcess, buildTestBundle, freePort, REPO_ROOT, spawnApi } from '../../api/support/api-process';
+import { ApiProcess, buildTestBundle, REPO_ROOT, spawnApi } from '../../api/support/api-process';
 import { TestIssuer } from '../../support/test-issuer';
 
 export const CLIENT_ID = 'web-test-client';
@@ -40,9 +40,7 @@ export function browserAvailable(): boolean {
 /** `env`: more settings for the API process (e.g. image generation against local servers). */
 export async function startWebStack(name: string, env: Record<string, string> = {}): Promise<WebStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `tm-web-${name}-`));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const issuer = await TestIssuer.start({ clientId: CLIENT_ID, redirectUris: [`${url}/`] });
+  const issuer = await TestIssuer.start({ clientId: CLIENT_ID });
   const site = bundleSite(REPO_ROOT, {
     outDir: path.join(work, 'site'),
     // Pictures as the API offers them: only with a queue (as scripts/build-site.ts writes it for npm run api).
@@ -51,10 +49,13 @@ export async function startWebStack(name: string, env: Record<string, string> = 
   const sqliteFile = path.join(work, 'tasks.sqlite');
   const api = spawnApi(
     buildTestBundle(`web-${name}`),
-    { PORT: String(port), SQLITE_FILE: sqliteFile, SITE_DIR: site.outDir, AUTH_ISSUER: issuer.url, AUTH_CLIENT_ID: CLIENT_ID, ...env },
+    { SQLITE_FILE: sqliteFile, SITE_DIR: site.outDir, AUTH_ISSUER: issuer.url, AUTH_CLIENT_ID: CLIENT_ID, ...env },
     work,
   );
   await api.waitForLine((l) => l.msg === 'listening');
+  // The port the API picked (see spawnApi) is known only now: the page signs in from there.
+  const url = api.url;
+  issuer.redirectUris.push(`${url}/`);
   const browser = await launchChromium();
   return {
     issuer,

