@@ -8,6 +8,7 @@
  * `pull-requests`/`issues` with github-script); every action pinned to the full commit SHA of
  * the verified table below with its version in a comment; no long-lived AWS keys; the plan role
  * outside environments (one per stack: AWS_PLAN_ROLE_ARN_<STACK>) and the apply role only inside one;
+ * the image-push role (AWS_IMAGE_PUSH_ROLE_ARN_<ENV>) only in a job on main that runs no repository code;
  * Terraform 1.11.4 unwrapped; Node.js 22; apply only in an environment with a non-cancelling
  * concurrency group; plans only after synth, the deploy only after synth and the tests, in a
  * non-cancelling queue; synth apart from tests with `npm ci --ignore-scripts`; checkouts that do not
@@ -57,16 +58,26 @@ export const DEPLOY_WORKFLOW = './.github/workflows/deploy.yml';
 const APPLY_ROLE = /^\$\{\{\s*vars\.AWS_APPLY_ROLE_ARN\s*\}\}$/;
 
 /**
- * The plan role of the job's stack, one repository variable per stack, with no fallback to
- * another stack's role: `${{ matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_PROD || ... || '' }}`.
+ * A role per environment, one repository variable each, with no fallback to another environment's
+ * role: `${{ matrix.<key> == 'prod' && vars.<PREFIX>_PROD || ... || '' }}`.
  */
-export function isPerStackPlanRole(value: string): boolean {
+function isPerEnvironmentRole(value: string, matrixKey: string, variablePrefix: string): boolean {
   const m = /^\$\{\{\s*(.+?)\s*\|\|\s*''\s*\}\}$/.exec(value);
   if (!m) return false;
   return m[1].split('||').every((part) => {
-    const leg = /^\s*matrix\.stack == '([a-z0-9-]+)' && vars\.AWS_PLAN_ROLE_ARN_([A-Z0-9_]+)\s*$/.exec(part);
+    const leg = new RegExp(`^\\s*matrix\\.${matrixKey} == '([a-z0-9-]+)' && vars\\.${variablePrefix}_([A-Z0-9_]+)\\s*$`).exec(part);
     return leg !== null && leg[2] === leg[1].toUpperCase().replace(/-/g, '_');
   });
+}
+
+/** The plan role of the job's stack: `${{ matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_PROD || ... || '' }}`. */
+export function isPerStackPlanRole(value: string): boolean {
+  return isPerEnvironmentRole(value, 'stack', 'AWS_PLAN_ROLE_ARN');
+}
+
+/** The image-push role of the job's environment (bootstrap's `image_push_role_arn_<env>`). */
+export function isImagePushRole(value: string): boolean {
+  return isPerEnvironmentRole(value, 'environment', 'AWS_IMAGE_PUSH_ROLE_ARN');
 }
 
 export interface Step {
@@ -156,6 +167,20 @@ export function allNeeds(workflow: Workflow, name: string, seen = new Set<string
     allNeeds(workflow, dep, seen);
   }
   return seen;
+}
+
+/**
+ * The image-push role trusts main's ref only, and it can write images that the environments will
+ * run: the job that holds it runs on main's pushes only and runs none of the repository's code
+ * (it pushes the archive the build job made).
+ */
+function checkImagePushJob(job: Job, environment: unknown, problem: (message: string) => void): void {
+  if (environment !== undefined) problem('the image-push role in a job with an environment: the OIDC subject would not match its trust policy (main\'s ref)');
+  if (!/github\.ref == 'refs\/heads\/main'/.test(String(job.if ?? ''))) problem("the image-push role only in a job that runs on main (if: ... github.ref == 'refs/heads/main')");
+  for (const unsafe of ['actions/checkout', 'actions/setup-node', 'actions/cache']) {
+    if (stepsUsing(job, unsafe).length > 0) problem(`the image-push job must not use ${unsafe}: it pushes the build job's archive and runs no repository code`);
+  }
+  if (runs(job, /\b(npm|npx|node|docker build|buildx build)\b/)) problem('the image-push job must not build or run npm/node: it pushes the build job\'s archive');
 }
 
 function runs(job: Job, pattern: RegExp): boolean {
@@ -249,7 +274,11 @@ export function checkWorkflow(file: WorkflowFile): string[] {
     for (const step of stepsUsing(job, AWS_CREDENTIALS)) {
       const role = String(step.with?.['role-to-assume'] ?? '');
       const apply = APPLY_ROLE.test(role);
-      if (!apply && !isPerStackPlanRole(role)) at(where, `role-to-assume must be the stack's plan role (\${{ matrix.stack == 'dev' && vars.AWS_PLAN_ROLE_ARN_DEV || ... || '' }}) or \${{ vars.AWS_APPLY_ROLE_ARN }}, got ${role || 'nothing'}`);
+      if (isImagePushRole(role)) {
+        checkImagePushJob(job, environment, (message) => at(where, message));
+        continue;
+      }
+      if (!apply && !isPerStackPlanRole(role)) at(where, `role-to-assume must be the stack's plan role (\${{ matrix.stack == 'dev' && vars.AWS_PLAN_ROLE_ARN_DEV || ... || '' }}), \${{ vars.AWS_APPLY_ROLE_ARN }} or the environment's image-push role (\${{ matrix.environment == 'dev' && vars.AWS_IMAGE_PUSH_ROLE_ARN_DEV || ... || '' }}), got ${role || 'nothing'}`);
       if (apply && environment === undefined) at(where, 'the apply role only in a job with an environment (its trust policy expects the environment subject)');
       if (!apply && environment !== undefined) at(where, 'the plan role in a job with an environment: the OIDC subject would not match its trust policy');
       if (!step.with?.['aws-region']) at(where, 'configure-aws-credentials needs aws-region');

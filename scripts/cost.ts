@@ -2,7 +2,7 @@
  * The estimated monthly list price of stacks after their plans, and the change (delivery/cost/):
  *
  *   npm run cost -- <stack>=<plan.json> ... [--markdown] [--update-readme README.md]
- *   npm run cost:readme        offline plans of dev and prod, then their figures into the README
+ *   npm run cost:readme        offline plans of dev and prod (EC2 and Fargate), their figures into the README (scripts/cost-readme.ts)
  *
  * `--help` lists the flags. Exit code: 0, 64 for a usage error, 1 otherwise.
  */

@@ -37,7 +37,7 @@ export interface BootstrapStackProps {
  * (SSE-KMS with its own key, access logs, versions nobody but the account root may delete); and
  * per environment, in that environment's account (the bootstrap account unless
  * `environments.<env>.accountId` names another): GitHub's OIDC provider, the environment's workload
- * permissions boundary, its plan role and its apply role.
+ * and container permissions boundaries, its plan role, its apply role and its image-push role.
  */
 export class BootstrapStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
@@ -131,6 +131,10 @@ export class BootstrapStack extends TerraformStack {
       new TerraformOutput(this, `apply_role_arn_${env.name}`, {
         value: this.deployRoles[env.name].applyRole.arn,
         description: `GitHub variable AWS_APPLY_ROLE_ARN of the environment ${env.name}`,
+      });
+      new TerraformOutput(this, `image_push_role_arn_${env.name}`, {
+        value: this.deployRoles[env.name].imagePushRole.arn,
+        description: `GitHub repository variable AWS_IMAGE_PUSH_ROLE_ARN_${env.name.toUpperCase()} (the image workflow on main pushes the API image to ${env.name}'s repository with it)`,
       });
     }
   }

@@ -6,7 +6,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { IConstruct } from 'constructs';
 import type { EnvironmentConfig } from './config';
 import { Alerts } from './constructs/alerts';
+import { ApiContainers } from './constructs/api-containers';
 import { ApiBuild, ApiService } from './constructs/api-service';
+import { ContainerRegistry } from './constructs/container-registry';
 import { Database } from './constructs/database';
 import { DatabaseAccounts } from './constructs/database-accounts';
 import { DatabaseMigrations } from './constructs/database-migrations';
@@ -21,6 +23,8 @@ import { Edge } from './constructs/edge';
 import { SIGN_IN_SCOPES, SignIn } from './constructs/sign-in';
 import { StaticSite } from './constructs/static-site';
 import { EdgeFirewall } from './constructs/edge-firewall';
+import { containerBoundaryArn } from './deploy/container-boundary';
+import { imagePushRoleArn } from './deploy/image-push';
 import { workloadBoundaryArn } from './deploy/workload-boundary';
 import { accountIdOf, partitionOf } from './lib/arn';
 import { defaultTags, Naming } from './lib/naming';
@@ -111,6 +115,13 @@ export class EnvironmentStack extends TerraformStack {
     });
     const assets = new StaticAssets(this, 'assets', { naming, forceDestroy: !env.database.deletionProtection });
     const partition = partitionOf(this.network.vpcArn);
+    // One repository per environment, in every environment: free while empty, so the image workflow can push before kind fargate is chosen.
+    const images = new ContainerRegistry(this, 'images', {
+      naming,
+      keepImages: env.compute.keepImages,
+      pushRoleArn: imagePushRoleArn(partition, accountIdOf(this.network.vpcArn), props.project, env.name),
+      forceDelete: !env.database.deletionProtection,
+    });
     // The apply role may only create roles inside the environment's boundary that bootstrap made: every role carries it.
     Aspects.of(this).add(new PermissionsBoundary(workloadBoundaryArn(partition, accountIdOf(this.network.vpcArn), env.namePrefix)));
     const alerts = new Alerts(this, 'alerts', { naming, email: env.alarmEmail, accountId: accountIdOf(this.network.vpcArn), partition, region: env.region, globalProvider: globalAws });
@@ -134,6 +145,7 @@ export class EnvironmentStack extends TerraformStack {
       loadBalancer: env.loadBalancer,
       build: props.builds.api,
       artifactsBucket: assets.artifactsBucket,
+      registry: images,
       database: this.database,
       logs: { groupName: env.observability.logGroupName, retentionDays: env.logRetentionDays },
       instanceTags: tags,
@@ -141,9 +153,13 @@ export class EnvironmentStack extends TerraformStack {
       // The schema has this build's migrations before any instance starts with it.
       startsAfter: [migrations.migrated],
     });
+    // ECS task credentials carry no context the workload boundary could test (deploy/container-boundary.ts): the task and execution roles carry the container boundary.
+    if (this.api.compute instanceof ApiContainers) {
+      for (const role of [this.api.compute.role, this.api.compute.executionRole]) role.role.permissionsBoundary = containerBoundaryArn(partition, accountIdOf(this.network.vpcArn), env.namePrefix);
+    }
     // The API queues image jobs and hands out presigned links to the finished images (SPEC Q4).
-    worker.grantSendMessages(this.api.instanceRole);
-    assets.staticBucket.grantRead(this.api.instanceRole, IMAGE_KEY_PREFIX, 'ReadImages');
+    worker.grantSendMessages(this.api.role);
+    assets.staticBucket.grantRead(this.api.role, IMAGE_KEY_PREFIX, 'ReadImages');
 
     const firewall = new EdgeFirewall(this, 'firewall', {
       naming,
@@ -198,7 +214,8 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'alb_dns_name', { value: this.api.loadBalancer.dnsName, description: 'The internal load balancer, reachable from the CloudFront VPC origin only (operators read /metrics and /instance on an instance, through Session Manager)' });
     new TerraformOutput(this, 'user_pool_id', { value: signIn.userPool.id, description: 'The Cognito user pool (operators create users here when self sign-up is off)' });
     new TerraformOutput(this, 'dashboard_url', { value: observability.dashboardUrl, description: 'The CloudWatch dashboard of this environment' });
-    new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name, description: 'Log group of the API (one stream per instance)' });
+    new TerraformOutput(this, 'log_group', { value: this.api.logGroup.name, description: 'Log group of the API (one stream per instance or task)' });
+    new TerraformOutput(this, 'image_repository_url', { value: images.repository.repositoryUrl, description: 'ECR repository of the API image (the image workflow pushes here; compute.image pins a digest of it)' });
     new TerraformOutput(this, 'static_bucket', { value: assets.staticBucket.bucketName, description: 'Bucket of the static files and the generated images (images/)' });
     new TerraformOutput(this, 'image_queue_url', { value: worker.queue.url, description: 'QUEUE_URL for `npm run enqueue`' });
     new TerraformOutput(this, 'database_resource_id', { value: this.database.instance.resourceId, description: 'The database\'s DbiResourceId: environments.<env>.databaseResourceId pins the workload boundary\'s rds-db:connect to it' });
@@ -213,11 +230,11 @@ export function stateKey(keyPrefix: string, stackId: string): string {
   return `${keyPrefix}/${stackId}.tfstate`;
 }
 
-/** Sets one permissions boundary on every IAM role of a scope, including roles added later. */
+/** Sets one permissions boundary on every IAM role of a scope that has none yet, including roles added later. */
 class PermissionsBoundary implements IAspect {
   constructor(private readonly boundaryArn: string) {}
 
   visit(node: IConstruct): void {
-    if (node instanceof IamRole) node.permissionsBoundary = this.boundaryArn;
+    if (node instanceof IamRole && node.permissionsBoundaryInput === undefined) node.permissionsBoundary = this.boundaryArn;
   }
 }

@@ -59,6 +59,23 @@ describe('cost estimate', () => {
     expect(cost.after.resources.map((r) => r.address)).not.toContain('aws_launch_template.api'); // priced through the group only
   });
 
+  it('prices a Fargate service as desired count × its task\'s vCPUs and memory, with a public address per task when it has one', () => {
+    const task: Res = { address: 'aws_ecs_task_definition.api', values: { cpu: '512', memory: '1024', runtime_platform: [{ cpu_architecture: 'X86_64' }] } };
+    const service: Res = {
+      address: 'aws_ecs_service.api',
+      values: { desired_count: 2, network_configuration: [{ assign_public_ip: true }] },
+      expressions: { task_definition: { references: ['aws_ecs_task_definition.api.arn', 'aws_ecs_task_definition.api'] } },
+    };
+    const repository: Res = { address: 'aws_ecr_repository.api', values: { name: 'tm-api' } };
+    const cost = estimateStack('prod', plan([], [task, service, repository]));
+    expect(cost.after.resources.find((r) => r.address === 'aws_ecs_service.api')!.lines).toEqual([
+      { what: '2 × Fargate task, 0.5 vCPU and 1 GB (X86_64, desired count)', monthly: 2 * (0.5 * 0.04048 + 1 * 0.004445) * HOURS },
+      { what: '2 × public IPv4 address (one per task)', monthly: 2 * 0.005 * HOURS },
+    ]);
+    expect(cost.after.resources.flatMap((r) => r.usage)).toEqual(expect.arrayContaining(['ECR image storage ($0.1 per GB-month)', 'scale-out tasks']));
+    expect(cost.after.resources.map((r) => r.address)).not.toContain('aws_ecs_task_definition.api');
+  });
+
   it('shows what a NAT gateway adds against the state before the plan', () => {
     const before = [template('t3.micro'), group(1)];
     const cost = estimateStack('dev', plan(before, [...before, nat, eip]));

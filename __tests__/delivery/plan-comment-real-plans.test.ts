@@ -13,6 +13,7 @@ import { GITHUB_COMMENT_LIMIT, renderComment } from '../../delivery/plan/render'
 import { estimateStack } from '../../delivery/cost/estimate';
 import { PRICE_TABLES } from '../../delivery/cost/prices';
 import { costMarkdown, money, README_BEGIN, README_END, readmeBlock } from '../../delivery/cost/report';
+import { README_ENVIRONMENTS, README_VARIANTS } from '../../delivery/cost/readme-variants';
 import type { CostPlan } from '../../delivery/cost/snapshot';
 import { reviewMerge } from '../../delivery/review/merge';
 import { describeWithTerraform, LOCK_FILE, mirrorCliConfig, REPO, synthTo, tempDir, itShowingTerraformOutput, planQuietly } from './support/terraform';
@@ -22,24 +23,33 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
   const work = tempDir('real-plans-');
   const outdir = path.join(work, 'cdktf.out');
   const natOutdir = path.join(work, 'nat.out');
+  const fargateOutdir = path.join(work, 'fargate.out');
   let devPlan: PlanJson;
   let prodPlan: PlanJson;
   /** dev with one NAT gateway (the same config otherwise). */
   let natPlan: PlanJson;
+  /** dev and prod with the API on Fargate (the README's second variant). */
+  let fargatePlans: PlanJson[];
 
   beforeAll(async () => {
     synthTo(outdir);
     const natConfig = path.join(work, 'nat.json');
     fs.writeFileSync(natConfig, JSON.stringify({ environments: { dev: { network: { natGateways: 1 } } } }));
     synthTo(natOutdir, { TASKMANAGER_CONFIG: natConfig, TM_ENVIRONMENTS: 'dev' });
-    const [dev, prod, nat] = await Promise.all([
+    const fargateConfig = path.join(work, 'fargate.json');
+    const committed = JSON.parse(fs.readFileSync(path.join(REPO, 'taskmanager.config.json'), 'utf8'));
+    fs.writeFileSync(fargateConfig, JSON.stringify(README_VARIANTS[1].settings!(committed, README_ENVIRONMENTS)));
+    synthTo(fargateOutdir, { TASKMANAGER_CONFIG: fargateConfig, TM_ENVIRONMENTS: README_ENVIRONMENTS.join(',') });
+    const [dev, prod, nat, ...fargate] = await Promise.all([
       planStackOffline(path.join(outdir, 'stacks', 'dev')),
       planStackOffline(path.join(outdir, 'stacks', 'prod')),
       planStackOffline(path.join(natOutdir, 'stacks', 'dev')),
+      ...README_ENVIRONMENTS.map((env) => planStackOffline(path.join(fargateOutdir, 'stacks', env))),
     ]);
     devPlan = parsePlan(dev);
     prodPlan = parsePlan(prod);
     natPlan = parsePlan(nat);
+    fargatePlans = fargate.map(parsePlan);
   }, TIME_LIMITS.realEngine);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -84,9 +94,14 @@ describeWithTerraform('plan comment of our own stacks (real offline terraform pl
   itShowingTerraformOutput('prices to exactly the figures in the README (regenerate them with npm run cost:readme)', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const block = readme.slice(readme.indexOf(README_BEGIN), readme.indexOf(README_END) + README_END.length);
-    expect(readmeBlock([estimateStack('dev', devPlan), estimateStack('prod', prodPlan)])).toBe(block);
-    // Every fixed-price resource of our stacks has a price in the default region's table.
-    expect([estimateStack('dev', devPlan).after.notPriced, estimateStack('prod', prodPlan).after.notPriced]).toEqual([0, 0]);
+    const costs = [
+      estimateStack('dev', devPlan), estimateStack('prod', prodPlan),
+      ...README_ENVIRONMENTS.map((env, i) => estimateStack(`${env}${README_VARIANTS[1].suffix}`, fargatePlans[i])),
+    ];
+    expect(readmeBlock(costs)).toBe(block);
+    // Every fixed-price resource of our stacks, on either kind of compute, has a price in the default region's table.
+    expect(costs.map((c) => c.after.notPriced)).toEqual([0, 0, 0, 0]);
+    expect(costs.slice(2).map((c) => c.after.resources.some((r) => r.address.startsWith('aws_ecs_service.')))).toEqual([true, true]);
   });
 
   itShowingTerraformOutput('a NAT gateway added to dev shows what it adds against the state before (instances move to private subnets and lose their public address, Secrets Manager needs no endpoint)', () => {

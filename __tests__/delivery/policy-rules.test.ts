@@ -32,6 +32,7 @@ import type { PlanJson } from '../../delivery/plan/model';
 import { RULES } from '../../delivery/policy/rules';
 import { StackView } from '../../delivery/policy/stack';
 import { environmentConfig } from '../stacks/synth';
+import { CONTAINER_CASES } from './support/container-cases';
 
 type Build = (scope: Construct) => void;
 interface Case {
@@ -197,6 +198,7 @@ const CASES: Record<string, Case> = {
     plans: { pass: planOf(['update']), fail: planOf(['delete', 'create']) },
     failure: /the plan replaces it: the new one starts empty/,
   },
+  ...CONTAINER_CASES,
   ...EXECUTION_CASES,
 };
 

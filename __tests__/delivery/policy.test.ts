@@ -55,6 +55,18 @@ describe('the policy check', () => {
     expect(real.waived.map((f) => [f.rule, f.path, f.waiver?.expires])).toEqual([['CKV_AWS_88', 'dev/api/launch-template', '2027-06-30']]);
   });
 
+  it('passes both environments on Fargate (the container rules included) with nothing blocking or waived', () => {
+    const file = { environments: { dev: { compute: { kind: 'fargate', image: `sha256:${'1'.repeat(64)}` } }, prod: { compute: { kind: 'fargate', image: `sha256:${'2'.repeat(64)}` } } } };
+    const configFile = path.join(work, 'fargate.config.json');
+    fs.writeFileSync(configFile, JSON.stringify(file));
+    synthTo(path.join(work, 'fargate'), { TASKMANAGER_CONFIG: configFile });
+    const result = checkPolicy({ outDir: path.join(work, 'fargate'), config: testConfig(file) });
+    expect(result.blocking).toBe(0);
+    expect(result.waived).toEqual([]);
+    const containerRules = ['TM_ECS_NON_ROOT', 'CKV_AWS_334', 'CKV_AWS_336', 'TM_ECS_EXECUTION_ROLE', 'CKV_AWS_51', 'CKV_AWS_163'];
+    expect(result.failures.filter((f) => containerRules.includes(f.rule))).toEqual([]);
+  }, TIME_LIMITS.realEngine);
+
   it('fails a stack with a deliberately bad resource, naming the rule, the construct path and the address', () => {
     const result = checkPolicy({ outDir: path.join(work, 'bad'), config: testConfig({ policy: { waivers: [] } }) });
     expect(result.failures.filter((f) => f.severity !== 'low').map((f) => [f.rule, f.path, f.address, f.failure])).toEqual([

@@ -279,7 +279,7 @@ describe('Instance role', () => {
 
   test('allows nothing beyond those statements, and no wildcard action', () => {
     expect(instancePolicy.map((s) => s.Sid)).toEqual([
-      'ReadApiBuild', 'ConnectAsApi', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'SendImageJobs', 'ReadImages',
+      'ReadApiBuild', 'PutOwnMetrics', 'WriteApiLogs', 'ReadAgentConfig', 'AgentDescribeTags', 'SessionManagerAgent', 'ConnectAsApi', 'SendImageJobs', 'ReadImages',
     ]);
     expect(instancePolicy.flatMap((s) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
     expect(instancePolicy.filter((s) => s.Resource === '*').map((s) => s.Sid)).toEqual(['PutOwnMetrics', 'AgentDescribeTags', 'SessionManagerAgent']);

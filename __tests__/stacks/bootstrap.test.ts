@@ -141,12 +141,13 @@ describe('Bootstrap stack: who can deploy', () => {
     expect(applyProd.find((s) => s.Sid === 'WriteOwnState')!.Resource).toBe(`${stateArn}/taskmanager/prod.tfstate`);
   });
 
-  test('lets an apply role create or change IAM roles only inside the workload permissions boundary', () => {
-    const boundary = /^arn:\$\{.*\}:iam::\$\{.*\}:policy\/taskmanager-dev-workload-boundary$/;
+  test('lets an apply role create or change IAM roles only inside the workload boundary, or the container boundary for the API\'s ECS roles', () => {
+    const boundary = (name: string) => expect.stringMatching(new RegExp(`^arn:\\$\\{.*\\}:iam::\\$\\{.*\\}:policy/taskmanager-dev-${name}$`));
     const roleWrites = allows(applyDev).filter((s) => actionsOf(s).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(a)));
-    expect(roleWrites.length).toBeGreaterThan(0);
-    roleWrites.forEach((s) => expect(s.Condition.StringEquals['iam:PermissionsBoundary']).toMatch(boundary));
-    expect(roleWrites.every((s) => [s.Resource].flat().every((r: string) => r === 'arn:aws:iam::*:role/taskmanager-dev-*'))).toBe(true);
+    expect(roleWrites.map((s) => [s.Resource, s.Condition.StringEquals['iam:PermissionsBoundary']])).toEqual([
+      ['arn:aws:iam::*:role/taskmanager-dev-*', boundary('workload-boundary')],
+      ['arn:aws:iam::*:role/taskmanager-dev-api-task*', boundary('container-boundary')],
+    ]);
   });
 
   test('lets an apply role attach no managed policy to any role (every permission is inline and under the boundary)', () => {
@@ -156,6 +157,7 @@ describe('Bootstrap stack: who can deploy', () => {
   test('lets an apply role pass its environment\'s roles only to the services our stacks use', () => {
     const pass = allows(applyDev).filter((s) => actionsOf(s).includes('iam:PassRole'));
     expect(pass).toEqual([
+      { Sid: 'PassContainerRolesToTasks', Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/taskmanager-dev-api-task*', Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
       { Sid: 'PassRolesToOurServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/taskmanager-dev-*', Condition: { StringEquals: { 'iam:PassedToService': PASS_ROLE_SERVICES } } },
     ]);
   });
@@ -169,11 +171,16 @@ describe('Bootstrap stack: who can deploy', () => {
     // Statements scoped by the environment's tag are checked below with the wildcard ones.
     const tagged = (s: Json) => s.Condition?.StringEquals?.['aws:ResourceTag/Environment'] === 'dev';
     const named = allows(applyDev).filter((s) => s.Resource !== '*' && !tagged(s)).flatMap((s) => [s.Resource].flat());
-    // What has no name or tag to scope by: AWS's own WAF rule sets, log deliveries (create only), the refresh of CloudFront's untaggable policies.
-    const unnameable = ['arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*', 'arn:aws:wafv2:us-east-1:*:global/managedruleset/*/*', 'arn:aws:logs:us-east-1:*:delivery:*', 'arn:aws:lambda:us-east-1:*:event-source-mapping:*'];
+    // What has no name or tag to scope by: AWS's own WAF rule sets, log deliveries (create only), the refresh of CloudFront's untaggable policies,
+    // a new scalable target (its id is AWS's; the request's tag and the ECS dimension scope it), ECR's AWS managed key (through ECR, by its alias).
+    const unnameable = [
+      'arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*', 'arn:aws:wafv2:us-east-1:*:global/managedruleset/*/*', 'arn:aws:logs:us-east-1:*:delivery:*',
+      'arn:aws:lambda:us-east-1:*:event-source-mapping:*', 'arn:aws:application-autoscaling:us-east-1:*:scalable-target/*', 'arn:aws:kms:us-east-1:*:key/*',
+    ];
     expect([...new Set(named.filter((r: string) => !/taskmanager-dev|rds!|aws-service-role|TaskManager-Dashboard-dev|s3:::acme-tfstate|\$\{aws_kms_key/.test(r)))].sort()).toEqual(unnameable.sort());
     const wildcardWrites = allows(applyDev).filter((s) => s.Resource === '*' && actionsOf(s).some((a) => !/:(Describe|Get|List)/.test(a)));
-    wildcardWrites.forEach((s) => expect({ sid: s.Sid, scoped: s.Condition !== undefined || s.Sid === 'CreateEdgePolicies' }).toEqual({ sid: s.Sid, scoped: true }));
+    // Creating edge policies names nothing; deregistering a task definition takes no resource (docs/delivery.md).
+    wildcardWrites.forEach((s) => expect({ sid: s.Sid, scoped: s.Condition !== undefined || ['CreateEdgePolicies', 'DeregisterTaskDefinitions'].includes(s.Sid) }).toEqual({ sid: s.Sid, scoped: true }));
   });
 
   test('lists the EC2 creations by name and tags only what they create', () => {
@@ -197,9 +204,9 @@ describe('Bootstrap stack: who can deploy', () => {
     expect(policy.find((s) => s.Sid === 'ManageKeyAliases')!.Resource).toContain('arn:aws:kms:us-east-1:*:alias/taskmanager-dev-*');
   });
 
-  test('creates one workload permissions boundary per environment, without IAM, STS or KMS in its allows', () => {
+  test('creates a workload, a container and an image-push permissions boundary per environment, without IAM, STS or KMS in their allows', () => {
     const boundaries = resourcesOf(stack, 'aws_iam_policy');
-    expect(boundaries.map((b) => b.name)).toEqual(['taskmanager-dev-workload-boundary', 'taskmanager-prod-workload-boundary']);
+    expect(boundaries.map((b) => b.name).sort()).toEqual(['dev', 'prod'].flatMap((env) => ['container', 'image-push', 'workload'].map((kind) => `taskmanager-${env}-${kind}-boundary`)).sort());
     for (const boundary of boundaries) {
       const actions = allows(statements(boundary.policy)).flatMap(actionsOf);
       expect(actions.filter((a) => /^(iam|sts|organizations|kms):/.test(a) || a === '*')).toEqual([]);
@@ -207,7 +214,7 @@ describe('Bootstrap stack: who can deploy', () => {
   });
 
   test('scopes every allow of the dev boundary to dev: names, its database, its model, its subnets', () => {
-    const boundary = statements(resourcesOf(stack, 'aws_iam_policy')[0].policy);
+    const boundary = statements(resourceNamed(stack, 'aws_iam_policy', 'workload-boundary-dev').policy);
     const resources = allows(boundary).filter((s) => s.Resource !== '*').flatMap((s) => [s.Resource].flat());
     expect(resources.filter((r: string) => !/taskmanager-dev|rds!\*|dbuser:\*\/taskmanager_|foundation-model\/amazon\.|:subnet\/\*|:security-group\/\*|:network-interface\/\*|taskmanager-dev-logs/.test(r))).toEqual([]);
     expect(boundary.find((s) => s.Sid === 'OwnDatabaseSecret')!.Condition).toEqual({ StringLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': expect.stringMatching(/:db:taskmanager-dev-\*$/) } });
@@ -216,7 +223,7 @@ describe('Bootstrap stack: who can deploy', () => {
 
   test('pins the boundary\'s rds-db:connect to the database id once it is configured', () => {
     const pinned = bootstrapStack({ githubRepository: 'acme/tasks', state: { bucket: 'acme-tfstate' }, environments: { dev: { databaseResourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXY0' } } });
-    const connect = statements(resourcesOf(pinned, 'aws_iam_policy')[0].policy).find((s) => s.Sid === 'OwnDatabaseAccounts')!;
+    const connect = statements(resourceNamed(pinned, 'aws_iam_policy', 'workload-boundary-dev').policy).find((s) => s.Sid === 'OwnDatabaseAccounts')!;
     expect([connect.Resource].flat().every((r: string) => r.includes(':dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/'))).toBe(true);
   });
 
@@ -231,7 +238,7 @@ describe('Bootstrap stack: who can deploy', () => {
     const provider = split.provider.aws.find((p: Json) => p.alias === 'account-prod');
     expect(provider).toMatchObject({ allowed_account_ids: ['123456789012'], assume_role: [{ role_arn: 'arn:aws:iam::123456789012:role/OrganizationAccountAccessRole' }] });
     const inProd = (type: string) => resourcesOf(split, type).filter((r) => r.provider === 'aws.account-prod').length;
-    expect([inProd('aws_iam_openid_connect_provider'), inProd('aws_iam_role'), inProd('aws_iam_role_policy'), inProd('aws_iam_policy')]).toEqual([1, 2, 2, 1]);
+    expect([inProd('aws_iam_openid_connect_provider'), inProd('aws_iam_role'), inProd('aws_iam_role_policy'), inProd('aws_iam_policy')]).toEqual([1, 3, 3, 3]);
     const bucketPolicy = statements(resourcesOf(split, 'aws_s3_bucket_policy').find((p) => p.bucket.includes('state_bucket'))!.policy);
     expect(bucketPolicy.filter((s) => s.Effect === 'Allow').map((s) => s.Sid)).toEqual(['ProdListsOwnState', 'ProdReadsOwnState', 'ProdWritesOwnState', 'ProdTakesOwnLock']);
   });
@@ -242,9 +249,27 @@ describe('Bootstrap stack: who can deploy', () => {
     roles.forEach((r) => expect({ role: r.name, boundary: r.permissions_boundary }).toEqual({ role: r.name, boundary: expect.stringMatching(new RegExp(`:policy/taskmanager-${env}-workload-boundary$`)) }));
   });
 
-  test('outputs the bucket, the state key and one plan and one apply role per environment', () => {
-    expect(Object.keys(stack.output).sort()).toEqual(['apply_role_arn_dev', 'apply_role_arn_prod', 'plan_role_arn_dev', 'plan_role_arn_prod', 'state_bucket', 'state_key_arn', 'state_region']);
+  test('outputs the bucket, the state key and one plan, one apply and one image-push role per environment', () => {
+    expect(Object.keys(stack.output).sort()).toEqual(['apply_role_arn_dev', 'apply_role_arn_prod', 'image_push_role_arn_dev', 'image_push_role_arn_prod', 'plan_role_arn_dev', 'plan_role_arn_prod', 'state_bucket', 'state_key_arn', 'state_region']);
     expect(stack.output.apply_role_arn_prod.value).toBe('${aws_iam_role.apply-role-prod.arn}');
+    expect(stack.output.image_push_role_arn_dev).toEqual({ value: '${aws_iam_role.image-push-role-dev.arn}', description: expect.stringContaining('AWS_IMAGE_PUSH_ROLE_ARN_DEV') });
+  });
+
+  test.each(['dev', 'prod'])('lets the %s image-push role be assumed from main only, inside its own boundary', (env) => {
+    const name = `taskmanager-github-image-push-${env}`;
+    expect(trust(name).Condition).toEqual({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: ['repo:acme/tasks:ref:refs/heads/main'] } });
+    expect(role(name).permissions_boundary).toBe(`\${aws_iam_policy.image-push-boundary-${env}.arn}`);
+    expect(policyOf(`image-push-role-${env}`).map((s) => s.Sid)).toEqual(['EcrSignIn', 'PushApiImage']);
+    expect(policyOf(`image-push-role-${env}`)[1].Resource).toMatch(new RegExp(`:repository/taskmanager-${env}-api$`));
+  });
+
+  test('puts the container boundary on the API\'s ECS task and execution roles, the workload boundary on every other role', () => {
+    const fargate = environmentStack('prod', { environments: { prod: { compute: { kind: 'fargate', image: `sha256:${'a'.repeat(64)}` } } } });
+    const boundaries = Object.fromEntries(resourcesOf(fargate, 'aws_iam_role').map((r) => [r.name, String(r.permissions_boundary).replace(/^.*:policy\//, '')]));
+    expect(Object.entries(boundaries).filter(([, b]) => b !== 'taskmanager-prod-workload-boundary')).toEqual([
+      ['taskmanager-prod-api-task-execution', 'taskmanager-prod-container-boundary'],
+      ['taskmanager-prod-api-task', 'taskmanager-prod-container-boundary'],
+    ]);
   });
 });
 

@@ -18,7 +18,10 @@ describe('Configuration', () => {
     expect(dev).toMatchObject({ namePrefix: 'taskmanager-dev', network: { natGateways: 0, flowLogs: false }, database: { deletionProtection: false } });
     expect(prod).toMatchObject({ namePrefix: 'taskmanager-prod', network: { natGateways: 1, flowLogs: true }, database: { deletionProtection: true } });
     expect(dev.database.instanceClass).toBe('db.t4g.micro');
-    expect(dev.compute).toEqual({ instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8, apiWorkers: 2, dbPoolMax: 9, targetRequestsPerSecond: 500 });
+    expect(dev.compute).toEqual({
+      kind: 'ec2', instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8, apiWorkers: 2, dbPoolMax: 9, targetRequestsPerSecond: 500,
+      taskCpu: 512, taskMemoryMb: 1024, image: '', keepImages: 10,
+    });
   });
 
   test('gives each instance one API worker per vCPU and each worker the pool the database can take at maxSize', () => {

@@ -5,8 +5,9 @@
  * layouts. A failing case names the request and the statement that decided it.
  */
 import type { EnvironmentName } from '../../stacks/config';
-import { deployment, Deployment, ENVIRONMENTS, Layout, LAYOUTS } from './isolation/deployment';
-import { Case, casesOf, describe as describeCase, evaluate, Outcome, resourcesByType, trustCases } from './isolation/matrix';
+import { deployment, Deployment, ENVIRONMENTS, FARGATE_ENVIRONMENT, Layout, LAYOUTS } from './isolation/deployment';
+import { CONTAINER_GROUPS } from './isolation/container-cases';
+import { attackers, Case, casesOf, describe as describeCase, evaluate, Outcome, resourcesByType, trustCases } from './isolation/matrix';
 import { RESOURCE_MODELS } from './isolation/resource-models';
 import { documentedPolicy, documentedTable, rolesTable, writeDocumentedTable } from './isolation/roles-table';
 import { TIME_LIMITS } from '../support/time-limits';
@@ -50,10 +51,19 @@ describe.each(LAYOUTS)('Deploy roles, %s', (name) => {
     }
   });
 
-  test.each(ENVIRONMENTS)("%s's apply role, plan role and the roles its apply role creates reach nothing of the other environment", async (env) => {
+  test('cover the types of both compute kinds: one environment runs the API on Fargate, the other on EC2', async () => {
+    const { d } = await layout(name);
+    const types = (env: EnvironmentName) => Object.keys(d.environments[env].stack.resource);
+    const fargate = FARGATE_ENVIRONMENT[name];
+    expect(types(fargate)).toEqual(expect.arrayContaining(['aws_ecs_service', 'aws_ecs_task_definition', 'aws_appautoscaling_target', 'aws_ecr_repository']));
+    expect(types(other(fargate))).toEqual(expect.arrayContaining(['aws_autoscaling_group', 'aws_launch_template', 'aws_ecr_repository']));
+    expect(d.environments[fargate].ecsRoles).toBeDefined();
+  });
+
+  test.each(ENVIRONMENTS)("%s's apply, plan, image-push and ECS roles and the roles its apply role creates reach nothing of the other environment", async (env) => {
     const { d, cases } = await layout(name);
     const target = other(env);
-    for (const who of [d.environments[env].apply, d.environments[env].plan, d.environments[env].created]) {
+    for (const who of attackers(d.environments[env])) {
       expect(cases.filter((c) => c.principal === who && c.group === `reaches nothing of ${target}`).length).toBeGreaterThanOrEqual(40);
     }
     expect(await wrong(name, (c) => c.group === `reaches nothing of ${target}` && c.principal.label.includes(env))).toEqual([]);
@@ -82,8 +92,35 @@ describe.each(LAYOUTS)('Deploy roles, %s', (name) => {
     expect(await wrong(name, (c) => c.subject === 'Terraform state' || c.subject === 'state key')).toEqual([]);
   });
 
+  test('the ECS task and execution roles do their jobs and nothing more of their own environment', async () => {
+    expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.jobs || c.group === CONTAINER_GROUPS.beyondJobs)).toEqual([]);
+  });
+
+  test('a role with the container boundary reaches, in any session, only its environment\'s images, image jobs, API account and API logs', async () => {
+    expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.outsideReach || c.group === CONTAINER_GROUPS.outsideLimits)).toEqual([]);
+  });
+
+  test('each image-push role pushes to its environment\'s repository and does nothing else', async () => {
+    expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.pushes || c.group === CONTAINER_GROUPS.pushOnly)).toEqual([]);
+  });
+
+  test('no apply role changes its environment\'s image-push role or the boundaries of the push and ECS roles', async () => {
+    expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.untouchable)).toEqual([]);
+  });
+
+  test('the repository policy refuses pushes and pulls of anyone but the push and execution roles, whatever their own policies allow', async () => {
+    expect(await wrong(name, (c) => c.group === CONTAINER_GROUPS.refused)).toEqual([]);
+  });
+
   test('a role an apply role creates does nothing outside its environment\'s functions and instances, and nobody outside the organization assumes it', async () => {
     expect(await wrong(name, (c) => c.subject === 'own resource, foreign session' || c.subject === 'trust of a created role')).toEqual([]);
+  });
+
+  test('deploy roles may read and deregister the other environment\'s task definitions only in one account, where AWS takes no resource for it', async () => {
+    const { cases } = await layout(name);
+    const reaching = cases.filter((c) => /^(deregisters|reads) a task definition of the other environment/.test(c.group));
+    expect(reaching.length > 0).toBe(name === 'one account');
+    expect(await wrong(name, (c) => c.action === 'ecs:DeregisterTaskDefinition' || c.action === 'ecs:DescribeTaskDefinition')).toEqual([]);
   });
 });
 

@@ -55,7 +55,8 @@ async function legsOf(scenario: Scenario): Promise<Leg[]> {
 
 const ran = (legs: Leg[]) => legs.filter((l) => l.result !== 'skipped');
 const isApply = (l: Leg) => /:(.+\/)?apply$/.test(l.job) || (l.role ?? '').includes('-apply-');
-const names = (legs: Leg[]) => ran(legs).map((l) => (l.matrix ? `${l.job}[${l.matrix.stack}]` : l.job));
+const names = (legs: Leg[]) => ran(legs).map((l) => (l.matrix ? `${l.job}[${Object.values(l.matrix).join(',')}]` : l.job));
+const isImagePush = (l: Leg) => l.matrix?.environment !== undefined && l.job.startsWith('image.yml:');
 
 describe('every workflow, every event, every outcome of the jobs before', () => {
   const cases: [string, string, Scenario][] = [];
@@ -64,7 +65,7 @@ describe('every workflow, every event, every outcome of the jobs before', () => 
   }
 
   it('parse with GitHub\'s workflow parser without an error', async () => {
-    expect(FILES.map((f) => path.basename(f))).toEqual(['ci.yml', 'deploy.yml', 'drift.yml', 'fork.yml', 'synth.yml', 'tests.yml']);
+    expect(FILES.map((f) => path.basename(f))).toEqual(['ci.yml', 'deploy.yml', 'drift.yml', 'fork.yml', 'image.yml', 'synth.yml', 'tests.yml']);
     for (const f of FILES) await expect(loadWorkflow(f)).resolves.toBeDefined();
   });
 
@@ -79,7 +80,13 @@ describe('every workflow, every event, every outcome of the jobs before', () => 
     if (scenario.headRepository && scenario.headRepository !== REPOSITORY) {
       for (const leg of legs) expect({ job: leg.job, writes: Object.entries(leg.permissions).filter(([, level]) => level === 'write') }).toEqual({ job: leg.job, writes: [] });
     }
-    for (const leg of legs.filter((l) => l.permissions['id-token'] === 'write' && !isApply(l))) {
+    for (const leg of legs.filter(isImagePush)) {
+      // The image-push role of the leg's own environment, on main's pushes only (the role trusts main's ref).
+      expect({ event: scenario.event, ref: scenario.ref }).toEqual({ event: 'push', ref: 'refs/heads/main' });
+      expect(leg.role).toBe(leg.matrix!.environment === 'prod' ? VARS.AWS_IMAGE_PUSH_ROLE_ARN_PROD : VARS.AWS_IMAGE_PUSH_ROLE_ARN_DEV);
+      expect(leg.environment).toBeUndefined();
+    }
+    for (const leg of legs.filter((l) => l.permissions['id-token'] === 'write' && !isApply(l) && !isImagePush(l))) {
       // The plan role of the leg's own stack, never another's; outside any environment.
       expect(leg.role).toBe(leg.matrix!.stack === 'prod' ? VARS.AWS_PLAN_ROLE_ARN_PROD : VARS.AWS_PLAN_ROLE_ARN_DEV);
       expect(leg.environment).toBeUndefined();
@@ -184,6 +191,16 @@ describe('which jobs run', () => {
     expect(names(legs)).toEqual(['synth/synth', 'drift[dev]', 'drift[prod]', 'report']);
     expect(ran(legs).filter((l) => l.role).map((l) => [l.matrix!.stack, l.role])).toEqual([['dev', VARS.AWS_PLAN_ROLE_ARN_DEV], ['prod', VARS.AWS_PLAN_ROLE_ARN_PROD]]);
     expect(names(await simulate(file('drift.yml'), { event: 'workflow_dispatch', ref: 'refs/heads/feature', outputs }))).toEqual([]);
+  });
+
+  it('the image: a pull request builds it without AWS credentials; a push to main builds it once and pushes it with each environment\'s own push role', async () => {
+    const build = await simulate(file('image.yml'), { ...pr, outputs });
+    expect(names(build)).toEqual(['build']);
+    expect(ran(build).every((l) => l.role === undefined && l.permissions['id-token'] === undefined)).toBe(true);
+    const main = await simulate(file('image.yml'), { ...push, outputs });
+    expect(names(main)).toEqual(['build', 'push[dev]', 'push[prod]']);
+    expect(ran(main).filter((l) => l.role).map((l) => [l.matrix!.environment, l.role])).toEqual([['dev', VARS.AWS_IMAGE_PUSH_ROLE_ARN_DEV], ['prod', VARS.AWS_IMAGE_PUSH_ROLE_ARN_PROD]]);
+    expect(names(await simulate(file('image.yml'), { ...push, outputs, results: { build: 'failure' } }))).toEqual(['build']);
   });
 
   it('a missing plan role variable leaves the role empty (the job fails) instead of borrowing the other stack\'s', async () => {

@@ -37,8 +37,8 @@ function run(job: Job): string {
 }
 
 describe('workflow files', () => {
-  it('are ci.yml, deploy.yml, drift.yml, fork.yml, synth.yml and tests.yml', () => {
-    expect(files.map((f) => path.basename(f.path))).toEqual(['ci.yml', 'deploy.yml', 'drift.yml', 'fork.yml', 'synth.yml', 'tests.yml']);
+  it('are ci.yml, deploy.yml, drift.yml, fork.yml, image.yml, synth.yml and tests.yml', () => {
+    expect(files.map((f) => path.basename(f.path))).toEqual(['ci.yml', 'deploy.yml', 'drift.yml', 'fork.yml', 'image.yml', 'synth.yml', 'tests.yml']);
   });
 
   it('pass actionlint and the policy', async () => {
@@ -73,6 +73,11 @@ describe('policy rules fire on broken workflows', () => {
     ['plan role inside an environment', 'deploy.yml', 'role-to-assume: ${{ vars.AWS_APPLY_ROLE_ARN }}', "role-to-assume: ${{ matrix.stack == 'dev' && vars.AWS_PLAN_ROLE_ARN_DEV || '' }}", /the plan role in a job with an environment/],
     ['one plan role for every stack', 'ci.yml', ROLE_LINE, 'role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}', /role-to-assume must be the stack's plan role/],
     ["another stack's plan role", 'drift.yml', "matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_PROD", "matrix.stack == 'prod' && vars.AWS_PLAN_ROLE_ARN_DEV", /role-to-assume must be the stack's plan role/],
+    ["another environment's image-push role", 'image.yml', "matrix.environment == 'prod' && vars.AWS_IMAGE_PUSH_ROLE_ARN_PROD || '' }}\n          aws-region", "matrix.environment == 'prod' && vars.AWS_IMAGE_PUSH_ROLE_ARN_DEV || '' }}\n          aws-region", /role-to-assume must be the stack's plan role/],
+    ['image-push role on any branch', 'image.yml', "if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: github.event_name == 'push'", /the image-push role only in a job that runs on main/],
+    ['image-push role in an environment', 'image.yml', /(\n {4}timeout-minutes: 15\n)/, '$1    environment: ${{ matrix.environment }}\n', /the image-push role in a job with an environment/],
+    ['image-push job that builds', 'image.yml', 'skopeo copy --all', 'docker buildx build --push . && skopeo copy --all', /the image-push job must not build or run npm\/node/],
+    ['image-push job with a checkout', 'image.yml', /(\n {6}- uses: actions\/download-artifact@)/, '\n      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n        with:\n          persist-credentials: false$1', /the image-push job must not use actions\/checkout/],
     ['apply without environment', 'deploy.yml', /\n {4}environment: \$\{\{ matrix\.stack \}\}\n/, '\n', /apply only in an environment/],
     ['cancelling apply', 'deploy.yml', /(group: terraform-\$\{\{ matrix\.stack \}\}\n {6}cancel-in-progress: )false(\n {4}# With the apply credentials)/, '$1true$2', /apply concurrency must set cancel-in-progress: false/],
     ['node in apply', 'deploy.yml', 'terraform apply -json -input=false -lock-timeout=5m tfplan', 'node dist/scripts/terraform-ci.js apply --stack dev --dir .; terraform apply tfplan', /apply must not run npm or node scripts/],

@@ -42,6 +42,9 @@ export const FREE: ReadonlySet<string> = new Set([
   // VPC origins cost nothing beyond CloudFront's own requests; delivery sources and destinations are names.
   'aws_cloudfront_vpc_origin', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination',
   'terraform_data',
+  // ECS and Application Auto Scaling charge for the tasks only; a repository's policies are free.
+  'aws_ecs_cluster', 'aws_ecs_task_definition', 'aws_appautoscaling_target', 'aws_appautoscaling_policy',
+  'aws_ecr_lifecycle_policy', 'aws_ecr_repository_policy',
 ]);
 
 const none: Priced = { lines: [], usage: [] };
@@ -96,6 +99,25 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     if (!template) return { lines: [{ what: `${n} instances`, notPriced: 'no launch template found (mixed instances policies are not priced)' }], usage: [] };
     return { lines: computeLines(prices, template, n, 'desired capacity × launch template type'), usage: ['scale-out instances', 'data transfer'] };
   },
+  aws_ecs_service: (r, prices, side) => {
+    const n = Number(r.values.desired_count ?? 0);
+    const [task] = side.linked(r, ['task_definition'], 'aws_ecs_task_definition');
+    if (!task) return { lines: [{ what: `${n} tasks`, notPriced: 'no task definition found' }], usage: [] };
+    const vcpu = Number(task.values.cpu) / 1024;
+    const gb = Number(task.values.memory) / 1024;
+    const arch = String((task.values.runtime_platform as { cpu_architecture?: string }[] | undefined)?.[0]?.cpu_architecture ?? 'X86_64');
+    const vcpuHourly = prices.fargate?.vcpuHourly[arch];
+    const gbHourly = prices.fargate?.gbHourly[arch];
+    const lines = [line(
+      `${n} × Fargate task, ${vcpu} vCPU and ${gb} GB (${arch}, desired count)`,
+      vcpuHourly === undefined || gbHourly === undefined ? undefined : monthlyOf(prices, vcpu * vcpuHourly + gb * gbHourly, n),
+      `no Fargate price for ${arch} in ${prices.region}`,
+    )];
+    const network = (r.values.network_configuration as { assign_public_ip?: unknown }[] | undefined)?.[0];
+    if (network?.assign_public_ip === true) lines.push(line(`${n} × public IPv4 address (one per task)`, monthlyOf(prices, prices.vpc?.publicIpv4Hourly, n), `no IPv4 price in ${prices.region}`));
+    return { lines, usage: ['scale-out tasks', 'data transfer'] };
+  },
+  aws_ecr_repository: (_r, prices) => ({ lines: [], usage: [prices.ecr ? `ECR image storage ($${prices.ecr.storageGbMonth} per GB-month)` : 'ECR image storage'] }),
   aws_db_instance: (r, prices) => {
     const klass = String(r.values.instance_class);
     const az = r.values.multi_az === true ? 'multiAz' : 'singleAz';

@@ -38,6 +38,9 @@ export interface PriceTable {
     readonly customMetricMonthly?: number;
   };
   readonly waf?: Sourced & { readonly webAclMonthly: number; readonly ruleMonthly: number };
+  /** Fargate on Linux, by CPU architecture: per vCPU-hour and per GB-hour of task memory. */
+  readonly fargate?: Sourced & { readonly vcpuHourly: Readonly<Record<string, number>>; readonly gbHourly: Readonly<Record<string, number>> };
+  readonly ecr?: Sourced & { readonly storageGbMonth: number };
 }
 
 /** The regions we have tables for. */

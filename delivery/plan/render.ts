@@ -8,6 +8,7 @@
  * (lists are capped); the detail gets what is left of the size budget and is cut, with a note,
  * when the comment would pass GitHub's limit.
  */
+import { apiMoveNote } from './api-move';
 import { attributeDiff, type FormatOptions } from './attributes';
 import { reasonText, resourceBlock } from './detail';
 import { code, escapeHtml, fenced, plural } from './markdown';
@@ -189,6 +190,8 @@ function stackSection(result: StackResult, summary: PlanSummary | undefined, o: 
   if (s.incomplete) {
     out.push('', `> [!NOTE]\n> This plan is incomplete${s.deferred ? ` (${plural(s.deferred, 'deferred change')})` : ''}: another plan and apply will be needed after this one.`);
   }
+  const move = apiMoveNote(s.changes);
+  if (move) out.push('', move);
   const destructive = s.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace');
   if (destructive.length > 0) {
     out.push('', `**Destroyed or replaced (${destructive.length}):**`, '');

@@ -26,6 +26,14 @@ export function vcpusOf(instanceType: string): number | undefined {
   return xlarge ? 4 * Number(xlarge[1] || 1) : undefined;
 }
 
+/**
+ * API workers of a Fargate task: one per whole vCPU (1024 units), and one for a fraction of a vCPU,
+ * where a second process would only share the same slice.
+ */
+export function fargateWorkersOf(taskCpu: number): number {
+  return Math.max(1, Math.floor(taskCpu / 1024));
+}
+
 /** Memory (GiB) of RDS classes by their size; MySQL's default is {DBInstanceClassMemory/12582880}. */
 const MEMORY_GIB: Readonly<Record<string, number>> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, '2xlarge': 32 };
 /** `max_connections` RDS MySQL starts with, as measured for those memory sizes (the OS keeps part of it). */
@@ -72,10 +80,11 @@ export function checkCapacity(
     check.fail(field, `is required: ${what}`);
     return 1;
   };
-  const apiWorkers = derived(`${at}.compute.apiWorkers`, overrides.apiWorkers, vcpusOf(compute.instanceType), `the vCPUs of ${compute.instanceType} are not known`, 64);
+  const workersPerVcpu = compute.kind === 'fargate' ? fargateWorkersOf(compute.taskCpu) : vcpusOf(compute.instanceType);
+  const apiWorkers = derived(`${at}.compute.apiWorkers`, overrides.apiWorkers, workersPerVcpu, `the vCPUs of ${compute.instanceType} are not known`, 64);
   const maxConnections = derived(`${at}.database.maxConnections`, overrides.maxConnections, mysqlMaxConnectionsOf(database.instanceClass), `the default max_connections of ${database.instanceClass} is not known`, 100_000);
   const budget = poolBudget(maxConnections, compute.maxSize, apiWorkers);
-  const group = `${compute.maxSize} instances × ${apiWorkers} workers`;
+  const group = `${compute.maxSize} ${compute.kind === 'fargate' ? 'tasks' : 'instances'} × ${apiWorkers} workers`;
   let dbPoolMax = Math.min(DEFAULT_POOL_MAX, budget);
   if (overrides.dbPoolMax !== undefined) {
     dbPoolMax = check.integer(`${at}.compute.dbPoolMax`, overrides.dbPoolMax, 1, 1000);

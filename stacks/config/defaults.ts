@@ -23,7 +23,21 @@ const SHARED_NETWORK = {
 };
 
 // 500 requests per second per instance: half of what a t3.micro sustains on its CPU baseline (docs/api.md).
-const SHARED_COMPUTE = { instanceType: 't3.micro', minSize: 1, maxSize: 3, desiredCapacity: 1, appPort: 3000, rootVolumeGb: 8, targetRequestsPerSecond: 500 };
+// Fargate: half a vCPU and 1 GiB per task, the smallest size that runs one API worker without throttling.
+const SHARED_COMPUTE = {
+  kind: 'ec2' as const,
+  instanceType: 't3.micro',
+  minSize: 1,
+  maxSize: 3,
+  desiredCapacity: 1,
+  appPort: 3000,
+  rootVolumeGb: 8,
+  targetRequestsPerSecond: 500,
+  taskCpu: 512,
+  taskMemoryMb: 1024,
+  image: '',
+  keepImages: 10,
+};
 const SHARED_WORKER = {
   modelId: DEFAULT_IMAGE_MODEL_ID,
   memoryMb: 512,

@@ -7,7 +7,7 @@ import { imageModelProblem, imageModelsIn } from './bedrock-models';
 import { didYouMean } from './suggest';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from './defaults';
 import { checkWaivers } from './waivers';
-import { MONITORING_INTERVALS, PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
+import { COMPUTE_KINDS, FARGATE_TASK_SIZES, MONITORING_INTERVALS, PRICE_CLASSES, THREAT_PROTECTION_MODES, type AuthConfig, type ComputeConfig, type ComputeKind, type DatabaseConfig, type EdgeConfig, type EnvironmentConfig, type EnvironmentName, type EnvironmentPolicyConfig, type LoadBalancerConfig, type NetworkConfig, type ObservabilityConfig, type StateConfig, type WorkerConfig } from './schema';
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DATABASE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
@@ -169,12 +169,30 @@ function checkCompute(check: Checker, at: string, raw: Mutable<ComputeConfig>): 
     appPort: check.integer(`${at}.appPort`, raw.appPort, 1024, 65535),
     rootVolumeGb: check.integer(`${at}.rootVolumeGb`, raw.rootVolumeGb, 8, 1024),
     targetRequestsPerSecond: check.integer(`${at}.targetRequestsPerSecond`, raw.targetRequestsPerSecond, 1, 1_000_000),
+    ...checkContainer(check, at, raw),
   };
   if (compute.minSize > compute.maxSize) check.fail(`${at}.minSize`, `must not exceed maxSize (${compute.maxSize})`);
   if (compute.desiredCapacity < compute.minSize || compute.desiredCapacity > compute.maxSize) {
     check.fail(`${at}.desiredCapacity`, `must be between minSize (${compute.minSize}) and maxSize (${compute.maxSize})`);
   }
   return compute;
+}
+
+/** The Fargate settings: kind, a task size Fargate offers, the image pinned by digest when it runs. */
+function checkContainer(check: Checker, at: string, raw: Mutable<ComputeConfig>): Pick<ComputeConfig, 'kind' | 'taskCpu' | 'taskMemoryMb' | 'image' | 'keepImages'> {
+  const kind = check.satisfies(`${at}.kind`, raw.kind, (s) => (COMPUTE_KINDS as readonly string[]).includes(s), `one of ${COMPUTE_KINDS.join(', ')}`) as ComputeKind;
+  const cpus = Object.keys(FARGATE_TASK_SIZES).map(Number);
+  const taskCpu = check.oneOf(`${at}.taskCpu`, raw.taskCpu, cpus);
+  const memories = FARGATE_TASK_SIZES[taskCpu] ?? [];
+  const taskMemoryMb = check.integer(`${at}.taskMemoryMb`, raw.taskMemoryMb, 512, 30720);
+  if (memories.length > 0 && !memories.includes(taskMemoryMb)) {
+    check.fail(`${at}.taskMemoryMb`, `${taskMemoryMb} MiB is not a size Fargate offers with taskCpu ${taskCpu}: one of ${memories.join(', ')}`);
+  }
+  const image = raw.image === '' ? '' : check.pattern(`${at}.image`, raw.image, /^sha256:[0-9a-f]{64}$/, 'an image digest like sha256:<64 hex digits> (the image workflow prints it)');
+  if (kind === 'fargate' && image === '') {
+    check.fail(`${at}.image`, 'is required with kind fargate: the digest of the API image in this environment\'s ECR repository (push to main builds it; the image workflow prints the digest)');
+  }
+  return { kind, taskCpu, taskMemoryMb, image, keepImages: check.integer(`${at}.keepImages`, raw.keepImages, 1, 1000) };
 }
 
 function checkEdge(check: Checker, at: string, raw: Mutable<EdgeConfig>): EdgeConfig {

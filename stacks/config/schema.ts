@@ -43,8 +43,27 @@ export interface NetworkConfig {
   readonly flowLogs: boolean;
 }
 
+/** Where the API runs: instances of an Auto Scaling group, or Fargate tasks of an ECS service. */
+export const COMPUTE_KINDS = ['ec2', 'fargate'] as const;
+export type ComputeKind = (typeof COMPUTE_KINDS)[number];
+
+/** CPU units a Fargate task may have, each with the memory sizes (MiB) Fargate pairs with it. */
+export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => (4 + i) * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => (8 + i) * 1024),
+};
+
 export interface ComputeConfig {
-  /** EC2 type of the API instances; a Graviton type (t4g, m7g, ...) selects the arm64 AMI. */
+  /**
+   * `ec2`: the API under systemd on an Auto Scaling group; `fargate`: the API's container image on
+   * ECS Fargate. Both sit behind the same internal load balancer; switching is an ordinary plan.
+   * @default ec2
+   */
+  readonly kind: ComputeKind;
+  /** EC2 type of the API instances (kind ec2); a Graviton type (t4g, m7g, ...) selects the arm64 AMI. */
   readonly instanceType: string;
   readonly minSize: number;
   readonly maxSize: number;
@@ -63,8 +82,21 @@ export interface ComputeConfig {
    * @default 10, or less so that maxSize × apiWorkers pools stay under database.maxConnections
    */
   readonly dbPoolMax: number;
-  /** Requests per second one instance should serve: the scaling target on the load balancer's request count. */
+  /** Requests per second one instance (or task) should serve: the scaling target on the load balancer's request count. */
   readonly targetRequestsPerSecond: number;
+  /** CPU units of one Fargate task (kind fargate): 256, 512, 1024, 2048 or 4096; API_WORKERS follows (one per 1024). */
+  readonly taskCpu: number;
+  /** Memory of one Fargate task in MiB, a size Fargate pairs with `taskCpu`. */
+  readonly taskMemoryMb: number;
+  /**
+   * The API image's digest (`sha256:` and 64 hex digits) in the environment's ECR repository: what the
+   * Fargate tasks run. Pinned by digest, so a new image is a planned, reviewed change. Required with
+   * kind fargate; the image workflow prints it for every push to main.
+   * @default "" (none)
+   */
+  readonly image: string;
+  /** Images the environment's ECR repository keeps (older ones expire). */
+  readonly keepImages: number;
 }
 
 export interface LoadBalancerConfig {

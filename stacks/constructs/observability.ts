@@ -58,19 +58,11 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const { region, alerts } = props;
-    const asg = ['AutoScalingGroupName', props.api.autoScalingGroup.name];
     const alb = ['LoadBalancer', props.api.loadBalancer.arnSuffix];
     const db = ['DBInstanceIdentifier', props.database.identifier];
-    const percent = { yAxis: { left: { min: 0, max: 100 } } };
 
     const widgets: DashboardWidget[] = [
-      metricWidget(region, 'Instance CPU (%)', [
-        [METRICS_NAMESPACE, 'cpu_usage_user', ...asg],
-        [METRICS_NAMESPACE, 'cpu_usage_system', ...asg],
-        [METRICS_NAMESPACE, 'cpu_usage_idle', ...asg],
-      ], percent),
-      metricWidget(region, 'Instance memory used (%)', [[METRICS_NAMESPACE, 'mem_used_percent', ...asg]], percent),
-      metricWidget(region, 'Root disk used (%)', [[METRICS_NAMESPACE, 'disk_used_percent', ...asg]], percent),
+      ...props.api.dashboardWidgets(region),
       metricWidget(region, 'Tasks created', [[METRICS_NAMESPACE, TASKS_CREATED_METRIC, { stat: 'Sum' }]]),
       metricWidget(region, 'Load balancer requests and 5xx', [
         ['AWS/ApplicationELB', 'RequestCount', ...alb, { stat: 'Sum' }],

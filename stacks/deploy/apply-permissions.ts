@@ -16,6 +16,7 @@ import type { EnvironmentConfig } from '../config';
 import type { PolicyCondition, PolicyStatement } from '../lib/iam';
 import { GLOBAL_REGION } from '../lib/provider';
 import { GITHUB_OIDC_HOST } from './github-trust';
+import { containerRoleNamePattern } from './container-boundary';
 import { ENVIRONMENT_TAG, environmentGuards } from './guards';
 import { refreshStatements } from './plan-reads';
 import { logGroupArns } from './workload-boundary';
@@ -23,7 +24,11 @@ import { logGroupArns } from './workload-boundary';
 /** Services our stacks hand roles to: EC2 (instance profile), Lambda (the functions), VPC flow logs. */
 export const PASS_ROLE_SERVICES = ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'monitoring.rds.amazonaws.com'];
 /** Service-linked roles the services create on first use (CloudFront's for the VPC origin's network interfaces). */
-const SERVICE_LINKED_ROLES = ['autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'rds.amazonaws.com', 'vpcorigin.cloudfront.amazonaws.com'];
+const SERVICE_LINKED_ROLES = [
+  'autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'rds.amazonaws.com', 'vpcorigin.cloudfront.amazonaws.com',
+  // ECS (the service's network interfaces and load balancer registration) and Application Auto Scaling's role for ECS services.
+  'ecs.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com',
+];
 
 /** The EC2 creations of our stacks, by name: `ec2:Create*` would include CreateTags on anything. */
 export const EC2_CREATE_ACTIONS = [
@@ -35,8 +40,10 @@ export const EC2_CREATE_ACTIONS = [
 export interface ApplyScope {
   readonly project: string;
   readonly env: EnvironmentConfig;
-  /** The environment's workload permissions boundary: every created role must carry it. */
+  /** The environment's workload permissions boundary: every created role must carry it (or the container boundary). */
   readonly boundaryArn: string;
+  /** The boundary of the API's ECS task and execution roles (named `<namePrefix>-api-task*`), which only those may carry. */
+  readonly containerBoundaryArn: string;
   readonly stateBucketArn: string;
   /**
    * The environment has an AWS account of its own: what carries neither a name nor a tag
@@ -85,7 +92,8 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
     // User pool ids carry no names: creating needs the environment's tag, changing needs it on the pool.
     { Sid: 'CreateTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:CreateUserPool', 'cognito-idp:TagResource'], Resource: '*', Condition: { StringEquals: creates, ...untagged } },
     { Sid: 'ManageTaggedUserPools', Effect: 'Allow', Action: ['cognito-idp:UpdateUserPool', 'cognito-idp:DeleteUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:CreateUserPoolClient', 'cognito-idp:UpdateUserPoolClient', 'cognito-idp:DeleteUserPoolClient', 'cognito-idp:CreateUserPoolDomain', 'cognito-idp:UpdateUserPoolDomain', 'cognito-idp:DeleteUserPoolDomain', 'cognito-idp:UntagResource'], Resource: `arn:aws:cognito-idp:${region}:*:userpool/*`, Condition: { StringEquals: own } },
-    ...iamStatements(prefix, boundaryArn),
+    ...containerStatements(env, { own, creates, untagged }),
+    ...iamStatements(prefix, boundaryArn, scope.containerBoundaryArn),
     // Guard rails that hold whatever an Allow above says.
     ...environmentGuards(env.name),
     { Sid: 'NeverLoosenABoundary', Effect: 'Deny', Action: ['iam:CreatePolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeleteRolePermissionsBoundary', 'iam:TagPolicy', 'iam:UntagPolicy'], Resource: '*' },
@@ -96,9 +104,14 @@ export function applyStatements(scope: ApplyScope): PolicyStatement[] {
 }
 
 /** IAM: roles of this environment only, always inside its boundary, passed only to our services. */
-function iamStatements(prefix: string, boundaryArn: string): PolicyStatement[] {
+function iamStatements(prefix: string, boundaryArn: string, containerBoundaryArn: string): PolicyStatement[] {
+  const createRole = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'];
+  const containerRoles = `arn:aws:iam::*:role/${containerRoleNamePattern(prefix)}`;
   return [
-    { Sid: 'CreateBoundedRoles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
+    { Sid: 'CreateBoundedRoles', Effect: 'Allow', Action: createRole, Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
+    // ECS task credentials carry no source context for the workload boundary to test: the API's two ECS roles carry the container boundary instead.
+    { Sid: 'CreateContainerRoles', Effect: 'Allow', Action: createRole, Resource: containerRoles, Condition: { StringEquals: { 'iam:PermissionsBoundary': containerBoundaryArn } } },
+    { Sid: 'PassContainerRolesToTasks', Effect: 'Allow', Action: 'iam:PassRole', Resource: containerRoles, Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
     { Sid: 'ManageOwnRoles', Effect: 'Allow', Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy'], Resource: `arn:aws:iam::*:role/${prefix}-*` },
     { Sid: 'ManageInstanceProfiles', Effect: 'Allow', Action: ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile'], Resource: `arn:aws:iam::*:instance-profile/${prefix}-*` },
     { Sid: 'PassRolesToOurServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::*:role/${prefix}-*`, Condition: { StringEquals: { 'iam:PassedToService': PASS_ROLE_SERVICES } } },
@@ -130,5 +143,49 @@ function edgeStatements(scope: ApplyScope, untagged: PolicyCondition): PolicySta
     { Sid: 'ManageWebAcl', Effect: 'Allow', Action: 'wafv2:*', Resource: [`arn:aws:wafv2:${GLOBAL_REGION}:*:global/webacl/${prefix}-*/*`, `arn:aws:wafv2:${GLOBAL_REGION}:*:global/managedruleset/*/*`] },
     { Sid: 'ManageEdgeLogDelivery', Effect: 'Allow', Action: ['logs:PutDeliverySource', 'logs:PutDeliveryDestination', 'logs:PutDeliveryDestinationPolicy', 'logs:DeleteDeliverySource', 'logs:DeleteDeliveryDestination', 'logs:DeleteDeliveryDestinationPolicy', 'logs:CreateDelivery', 'logs:TagResource', 'logs:UntagResource'], Resource: [`arn:aws:logs:${GLOBAL_REGION}:*:delivery-source:${prefix}-*`, `arn:aws:logs:${GLOBAL_REGION}:*:delivery-destination:${prefix}-*`, deliveries] },
     ...(scope.ownAccount ? [{ Sid: 'ManageLogDeliveriesOfOwnAccount', Effect: 'Allow' as const, Action: changeDeliveries, Resource: deliveries }] : []),
+  ];
+}
+
+/**
+ * The container path (compute.kind fargate; the repository exists in every environment): the
+ * repository, cluster, service and task definitions by the environment's names; scalable targets,
+ * whose ARNs carry an id, by the `Environment` tag and the ECS service dimension. A service runs
+ * only the environment's own task definitions (another's would hand it that environment's roles).
+ * DeregisterTaskDefinition takes no resource (AWS authorizes it on `*`): a task definition made
+ * inactive keeps its running tasks and services, and ours are re-registered by the next apply.
+ */
+function containerStatements(env: EnvironmentConfig, tags: { own: Record<string, string>; creates: Record<string, string>; untagged: PolicyCondition }): PolicyStatement[] {
+  const { own, creates, untagged } = tags;
+  const prefix = env.namePrefix;
+  const region = env.region;
+  const ownTaskDefinitions = `arn:aws:ecs:${region}:*:task-definition/${prefix}-*`;
+  const scalingTargets = `arn:aws:application-autoscaling:${region}:*:scalable-target/*`;
+  const ecsDimension = { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' };
+  return [
+    {
+      Sid: 'ManageRepositories',
+      Effect: 'Allow',
+      Action: ['ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy', 'ecr:PutLifecyclePolicy', 'ecr:DeleteLifecyclePolicy', 'ecr:TagResource', 'ecr:UntagResource'],
+      Resource: `arn:aws:ecr:${region}:*:repository/${prefix}-*`,
+    },
+    // A repository encrypted with ECR's AWS managed key: ECR makes its grants on that key with the caller's rights.
+    { Sid: 'LetEcrGrantItsKey', Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey'], Resource: `arn:aws:kms:${region}:*:key/*`, Condition: { StringEquals: { 'kms:ViaService': `ecr.${region}.amazonaws.com` }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/aws/ecr' } } },
+    { Sid: 'ManageClusters', Effect: 'Allow', Action: ['ecs:CreateCluster', 'ecs:UpdateCluster', 'ecs:UpdateClusterSettings', 'ecs:DeleteCluster', 'ecs:TagResource', 'ecs:UntagResource'], Resource: `arn:aws:ecs:${region}:*:cluster/${prefix}-*` },
+    { Sid: 'ManageServices', Effect: 'Allow', Action: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'], Resource: `arn:aws:ecs:${region}:*:service/${prefix}-*/*`, Condition: { ArnLikeIfExists: { 'ecs:task-definition': `${ownTaskDefinitions}:*` } } },
+    { Sid: 'RegisterTaggedTaskDefinitions', Effect: 'Allow', Action: 'ecs:RegisterTaskDefinition', Resource: ownTaskDefinitions, Condition: { StringEquals: creates } },
+    { Sid: 'ManageTaskDefinitions', Effect: 'Allow', Action: ['ecs:DeleteTaskDefinitions', 'ecs:TagResource', 'ecs:UntagResource'], Resource: ownTaskDefinitions },
+    { Sid: 'DeregisterTaskDefinitions', Effect: 'Allow', Action: 'ecs:DeregisterTaskDefinition', Resource: '*' },
+    { Sid: 'CreateTaggedScalingTargets', Effect: 'Allow', Action: 'application-autoscaling:RegisterScalableTarget', Resource: scalingTargets, Condition: { StringEquals: { ...ecsDimension, ...creates }, ...untagged } },
+    { Sid: 'TagNewScalingTargets', Effect: 'Allow', Action: 'application-autoscaling:TagResource', Resource: scalingTargets, Condition: { StringEquals: creates, ...untagged } },
+    {
+      Sid: 'ManageTaggedScalingTargets',
+      Effect: 'Allow',
+      Action: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy'],
+      Resource: scalingTargets,
+      Condition: { StringEquals: { ...ecsDimension, ...own } },
+    },
+    // Target tracking makes its alarms (`TargetTracking-service/<cluster>/<service>-AlarmHigh-...`) with the caller's rights.
+    { Sid: 'LetScalingManageItsAlarms', Effect: 'Allow', Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'], Resource: `arn:aws:cloudwatch:${region}:*:alarm:TargetTracking-service/${prefix}-*` },
+    { Sid: 'RetagOwnScalingTargets', Effect: 'Allow', Action: ['application-autoscaling:TagResource', 'application-autoscaling:UntagResource'], Resource: scalingTargets, Condition: { StringEquals: own } },
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * One environment's deploy roles, created by `bootstrap` in the environment's account: its workload
- * permissions boundary, a plan role that reads what a plan of that environment refreshes, and an
- * apply role that manages that environment's resources. The resources are created directly in the
+ * permissions boundary and its container boundary (the ECS roles'), a plan role that reads what a
+ * plan of that environment refreshes, an apply role that manages that environment's resources, and
+ * an image-push role that pushes the API image to that environment's repository. The resources are created directly in the
  * bootstrap stack with fixed ids, which decide their Terraform addresses.
  */
 import type { Construct } from 'constructs';
@@ -13,8 +14,10 @@ import type { EnvironmentConfig } from '../config';
 import { policyDocument, type PolicyStatement } from '../lib/iam';
 import { Naming } from '../lib/naming';
 import { applyStatements } from './apply-permissions';
+import { containerBoundaryArn, containerBoundaryName, containerBoundaryStatements } from './container-boundary';
 import { environmentGuards } from './guards';
 import { githubTrustPolicy } from './github-trust';
+import { imagePushBoundaryName, imagePushBoundaryStatements, imagePushRoleName, imagePushStatements } from './image-push';
 import { refreshStatements } from './plan-reads';
 import { stateRoleStatements, type StateLocation } from './state-access';
 import { workloadBoundaryArn, workloadBoundaryName, workloadBoundaryStatements } from './workload-boundary';
@@ -36,13 +39,21 @@ export interface DeployRolesProps {
 
 /** The GitHub subjects that may plan: pull requests, and main (push and schedule carry its ref). */
 export function planSubjects(repository: string): string[] {
-  return [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`];
+  return [`repo:${repository}:pull_request`, mainBranchSubject(repository)];
+}
+
+/** A workflow run on main without a GitHub environment (push, schedule): the image workflow's subject. */
+export function mainBranchSubject(repository: string): string {
+  return `repo:${repository}:ref:refs/heads/main`;
 }
 
 export class DeployRoles {
   readonly boundary: IamPolicy;
+  /** The boundary of the API's ECS task and execution roles (container-boundary.ts says why it is apart). */
+  readonly containerBoundary: IamPolicy;
   readonly planRole: IamRole;
   readonly applyRole: IamRole;
+  readonly imagePushRole: IamRole;
 
   constructor(scope: Construct, props: DeployRolesProps) {
     const { env, project, githubRepository: repo, provider } = props;
@@ -53,6 +64,12 @@ export class DeployRoles {
       name: workloadBoundaryName(env.namePrefix),
       description: `Permissions boundary of every role the ${name} stack creates`,
       policy: policyDocument(...workloadBoundaryStatements(env, props.accountId)),
+    });
+    this.containerBoundary = new IamPolicy(scope, `container-boundary-${name}`, {
+      provider,
+      name: containerBoundaryName(env.namePrefix),
+      description: `Permissions boundary of the ${name} API's ECS task role and task execution role`,
+      policy: policyDocument(...containerBoundaryStatements(env, props.accountId)),
     });
     this.planRole = new IamRole(scope, `plan-role-${name}`, {
       provider,
@@ -86,12 +103,41 @@ export class DeployRoles {
           project,
           env,
           boundaryArn: workloadBoundaryArn(props.partition, props.accountId, env.namePrefix),
+          containerBoundaryArn: containerBoundaryArn(props.partition, props.accountId, env.namePrefix),
           stateBucketArn: props.state.bucketArn,
           ownAccount: provider !== undefined,
         }),
       ),
     });
+    this.imagePushRole = imagePushRole(scope, props);
   }
+}
+
+/** The image-push role: GitHub's main only, its own boundary, and push to the environment's repository. */
+function imagePushRole(scope: Construct, props: DeployRolesProps): IamRole {
+  const { env, provider, accountId } = props;
+  const name = env.name;
+  const boundary = new IamPolicy(scope, `image-push-boundary-${name}`, {
+    provider,
+    name: imagePushBoundaryName(env.namePrefix),
+    description: `Permissions boundary of the ${name} image-push role: push to the ${name} API repository only`,
+    policy: policyDocument(...imagePushBoundaryStatements(name, env.region, accountId, env.namePrefix)),
+  });
+  const role = new IamRole(scope, `image-push-role-${name}`, {
+    provider,
+    name: imagePushRoleName(props.project, name),
+    description: `Pushes the API image to the ${name} ECR repository from the image workflow on main in ${props.githubRepository}`,
+    maxSessionDuration: 3600,
+    permissionsBoundary: boundary.arn,
+    assumeRolePolicy: githubTrustPolicy(props.oidcProviderArn, [mainBranchSubject(props.githubRepository)]),
+  });
+  new IamRolePolicy(scope, `image-push-permissions-${name}`, {
+    provider,
+    role: role.id,
+    name: 'image-push',
+    policy: policyDocument(...imagePushStatements(env.region, accountId, env.namePrefix)),
+  });
+  return role;
 }
 
 /** The plan role: the refresh reads of its environment, the guards, and no secret value of anyone's. */

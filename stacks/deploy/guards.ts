@@ -27,6 +27,7 @@ export const TAG_ACTIONS = [
   'wafv2:TagResource', 'wafv2:UntagResource',
   'secretsmanager:TagResource', 'secretsmanager:UntagResource',
   'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource',
+  'ecr:TagResource', 'ecr:UntagResource', 'ecs:TagResource', 'ecs:UntagResource', 'application-autoscaling:TagResource', 'application-autoscaling:UntagResource',
   'iam:TagRole', 'iam:UntagRole', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile', 'iam:TagPolicy', 'iam:UntagPolicy',
 ];
 

@@ -18,7 +18,8 @@ import { logGroupArns, workloadBoundaryName } from './workload-boundary';
 /** Where a read applies; `targetsOf` turns each into resources (and a condition) for one environment. */
 export type ReadTarget =
   | 'unscoped' | 'functions' | 'eventSourceMappings' | 'logGroups' | 'logDeliveries' | 'buckets' | 'deployedObjects' | 'databases'
-  | 'roles' | 'queues' | 'topics' | 'alarms' | 'dashboard' | 'parameters' | 'webAcl' | 'taggedEdge' | 'untaggableEdge' | 'keys' | 'userPools';
+  | 'roles' | 'queues' | 'topics' | 'alarms' | 'dashboard' | 'parameters' | 'webAcl' | 'taggedEdge' | 'untaggableEdge' | 'keys' | 'userPools'
+  | 'repositories' | 'containerServices' | 'scalingTargets';
 
 type Reads = readonly (readonly [ReadTarget, readonly string[]])[];
 
@@ -35,6 +36,9 @@ const LOG_DELIVERY: Reads = [['unscoped', ['logs:DescribeDeliveries', 'logs:Desc
 const LAMBDA: Reads = [['functions', ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetFunctionConcurrency', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags']]];
 
 export const PLAN_READS: Readonly<Record<string, Reads>> = {
+  // Application Auto Scaling and task-definition descriptions take no resource ARN; a scalable target's tags are its own.
+  aws_appautoscaling_policy: [['unscoped', ['application-autoscaling:DescribeScalingPolicies']]],
+  aws_appautoscaling_target: [['unscoped', ['application-autoscaling:DescribeScalableTargets']], ['scalingTargets', ['application-autoscaling:ListTagsForResource']]],
   aws_autoscaling_group: [['unscoped', ['autoscaling:Describe*']]],
   aws_autoscaling_policy: [['unscoped', ['autoscaling:DescribePolicies']]],
   aws_cloudfront_distribution: [['taggedEdge', ['cloudfront:GetDistribution', 'cloudfront:ListTagsForResource']]],
@@ -55,6 +59,12 @@ export const PLAN_READS: Readonly<Record<string, Reads>> = {
   aws_db_parameter_group: RDS,
   aws_db_subnet_group: RDS,
   aws_default_security_group: EC2,
+  aws_ecr_lifecycle_policy: [['repositories', ['ecr:GetLifecyclePolicy']]],
+  aws_ecr_repository: [['repositories', ['ecr:DescribeRepositories', 'ecr:ListTagsForResource']]],
+  aws_ecr_repository_policy: [['repositories', ['ecr:GetRepositoryPolicy']]],
+  aws_ecs_cluster: [['containerServices', ['ecs:DescribeClusters', 'ecs:ListTagsForResource']]],
+  aws_ecs_service: [['containerServices', ['ecs:DescribeServices', 'ecs:ListTagsForResource']]],
+  aws_ecs_task_definition: [['unscoped', ['ecs:DescribeTaskDefinition']], ['containerServices', ['ecs:ListTagsForResource']]],
   aws_eip: EC2,
   aws_flow_log: EC2,
   aws_iam_instance_profile: IAM,
@@ -132,6 +142,9 @@ export function targetsOf(env: EnvironmentConfig): Record<ReadTarget, Target> {
     untaggableEdge: { resources: ['arn:aws:cloudfront::*:origin-access-control/*', 'arn:aws:cloudfront::*:response-headers-policy/*'] },
     keys: { resources: regions.map((x) => `arn:aws:kms:${x}:*:key/*`), condition: tagged },
     userPools: { resources: [`arn:aws:cognito-idp:${r}:*:userpool/*`], condition: tagged },
+    repositories: { resources: [`arn:aws:ecr:${r}:*:repository/${p}-*`] },
+    containerServices: { resources: [`arn:aws:ecs:${r}:*:cluster/${p}-*`, `arn:aws:ecs:${r}:*:service/${p}-*/*`, `arn:aws:ecs:${r}:*:task-definition/${p}-*:*`] },
+    scalingTargets: { resources: [`arn:aws:application-autoscaling:${r}:*:scalable-target/*`], condition: tagged },
   };
 }
 

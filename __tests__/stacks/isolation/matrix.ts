@@ -7,8 +7,9 @@ import { getDenialReasons, getGrantReasons, isWildcardOnlyAction, runSimulation 
 import type { EnvironmentName } from '../../../stacks/config';
 import type { Json } from '../synth';
 import { Deployment, ENVIRONMENTS, EnvironmentUnderTest, OUTSIDE_ACCOUNT, Principal } from './deployment';
+import { borrowedTaskDefinitionCases, containerCases } from './container-cases';
 import { databaseAttacks, databaseSecretOps, RESOURCE_MODELS, Where } from './resource-models';
-import { resolveFields, resourceAttributes, valueOf } from './terraform-values';
+import { resolveFields, resolveReferences, resourceAttributes, valueOf } from './terraform-values';
 
 export type Expected = 'allowed' | 'denied';
 
@@ -39,8 +40,9 @@ const creating = (env: EnvironmentName) => ({ 'aws:RequestTag/Environment': env,
 
 /** Where one environment's resources live, for the resource models. */
 export function whereOf(env: EnvironmentUnderTest): Where {
-  const values = resourceAttributes(env.stack, env.config.region, { main: env.account });
+  const values = valuesOf(env);
   const lb = Object.values(env.stack.resource.aws_lb ?? {})[0] as Json;
+  const repositoryPolicy = Object.values(env.stack.resource.aws_ecr_repository_policy ?? {})[0] as Json;
   return {
     env: env.config,
     account: env.account,
@@ -49,13 +51,19 @@ export function whereOf(env: EnvironmentUnderTest): Where {
     bucketOf: (reference) => valueOf(reference, values).replace(/^arn:aws:s3:::/, '').replace(/-$/, '-20260101'),
     loadBalancer: lb.name,
     database: `arn:aws:rds:${env.config.region}:${env.account}:db:${env.config.namePrefix}-db`,
+    repositoryPolicy: JSON.parse(resolveReferences(repositoryPolicy.policy, values)),
   };
+}
+
+/** The values of an environment stack's references, its database's id as the config knows it. */
+function valuesOf(env: EnvironmentUnderTest) {
+  return resourceAttributes(env.stack, env.config.region, { main: env.account }, { databaseResourceId: env.config.databaseResourceId });
 }
 
 /** The instances of each type in a stack, with their ARN, once per distinct ARN. */
 export function resourcesByType(env: EnvironmentUnderTest): Map<string, { body: Json; arn: string }[]> {
   const at = whereOf(env);
-  const values = resourceAttributes(env.stack, env.config.region, { main: env.account });
+  const values = valuesOf(env);
   const byType = new Map<string, { body: Json; arn: string }[]>();
   for (const [type, byName] of Object.entries(env.stack.resource) as [string, Record<string, Json>][]) {
     const model = RESOURCE_MODELS[type];
@@ -77,7 +85,7 @@ export function casesOf(d: Deployment): Case[] {
   return ENVIRONMENTS.flatMap((owner) => {
     const env = d.environments[owner];
     const others = ENVIRONMENTS.filter((e) => e !== owner).map((e) => d.environments[e]);
-    return [...ownCases(env), ...others.flatMap((other) => crossCases(env, other)), ...stateCases(d, owner), ...otherProjectCases(env)];
+    return [...ownCases(env), ...containerCases(env, whereOf(env)), ...others.flatMap((other) => crossCases(env, other)), ...stateCases(d, owner), ...otherProjectCases(env)];
   });
 }
 
@@ -86,19 +94,24 @@ function ownCases(env: EnvironmentUnderTest): Case[] {
   const name = env.config.name;
   const cases: Case[] = [];
   const oneAccount = env.config.accountId === '';
-  for (const [type, instances] of resourcesByType(env)) {
+  const byType = resourcesByType(env);
+  const boundaries = new Map((byType.get('aws_iam_role') ?? []).map(({ body, arn }) => [arn, String(body.permissions_boundary)]));
+  for (const [type, instances] of byType) {
     const model = RESOURCE_MODELS[type];
     for (const { body, arn } of instances) {
       const extra = model.context?.(body, at) ?? {};
-      const base = { resource: arn, resourceAccount: env.account, subject: type, resourcePolicy: model.resourcePolicy?.(body) };
+      const base = { resource: arn, resourceAccount: env.account, subject: type, resourcePolicy: model.resourcePolicy?.(body, at) };
       const createContext = model.kind === 'sub' ? existing(name) : creating(name);
       const createsByName = model.kind !== 'sub' && !['aws_iam_role', 'aws_lambda_function'].includes(type);
       for (const action of model.create) {
-        cases.push({ ...base, group: 'creates, changes and deletes its own environment\'s resources', principal: env.apply, action, context: { ...createContext, ...extra, ...createContextFor(action, env) }, expected: 'allowed', resource: createsByName && noResourceOnCreate(action) ? '*' : (model.createArn?.(body, at) ?? arn) });
+        cases.push({ ...base, group: 'creates, changes and deletes its own environment\'s resources', principal: env.apply, action, context: { ...createContext, ...extra, ...createContextFor(action, boundaries.get(arn)) }, expected: 'allowed', resource: createsByName && noResourceOnCreate(action) ? '*' : (model.createArn?.(body, at) ?? arn) });
       }
       for (const action of model.change) {
         const byOperator = oneAccount && (model.operatorInOneAccount ?? []).includes(action);
-        cases.push({ ...base, group: byOperator ? 'changes CloudFront policies and log deliveries (no tag, no name): operator only' : 'creates, changes and deletes its own environment\'s resources', principal: env.apply, action, context: { ...existing(name), ...extra, ...createContextFor(action, env) }, expected: byOperator ? 'denied' : 'allowed' });
+        cases.push({ ...base, group: byOperator ? 'changes CloudFront policies and log deliveries (no tag, no name): operator only' : 'creates, changes and deletes its own environment\'s resources', principal: env.apply, action, context: { ...existing(name), ...extra, ...createContextFor(action, boundaries.get(arn)) }, expected: byOperator ? 'denied' : 'allowed' });
+      }
+      for (const action of model.unscopedChanges ?? []) {
+        cases.push({ ...base, group: 'creates, changes and deletes its own environment\'s resources', principal: env.apply, action, context: {}, expected: 'allowed' });
       }
       for (const action of model.reads) {
         cases.push({ ...base, group: 'refreshes every resource of its environment\'s plan', principal: env.plan, action, context: { ...existing(name), ...extra }, expected: 'allowed' });
@@ -111,9 +124,9 @@ function ownCases(env: EnvironmentUnderTest): Case[] {
   return cases;
 }
 
-/** Context an apply's create carries: the boundary on a role it creates, the service a role is passed to, the EC2 create action. */
-function createContextFor(action: string, env: EnvironmentUnderTest): Record<string, string | string[]> {
-  if (['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(action)) return { 'iam:PermissionsBoundary': `arn:aws:iam::${env.account}:policy/${env.created.boundary!.name}` };
+/** Context an apply's create carries: the boundary on a role it creates (the one the stack gives that role). */
+function createContextFor(action: string, boundary: string | undefined): Record<string, string | string[]> {
+  if (['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(action)) return { 'iam:PermissionsBoundary': boundary! };
   return {};
 }
 
@@ -126,7 +139,7 @@ function noResourceOnCreate(action: string): boolean {
 function crossCases(owner: EnvironmentUnderTest, other: EnvironmentUnderTest): Case[] {
   const at = whereOf(owner);
   const cases: Case[] = [];
-  const principals = [other.apply, other.plan, other.created];
+  const principals = attackers(other);
   for (const [type, [{ body, arn }]] of resourcesByType(owner)) {
     const model = RESOURCE_MODELS[type];
     const extra = model.context?.(body, at) ?? {};
@@ -139,16 +152,31 @@ function crossCases(owner: EnvironmentUnderTest, other: EnvironmentUnderTest): C
     ];
     for (const principal of principals) {
       for (const { action, context } of requests) {
-        cases.push({ group: `reaches nothing of ${owner.config.name}`, principal, action, resource: arn, resourceAccount: owner.account, context: { ...existing(owner.config.name), ...extra, ...context }, expected: 'denied', subject: type, resourcePolicy: model.resourcePolicy?.(body) });
+        cases.push({ group: `reaches nothing of ${owner.config.name}`, principal, action, resource: arn, resourceAccount: owner.account, context: { ...existing(owner.config.name), ...extra, ...context }, expected: 'denied', subject: type, resourcePolicy: model.resourcePolicy?.(body, at) });
+      }
+      // What AWS authorizes on `*` only reaches the other environment within one account (across accounts, ECS acts on the caller's own).
+      const unscoped = [
+        ...(model.unscopedChanges ?? []).map((action) => ({ action, by: [other.apply], group: 'deregisters a task definition of the other environment (AWS takes no resource for it; its tasks and services keep running)' })),
+        ...(model.unscopedReads ?? []).map((action) => ({ action, by: [other.apply, other.plan], group: 'reads a task definition of the other environment (AWS takes no resource for it; ours hold no secret)' })),
+      ];
+      for (const { action, by, group } of unscoped) {
+        const reaches = by.includes(principal) && owner.account === other.account;
+        cases.push({ group: reaches ? group : `reaches nothing of ${owner.config.name}`, principal, action, resource: arn, resourceAccount: owner.account, context: {}, expected: reaches ? 'allowed' : 'denied', subject: type });
       }
     }
   }
+  if (owner.ecsRoles) cases.push(...borrowedTaskDefinitionCases(owner, at, principals, whereOf(other)));
   for (const principal of principals) {
     for (const op of databaseAttacks(at)) {
       cases.push({ group: `reaches nothing of ${owner.config.name}`, principal, action: op.action, resource: op.arn, resourceAccount: owner.account, context: op.context ?? {}, expected: 'denied', subject: 'database secret and accounts' });
     }
   }
   return cases;
+}
+
+/** Every role of an environment that could be turned against another: its deploy roles, what its apply role can create, its push role, its ECS roles. */
+export function attackers(env: EnvironmentUnderTest): Principal[] {
+  return [env.apply, env.plan, env.created, env.containerCreated, env.imagePush, ...(env.ecsRoles ? [env.ecsRoles.task, env.ecsRoles.execution] : [])];
 }
 
 /** The state bucket: own state and lock as the role needs them, nothing of the other environment's, never without the state key. */
@@ -171,7 +199,7 @@ function stateCases(d: Deployment, owner: EnvironmentName): Case[] {
     { ...s3, group: 'writes or locks state (plan role)', principal: env.plan, action: 's3:PutObject', resource: object(owner), context: withKey, expected: 'denied' },
   ];
   for (const other of ENVIRONMENTS.filter((e) => e !== owner)) {
-    for (const principal of [d.environments[other].apply, d.environments[other].plan, d.environments[other].created]) {
+    for (const principal of attackers(d.environments[other])) {
       for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
         for (const resource of [object(owner), `${object(owner)}.tflock`]) {
           cases.push({ ...s3, group: `reaches nothing of ${owner}`, principal, action, resource, context: action === 's3:PutObject' ? withKey : {}, expected: 'denied' });
@@ -216,7 +244,7 @@ export async function evaluate(c: Case): Promise<Outcome> {
 
 async function run(c: Case, resource: string): Promise<Outcome> {
   const response = await runSimulation({
-    request: { principal: c.principal.arn, action: c.action, resource: { resource, accountId: c.resourceAccount }, contextVariables: { ...c.principal.context, ...c.context } },
+    request: { principal: c.principal.arn, action: c.action, resource: { resource, accountId: c.resourceAccount }, contextVariables: { 'aws:PrincipalArn': c.principal.arn, ...c.principal.context, ...c.context } },
     identityPolicies: c.principal.identity,
     permissionBoundaryPolicies: c.principal.boundary ? [c.principal.boundary] : undefined,
     serviceControlPolicies: [],
@@ -277,6 +305,8 @@ export function trustCases(d: Deployment, rcp: Json): Case[] {
       assume(caller(OUTSIDE_ACCOUNT, `a principal outside the organization (${name} role)`), 'allowed', 'assumes a created role whose trust names it (no RCP)', []),
       assume(caller(OUTSIDE_ACCOUNT, `a principal outside the organization (${name} role)`), 'denied', 'assumes a created role whose trust names it (RCP of docs/delivery.md)'),
       assume(caller('444444444444', `a principal of the organization (${name} role)`, { 'aws:PrincipalOrgID': ORGANIZATION_ID }), 'allowed', 'assumes a created role whose trust names it (RCP of docs/delivery.md)'),
+      // A role with the container boundary works in any session: the RCP is what keeps outsiders from assuming it.
+      { ...assume(caller(OUTSIDE_ACCOUNT, `a principal outside the organization (${name} role)`), 'denied', 'assumes a created role whose trust names it (RCP of docs/delivery.md)'), resource: env.containerCreated.arn },
     ];
   });
 }

@@ -20,14 +20,16 @@ export interface Where {
   readonly loadBalancer: string;
   /** The ARN of the environment's database. */
   readonly database: string;
+  /** The API repository's policy as the environment stack renders it. */
+  readonly repositoryPolicy: Json;
 }
 
 export interface ResourceModel {
   readonly arn: (r: Json, at: Where) => string;
   /** The resource a create names when it is not the resource itself (a listener is created on its load balancer). */
   readonly createArn?: (r: Json, at: Where) => string;
-  /** The resource's own policy, which the engine evaluates with the request (a KMS key's). */
-  readonly resourcePolicy?: (r: Json) => Json;
+  /** The resource's own policy, which the engine evaluates with the request (a KMS key's, a repository's). */
+  readonly resourcePolicy?: (r: Json, at: Where) => Json | undefined;
   /** Actions that create it; on an existing parent for a sub-resource. */
   readonly create: readonly string[];
   /** Actions that change or delete it. */
@@ -44,6 +46,10 @@ export interface ResourceModel {
   readonly context?: (r: Json, at: Where) => Record<string, string | string[]>;
   /** Changes that an operator makes in the one-account layout (IAM cannot tell environments apart). */
   readonly operatorInOneAccount?: readonly string[];
+  /** Changes AWS authorizes on `*` only, with no condition that names the resource: any environment's apply role may make them. */
+  readonly unscopedChanges?: readonly string[];
+  /** Reads AWS authorizes on `*` only: any environment's deploy roles may make them. */
+  readonly unscopedReads?: readonly string[];
 }
 
 const ec2 = (kind: string, idPrefix: string) => (_r: Json, at: Where) => `arn:aws:ec2:${at.env.region}:${at.account}:${kind}/${at.id(idPrefix)}`;
@@ -75,6 +81,18 @@ const delivery = (kind: string) => (r: Json, at: Where) => `arn:aws:logs:us-east
 const roleArn = (name: string, at: Where) => `arn:aws:iam::${at.account}:role/${name}`;
 const IAM_READS = ['iam:GetRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'];
 const regionOfProvider = (r: Json, at: Where) => (String(r.provider ?? '').includes('global') ? 'us-east-1' : at.env.region);
+
+const repositoryArn = (name: string, at: Where) => `arn:aws:ecr:${at.env.region}:${at.account}:repository/${name}`;
+const apiRepository = (_r: Json, at: Where) => repositoryArn(`${at.env.namePrefix}-api`, at);
+const repositoryPolicy = (_r: Json, at: Where) => at.repositoryPolicy;
+const ecs = (kind: string, name: string, at: Where) => `arn:aws:ecs:${at.env.region}:${at.account}:${kind}/${name}`;
+/** The API's cluster, and its task definition's first revision. */
+export const apiCluster = (at: Where) => ecs('cluster', `${at.env.namePrefix}-api`, at);
+export const apiTaskDefinition = (at: Where) => ecs('task-definition', `${at.env.namePrefix}-api:1`, at);
+const ECS_TAGS = ['ecs:TagResource', 'ecs:UntagResource'] as const;
+// Scalable targets' ARNs carry an id Application Auto Scaling makes up; their policies live on them.
+const scalableTarget = (_r: Json, at: Where) => `arn:aws:application-autoscaling:${at.env.region}:${at.account}:scalable-target/0e${at.id('target')}`;
+const ECS_SERVICE_DIMENSION = () => ({ 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' });
 
 export const RESOURCE_MODELS: Readonly<Record<string, ResourceModel>> = {
   aws_vpc: ec2Model('vpc', 'vpc', ['ec2:CreateVpc'], ['ec2:ModifyVpcAttribute', 'ec2:DeleteVpc'], ['ec2:CreateSubnet']),
@@ -156,6 +174,31 @@ export const RESOURCE_MODELS: Readonly<Record<string, ResourceModel>> = {
   // Callback URLs, the client's secret and deletion protection live on the pool and its client.
   aws_cognito_user_pool: { arn: userPool, create: ['cognito-idp:CreateUserPool'], change: ['cognito-idp:UpdateUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:DeleteUserPool'], reads: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig', 'cognito-idp:ListTagsForResource'], attacks: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword'], tagging: COGNITO_TAGS },
   aws_cognito_user_pool_client: { arn: userPool, create: ['cognito-idp:CreateUserPoolClient'], change: ['cognito-idp:UpdateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'], reads: ['cognito-idp:DescribeUserPoolClient'], attacks: ['cognito-idp:UpdateUserPoolClient', 'cognito-idp:DescribeUserPoolClient'], kind: 'sub' },
+  // The repository's own policy decides with the identity's: pushing is the push role's alone, pulling the execution role's.
+  aws_ecr_repository: {
+    arn: (r, at) => repositoryArn(r.name, at), create: ['ecr:CreateRepository', 'ecr:TagResource'], change: ['ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability', 'ecr:DeleteRepository'], reads: ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'],
+    attacks: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchDeleteImage', 'ecr:SetRepositoryPolicy'], tagging: ['ecr:TagResource', 'ecr:UntagResource'], resourcePolicy: repositoryPolicy,
+  },
+  aws_ecr_repository_policy: { arn: apiRepository, create: ['ecr:SetRepositoryPolicy'], change: ['ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy'], reads: ['ecr:GetRepositoryPolicy'], attacks: ['ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy'], kind: 'sub', resourcePolicy: repositoryPolicy },
+  aws_ecr_lifecycle_policy: { arn: apiRepository, create: ['ecr:PutLifecyclePolicy'], change: ['ecr:PutLifecyclePolicy', 'ecr:DeleteLifecyclePolicy'], reads: ['ecr:GetLifecyclePolicy'], attacks: ['ecr:PutLifecyclePolicy'], kind: 'sub', resourcePolicy: repositoryPolicy },
+  aws_ecs_cluster: { arn: (r, at) => ecs('cluster', r.name, at), create: ['ecs:CreateCluster'], change: ['ecs:UpdateCluster', 'ecs:UpdateClusterSettings', 'ecs:DeleteCluster'], reads: ['ecs:DescribeClusters', 'ecs:ListTagsForResource'], attacks: ['ecs:PutClusterCapacityProviders'], tagging: ECS_TAGS },
+  // A service runs the environment's own task definition; UpdateService is also how ECS Exec or another image would come in.
+  aws_ecs_service: {
+    arn: (r, at) => ecs('service', `${at.env.namePrefix}-api/${r.name}`, at), create: ['ecs:CreateService'], change: ['ecs:UpdateService', 'ecs:DeleteService'], reads: ['ecs:DescribeServices', 'ecs:ListTagsForResource'], attacks: ['ecs:UpdateService', 'ecs:DeleteService'], tagging: ECS_TAGS,
+    context: (_r, at) => ({ 'ecs:cluster': apiCluster(at), 'ecs:task-definition': apiTaskDefinition(at) }),
+  },
+  // Its containers name the image and both roles: a new revision of another environment's family would run as that environment.
+  aws_ecs_task_definition: {
+    arn: (r, at) => ecs('task-definition', `${r.family}:1`, at), create: ['ecs:RegisterTaskDefinition'], change: ['ecs:DeleteTaskDefinitions'], reads: ['ecs:DescribeTaskDefinition', 'ecs:ListTagsForResource'],
+    attacks: ['ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask'], tagging: ECS_TAGS, unscopedChanges: ['ecs:DeregisterTaskDefinition'], unscopedReads: ['ecs:DescribeTaskDefinition'],
+  },
+  aws_appautoscaling_target: {
+    arn: scalableTarget, create: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'], change: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget'],
+    reads: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:ListTagsForResource'], attacks: ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction'], tagging: ['application-autoscaling:TagResource', 'application-autoscaling:UntagResource'],
+    context: ECS_SERVICE_DIMENSION,
+  },
+  aws_appautoscaling_policy: { arn: scalableTarget, create: ['application-autoscaling:PutScalingPolicy'], change: ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy'], reads: ['application-autoscaling:DescribeScalingPolicies'], kind: 'sub', context: ECS_SERVICE_DIMENSION },
+
   aws_cognito_user_pool_domain: { arn: userPool, create: ['cognito-idp:CreateUserPoolDomain'], change: ['cognito-idp:UpdateUserPoolDomain', 'cognito-idp:DeleteUserPoolDomain'], reads: ['cognito-idp:DescribeUserPoolDomain'], kind: 'sub' },
 };
 

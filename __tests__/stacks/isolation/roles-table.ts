@@ -14,6 +14,11 @@ function roleOf(c: Case): string {
   if (label.startsWith('plan ')) return `\`${label.slice(5)}\` plan role`;
   if (label.startsWith('apply ')) return `\`${label.slice(6)}\` apply role`;
   if (label.startsWith('a principal')) return label.replace(/ \(\w+ role\)$/, '');
+  if (label.startsWith('image push ')) return `\`${label.slice(11)}\` image-push role`;
+  if (label.startsWith('task role ')) return `\`${label.slice(10)}\` API task role`;
+  if (label.startsWith('execution role ')) return `\`${label.slice(15)}\` API task execution role`;
+  if (label.startsWith('an administrator')) return label;
+  if (label.endsWith('for ECS tasks')) return `a role \`${label.split(' ')[1].replace(/'s$/, '')}\`'s apply role creates for ECS tasks (container boundary + allow-all)`;
   if (label.includes('used outside')) return `a role \`${label.split(' ')[1].replace(/'s$/, '')}\`'s apply role creates, in a session outside its functions`;
   return `a role \`${label.split(' ')[1].replace(/'s$/, '')}\`'s apply role creates (boundary + allow-all)`;
 }

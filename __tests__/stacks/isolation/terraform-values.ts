@@ -14,22 +14,27 @@ export interface Accounts {
 
 type Attributes = Record<string, string>;
 
+/** Ids AWS makes up that the environment's own config knows (the database's, after the first apply). */
+export interface KnownIds {
+  readonly databaseResourceId?: string;
+}
+
 /** Every resource's attributes that policies refer to, keyed by `type.name`. */
-export function resourceAttributes(stack: Json, region: string, accounts: Accounts): Map<string, Attributes> {
+export function resourceAttributes(stack: Json, region: string, accounts: Accounts, known: KnownIds = {}): Map<string, Attributes> {
   const values = new Map<string, Attributes>();
   let serial = 0;
   for (const [type, byName] of Object.entries(stack.resource ?? {}) as [string, Record<string, Json>][]) {
     for (const [name, body] of Object.entries(byName)) {
       const alias = typeof body.provider === 'string' ? body.provider.replace(/^aws\./, '') : undefined;
       const account = (alias && accounts.byAlias?.[alias]) || accounts.main;
-      const attrs = attributesOf(type, body, { account, region, serial: ++serial });
+      const attrs = attributesOf(type, body, { account, region, serial: ++serial, known });
       if (attrs) values.set(`${type}.${name}`, attrs);
     }
   }
   return values;
 }
 
-function attributesOf(type: string, body: Json, at: { account: string; region: string; serial: number }): Attributes | undefined {
+function attributesOf(type: string, body: Json, at: { account: string; region: string; serial: number; known: KnownIds }): Attributes | undefined {
   const id = String(at.serial).padStart(4, '0');
   switch (type) {
     case 'aws_iam_openid_connect_provider':
@@ -46,6 +51,14 @@ function attributesOf(type: string, body: Json, at: { account: string; region: s
       return { arn: `arn:aws:ec2:${at.region}:${at.account}:vpc/vpc-${id}` };
     case 'aws_lambda_function':
       return { arn: `arn:aws:lambda:${at.region}:${at.account}:function:${body.function_name}`, function_name: body.function_name };
+    case 'aws_db_instance':
+      return { arn: `arn:aws:rds:${at.region}:${at.account}:db:${body.identifier}`, resource_id: at.known.databaseResourceId ?? `db-${id}` };
+    case 'aws_sqs_queue':
+      return { arn: `arn:aws:sqs:${at.region}:${at.account}:${body.name}`, name: body.name };
+    case 'aws_ecr_repository':
+      return { arn: `arn:aws:ecr:${at.region}:${at.account}:repository/${body.name}`, name: body.name, repository_url: `${at.account}.dkr.ecr.${at.region}.amazonaws.com/${body.name}` };
+    case 'aws_cloudwatch_log_group':
+      return { arn: `arn:aws:logs:${at.region}:${at.account}:log-group:${body.name}`, name: body.name };
     case 'aws_s3_bucket': {
       const bucket = body.bucket ?? `${body.bucket_prefix}20260101${id}`;
       return { arn: `arn:aws:s3:::${bucket}`, id: bucket, bucket };

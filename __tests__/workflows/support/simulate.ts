@@ -47,7 +47,15 @@ export interface Leg {
 
 export const REPOSITORY = 'acme/taskmanager';
 /** Repository variables, and each environment's own AWS_APPLY_ROLE_ARN. */
-export const VARS = { AWS_REGION: 'eu-west-1', AWS_PLAN_ROLE_ARN_DEV: 'arn:aws:iam::111111111111:role/tm-github-plan-dev', AWS_PLAN_ROLE_ARN_PROD: 'arn:aws:iam::222222222222:role/tm-github-plan-prod' };
+export const VARS = {
+  AWS_REGION: 'eu-west-1',
+  AWS_PLAN_ROLE_ARN_DEV: 'arn:aws:iam::111111111111:role/tm-github-plan-dev',
+  AWS_PLAN_ROLE_ARN_PROD: 'arn:aws:iam::222222222222:role/tm-github-plan-prod',
+  AWS_IMAGE_PUSH_ROLE_ARN_DEV: 'arn:aws:iam::111111111111:role/tm-github-image-push-dev',
+  AWS_IMAGE_PUSH_ROLE_ARN_PROD: 'arn:aws:iam::222222222222:role/tm-github-image-push-prod',
+  AWS_IMAGE_REPOSITORY_DEV: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/tm-dev-api',
+  AWS_IMAGE_REPOSITORY_PROD: '222222222222.dkr.ecr.eu-west-1.amazonaws.com/tm-prod-api',
+};
 export const applyRole = (environment: string) => `arn:aws:iam::000000000000:role/tm-github-apply-${environment}`;
 
 const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'].map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
@@ -203,9 +211,7 @@ export async function simulate(file: string, s: Scenario, prefix = '', inputs: R
       results.set(id, result);
       continue;
     }
-    const matrix = tokenValue(job.strategy, scope) as { matrix?: { stack?: unknown } } | undefined;
-    const stacks = matrix?.matrix?.stack;
-    const combos: (Record<string, string> | undefined)[] = Array.isArray(stacks) ? stacks.map((stack) => ({ stack: String(stack) })) : [undefined];
+    const combos = matrixCombinations(tokenValue(job.strategy, scope) as { matrix?: Record<string, unknown> } | undefined);
     const result = s.results?.[name] ?? 'success';
     for (const combo of combos) {
       const legScope = { ...scope, matrix: combo };
@@ -215,6 +221,13 @@ export async function simulate(file: string, s: Scenario, prefix = '', inputs: R
     results.set(id, combos.length === 0 ? 'skipped' : result);
   }
   return legs;
+}
+
+/** The legs of a job's matrix (each list-valued key multiplied out); one leg without a matrix. */
+function matrixCombinations(strategy: { matrix?: Record<string, unknown> } | undefined): (Record<string, string> | undefined)[] {
+  const lists = Object.entries(strategy?.matrix ?? {}).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  if (lists.length === 0) return [undefined];
+  return lists.reduce<Record<string, string>[]>((acc, [key, values]) => acc.flatMap((c) => values.map((v) => ({ ...c, [key]: String(v) }))), [{}]);
 }
 
 function capped(own: Readonly<Record<string, string>>, ceiling: Readonly<Record<string, string>>): Record<string, string> {
