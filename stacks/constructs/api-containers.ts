@@ -136,6 +136,11 @@ export class ApiContainers implements ApiCompute {
       dependsOn: [props.target.listener, ...(props.startsAfter ?? [])],
     });
 
+    this.scaleOnCpuAndRequests(scope, props);
+  }
+
+  /** The same two targets as the instances: CPU, and requests per target when CPU is not the limit. */
+  private scaleOnCpuAndRequests(scope: Construct, { naming, compute, target }: ApiContainersProps): void {
     const scaling = new AppautoscalingTarget(scope, 'scaling-target', {
       serviceNamespace: 'ecs',
       resourceId: `service/${this.cluster.name}/${this.service.name}`,
@@ -143,29 +148,18 @@ export class ApiContainers implements ApiCompute {
       minCapacity: compute.minSize,
       maxCapacity: compute.maxSize,
     });
-    // The same two targets as the instances: CPU, and requests per target when CPU is not the limit.
-    new AppautoscalingPolicy(scope, 'cpu-target', {
-      name: naming.name('api-cpu-70'),
-      policyType: 'TargetTrackingScaling',
-      serviceNamespace: scaling.serviceNamespace,
-      resourceId: scaling.resourceId,
-      scalableDimension: scaling.scalableDimension,
-      targetTrackingScalingPolicyConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-        targetValue: CPU_TARGET_PERCENT,
-      },
-    });
-    new AppautoscalingPolicy(scope, 'requests-target', {
-      name: naming.name('api-requests'),
-      policyType: 'TargetTrackingScaling',
-      serviceNamespace: scaling.serviceNamespace,
-      resourceId: scaling.resourceId,
-      scalableDimension: scaling.scalableDimension,
-      targetTrackingScalingPolicyConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel: props.target.resourceLabel },
-        targetValue: compute.targetRequestsPerSecond * 60,
-      },
-    });
+    const track = (id: string, name: string, predefinedMetricSpecification: { predefinedMetricType: string; resourceLabel?: string }, targetValue: number) =>
+      new AppautoscalingPolicy(scope, id, {
+        name: naming.name(name),
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: scaling.serviceNamespace,
+        resourceId: scaling.resourceId,
+        scalableDimension: scaling.scalableDimension,
+        targetTrackingScalingPolicyConfiguration: { predefinedMetricSpecification, targetValue },
+      });
+    track('cpu-target', 'api-cpu-70', { predefinedMetricType: 'ECSServiceAverageCPUUtilization' }, CPU_TARGET_PERCENT);
+    // The metric counts a minute's requests per target.
+    track('requests-target', 'api-requests', { predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel: target.resourceLabel }, compute.targetRequestsPerSecond * 60);
   }
 
   /** The service's CPU and memory, as ECS reports them. */
