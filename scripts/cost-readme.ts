@@ -3,7 +3,6 @@
  * committed settings, then every environment on Fargate), plans dev and prod of each offline, and
  * writes their monthly prices into README.md's cost block. `--help` lists the flags.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,6 +12,7 @@ import { estimateStack, type StackCost } from '../delivery/cost/estimate';
 import { updateReadme } from '../delivery/cost/report';
 import { README_ENVIRONMENTS, README_VARIANTS } from '../delivery/cost/readme-variants';
 import { exitCodeOf, helpText, parseCommand } from './support/cli';
+import { synthesizeApp } from './support/synth-app';
 
 export const COMMAND = {
   invocation: 'npm run cost:readme --',
@@ -29,14 +29,14 @@ export const COMMAND = {
 
 /** Synthesizes one variant into `outDir` (the committed settings, or the variant's file), with only the environments priced. */
 function synthVariant(settings: object | undefined, outDir: string): void {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TF_PLUGIN_DIR: process.env.TF_PLUGIN_DIR, CDKTF_OUTDIR: outDir, TM_ENVIRONMENTS: README_ENVIRONMENTS.join(',') };
+  const env: NodeJS.ProcessEnv = { TM_ENVIRONMENTS: README_ENVIRONMENTS.join(',') };
   if (settings) {
     const file = path.join(outDir, 'taskmanager.config.json');
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(settings, null, 2));
     env.TASKMANAGER_CONFIG = file;
   }
-  execFileSync('node', ['dist/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  synthesizeApp(outDir, env, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function main(argv: readonly string[]): Promise<string> {

@@ -24,6 +24,7 @@ import { writeOfflineOverride } from '../delivery/offline-checks';
 import { init, terraformOrThrow } from '../delivery/terraform';
 import { type FakeEc2, startFakeEc2 } from './support/fake-ec2';
 import { fakeValue, type SchemaBlock, sensitivePaths } from './support/fake-state';
+import { synthesizeApp } from './support/synth-app';
 
 type Json = Record<string, unknown>;
 interface StackJson { resource: Record<string, Record<string, Json>>; output?: Record<string, Json> }
@@ -176,8 +177,7 @@ async function main(): Promise<void> {
   let ec2: FakeEc2 | undefined;
   try {
     const synth = path.join(work, 'cdktf.out');
-    const { execFileSync } = await import('child_process');
-    execFileSync('node', ['dist/main.js'], { cwd: REPO, stdio: 'inherit', env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: synth, TM_ENVIRONMENTS: 'dev' } });
+    synthesizeApp(synth, { TM_ENVIRONMENTS: 'dev' }, { stdio: 'inherit' });
     const dir = path.join(work, 'dev');
     fs.cpSync(path.join(synth, 'stacks', 'dev'), dir, { recursive: true });
     writeOfflineOverride(dir);

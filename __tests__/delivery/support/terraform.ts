@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { planStack, type PlanOptions, type PlanOutcome } from '../../../delivery/ci';
 import { TIME_LIMITS } from '../../support/time-limits';
+import { synthesizeApp } from '../../../scripts/support/synth-app';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const PLUGIN_DIR = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
@@ -58,8 +59,7 @@ export function tempDir(prefix: string): string {
 export function synthTo(outdir: string, extra: NodeJS.ProcessEnv = {}): void {
   // Bounded: a synth that hangs fails the suite instead of stalling it.
   execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'pipe', timeout: TIME_LIMITS.realEngine });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...extra };
-  execFileSync('node', ['dist/main.js'], { cwd: REPO, env, stdio: 'pipe', timeout: TIME_LIMITS.realEngine });
+  synthesizeApp(outdir, extra, { timeout: TIME_LIMITS.realEngine });
 }
 
 /** Terraform's output of the running test: kept, and shown only when that test fails. */
