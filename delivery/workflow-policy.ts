@@ -177,11 +177,15 @@ export function allNeeds(workflow: Workflow, name: string, seen = new Set<string
 function checkImagePushJob(job: Job, environment: unknown, problem: (message: string) => void): void {
   if (environment !== undefined) problem('the image-push role in a job with an environment: the OIDC subject would not match its trust policy (main\'s ref)');
   if (!/github\.ref == 'refs\/heads\/main'/.test(String(job.if ?? ''))) problem("the image-push role only in a job that runs on main (if: ... github.ref == 'refs/heads/main')");
-  for (const unsafe of ['actions/checkout', 'actions/setup-node', 'actions/cache']) {
-    if (stepsUsing(job, unsafe).length > 0) problem(`the image-push job must not use ${unsafe}: it pushes the build job's archive and runs no repository code`);
-  }
-  if (runs(job, /\b(npm|npx|node|docker build|buildx build)\b/)) problem('the image-push job must not build or run npm/node: it pushes the build job\'s archive');
+  for (const unsafe of repositoryCodeActions(job)) problem(`the image-push job must not use ${unsafe}: it pushes the build job's archive and runs no repository code`);
+  if (runs(job, NODE_COMMANDS) || runs(job, /\b(docker build|buildx build)\b/)) problem('the image-push job must not build or run npm/node: it pushes the build job\'s archive');
 }
+
+/** The actions that bring the repository's code, a dependency or a cache into a job. */
+function repositoryCodeActions(job: Job): string[] {
+  return ['actions/checkout', 'actions/setup-node', 'actions/cache'].filter((action) => stepsUsing(job, action).length > 0);
+}
+const NODE_COMMANDS = /\b(npm|npx|node)\b/;
 
 function runs(job: Job, pattern: RegExp): boolean {
   return (job.steps ?? []).some((s) => typeof s.run === 'string' && pattern.test(s.run));
@@ -312,10 +316,8 @@ export function checkWorkflow(file: WorkflowFile): string[] {
       else if (c['cancel-in-progress'] !== false) at(where, 'apply concurrency must set cancel-in-progress: false');
       if (stepsUsing(job, AWS_CREDENTIALS).every((s) => !/AWS_APPLY_ROLE_ARN/.test(String(s.with?.['role-to-assume'])))) at(where, 'apply with the apply role');
       // With apply credentials, only terraform runs: nothing a dependency or a cache could have changed.
-      for (const unsafe of ['actions/setup-node', 'actions/cache', 'actions/checkout']) {
-        if (stepsUsing(job, unsafe).length > 0) at(where, `apply must not use ${unsafe}: run only terraform on the downloaded plan`);
-      }
-      if (runs(job, /\b(npm|npx|node)\b/)) at(where, 'apply must not run npm or node scripts');
+      for (const unsafe of repositoryCodeActions(job)) at(where, `apply must not use ${unsafe}: run only terraform on the downloaded plan`);
+      if (runs(job, NODE_COMMANDS)) at(where, 'apply must not run npm or node scripts');
       if (!runs(job, /sha256sum/)) at(where, "apply must check the plan artifact's digest before applying");
       if (!runs(job, /"\$BUILT" != "\$GITHUB_SHA"/)) at(where, 'apply must refuse an artifact not built from github.sha ($BUILT != $GITHUB_SHA)');
       // The stacks to apply come from the review: no changes, a failed policy or a plan that differs from the reviewed one apply nothing.
