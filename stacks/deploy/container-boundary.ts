@@ -21,6 +21,7 @@ import type { PolicyStatement } from '../lib/iam';
 import { ECR_PULL_ACTIONS } from '../constructs/container-registry';
 import { environmentGuards } from './guards';
 import { apiRepositoryArn } from './image-push';
+import { databaseUserArn } from './workload-boundary';
 
 /** `<namePrefix>-container-boundary`. */
 export function containerBoundaryName(namePrefix: string): string {
@@ -45,7 +46,7 @@ export function containerBoundaryStatements(env: EnvironmentConfig, accountId: s
     // The task role: what the API does.
     { Sid: 'ReadOwnImages', Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${prefix}-*/${IMAGE_KEY_PREFIX}*` },
     { Sid: 'SendOwnImageJobs', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${region}:${accountId}:${prefix}-*` },
-    { Sid: 'ConnectAsApiOnly', Effect: 'Allow', Action: 'rds-db:connect', Resource: `arn:aws:rds-db:${region}:${accountId}:dbuser:${env.databaseResourceId || '*'}/${DATABASE_ACCOUNTS.api.user}` },
+    { Sid: 'ConnectAsApiOnly', Effect: 'Allow', Action: 'rds-db:connect', Resource: databaseUserArn(env, accountId, DATABASE_ACCOUNTS.api.user) },
     // The execution role: what ECS's agent does to start a task (pull its image, ship its stdout).
     // The sign-in token has no resource-level form; alone it reads nothing.
     { Sid: 'EcrSignIn', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },

@@ -47,6 +47,11 @@ export function logGroupArns(env: EnvironmentConfig, account = '*'): string[] {
   return names.flatMap((n) => [group(n), `${group(n)}:*`]);
 }
 
+/** IAM sign-in as `user` to the environment's database: pinned by `databaseResourceId` once set, else any database of the account and region. */
+export function databaseUserArn(env: EnvironmentConfig, accountId: string, user: string): string {
+  return `arn:aws:rds-db:${env.region}:${accountId}:dbuser:${env.databaseResourceId || '*'}/${user}`;
+}
+
 export function workloadBoundaryStatements(env: EnvironmentConfig, accountId: string): PolicyStatement[] {
   const prefix = env.namePrefix;
   const { region } = env;
@@ -61,7 +66,7 @@ export function workloadBoundaryStatements(env: EnvironmentConfig, accountId: st
       Resource: `arn:aws:secretsmanager:${region}:${accountId}:secret:rds!*`,
       Condition: { StringLike: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': `arn:aws:rds:${region}:${accountId}:db:${prefix}-*` } },
     },
-    { Sid: 'OwnDatabaseAccounts', Effect: 'Allow', Action: 'rds-db:connect', Resource: Object.values(DATABASE_ACCOUNTS).map((a) => `arn:aws:rds-db:${region}:${accountId}:dbuser:${env.databaseResourceId || '*'}/${a.user}`) },
+    { Sid: 'OwnDatabaseAccounts', Effect: 'Allow', Action: 'rds-db:connect', Resource: Object.values(DATABASE_ACCOUNTS).map((a) => databaseUserArn(env, accountId, a.user)) },
     // Lambda creates a function's interfaces with its role: only in the environment's subnets and groups.
     { Sid: 'FunctionInterfacesInOwnSubnets', Effect: 'Allow', Action: 'ec2:CreateNetworkInterface', Resource: [`arn:aws:ec2:${region}:${accountId}:subnet/*`, `arn:aws:ec2:${region}:${accountId}:security-group/*`], Condition: { StringEquals: own } },
     { Sid: 'FunctionInterfaces', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: `arn:aws:ec2:${region}:${accountId}:network-interface/*` },
